@@ -1,0 +1,3 @@
+from sahakorn.cli import main
+
+main()

@@ -1,0 +1,31 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class CoopProfile(models.Model):
+    """The cooperative itself (ข้อมูลสหกรณ์): its names for documents and its fiscal year.
+
+    One row. The fiscal-year start month decides how the ledger cuts years and periods, so
+    it is refused once a fiscal year exists (see ``ledger``); change it before go-live.
+    """
+
+    name_th = models.CharField("ชื่อสหกรณ์", max_length=200)
+    name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=200, blank=True)
+    short_name = models.CharField("ชื่อย่อ", max_length=50, blank=True)
+    registration_no = models.CharField("เลขทะเบียนสหกรณ์", max_length=50, blank=True)
+    tax_id = models.CharField("เลขประจำตัวผู้เสียภาษี", max_length=13, blank=True)
+    address = models.TextField("ที่อยู่", blank=True)
+    phone = models.CharField("โทรศัพท์", max_length=50, blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "เดือนเริ่มต้นปีบัญชี",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="1 = มกราคม … 10 = ตุลาคม",
+    )
+
+    class Meta:
+        verbose_name = "ข้อมูลสหกรณ์"
+        verbose_name_plural = "ข้อมูลสหกรณ์"
+
+    def __str__(self) -> str:
+        return self.name_th
