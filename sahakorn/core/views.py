@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from sahakorn.ledger.selectors import journal_entries_recent
 from sahakorn.members.selectors import member_counts_by_status
@@ -13,6 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
+            "today": timezone.localdate(),
             "member_counts": member_counts_by_status(),
             "recent_entries": journal_entries_recent(limit=10)
             if request.user.has_perm("ledger.view_journalentry")
