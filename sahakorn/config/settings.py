@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sahakorn.core.apps.CoreConfig",
     "sahakorn.members",
     "sahakorn.ledger",
+    "sahakorn.generator",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +78,9 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{SAHAKORN_HOME / 'sahakorn.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SAHAKORN_HOME.mkdir(parents=True, exist_ok=True)
     # WAL lets the demo server read while a batch writes; a generous timeout rides out bulk inserts.
@@ -125,6 +128,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SAHAKORN_HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -24,8 +24,15 @@ class BEDateInput(forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric", "autocomplete": "off",
-                          "class": "be-date", **(attrs or {})})
+        super().__init__(
+            {
+                "placeholder": "วว/ดด/ปปปป",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "be-date",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if isinstance(value, dt.date):

@@ -29,8 +29,9 @@ class Account(models.Model):
     name_th = models.CharField("ชื่อบัญชี", max_length=200)
     name_en = models.CharField("ชื่อบัญชี (อังกฤษ)", max_length=200, blank=True)
     category = models.CharField("หมวด", max_length=10, choices=AccountCategory.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name="บัญชีคุม")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="บัญชีคุม"
+    )
     is_active = models.BooleanField("ใช้งาน", default=True)
 
     class Meta:
@@ -96,8 +97,9 @@ class FiscalPeriod(models.Model):
     start_date = models.DateField("วันเริ่ม")
     end_date = models.DateField("วันสิ้นสุด")
     closed_at = models.DateTimeField("ปิดงวดเมื่อ", null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["start_date"]
@@ -145,12 +147,16 @@ class JournalEntry(models.Model):
     source = models.CharField("ที่มา", max_length=20, choices=EntrySource.choices, default=EntrySource.MANUAL)
     status = models.CharField("สถานะ", max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     # The voucher this one reverses; set on the reversal, so the original row never changes.
-    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="reversed_by")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     posted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -190,8 +196,9 @@ class JournalLine(models.Model):
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="journal_lines")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="journal_lines"
+    )
     debit = MoneyField("เดบิต", default=0)
     credit = MoneyField("เครดิต", default=0)
     memo = models.CharField("รายละเอียด", max_length=200, blank=True)
@@ -205,3 +212,7 @@ class JournalLine(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["account", "entry"])]
+
+    def __str__(self) -> str:
+        side = f"Dr {self.debit:,.2f}" if self.debit else f"Cr {self.credit:,.2f}"
+        return f"{self.account_id} {side}"

@@ -1,4 +1,19 @@
 from django.urls import path
 
+from sahakorn.ledger import views
+
 app_name = "ledger"
-urlpatterns: list = []
+urlpatterns = [
+    path("journal/", views.journal, name="journal"),
+    path("entries/new/", views.entry_create, name="entry_create"),
+    path("entries/<int:pk>/", views.entry, name="entry"),
+    path("entries/<int:pk>/post/", views.entry_post, name="entry_post"),
+    path("entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
+    path("entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("trial-balance/", views.trial_balance, name="trial_balance"),
+    path("statement/", views.account_statement, name="account_statement"),
+    path("chart/", views.chart, name="chart"),
+    path("periods/", views.periods, name="periods"),
+    path("periods/<int:pk>/close/", views.period_close, name="period_close"),
+    path("fiscal-years/open/", views.fiscal_year_open, name="fiscal_year_open"),
+]

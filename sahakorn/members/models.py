@@ -15,8 +15,14 @@ class Unit(models.Model):
 
     code = models.CharField("รหัสหน่วย", max_length=20, unique=True)
     name = models.CharField("ชื่อหน่วย", max_length=200)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name="สังกัดภายใต้")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="สังกัดภายใต้",
+    )
     path = models.CharField(max_length=500, db_index=True, editable=False)
     is_active = models.BooleanField("ใช้งาน", default=True)
 
@@ -65,18 +71,33 @@ class Member(models.Model):
     national_id = models.CharField("เลขประจำตัวประชาชน", max_length=13, unique=True)
     birth_date = models.DateField("วันเกิด")
     joined_on = models.DateField("วันที่เป็นสมาชิก")
-    member_type = models.CharField("ประเภทสมาชิก", max_length=20, choices=MemberType.choices,
-                                   default=MemberType.ORDINARY)
+    member_type = models.CharField(
+        "ประเภทสมาชิก", max_length=20, choices=MemberType.choices, default=MemberType.ORDINARY
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name="หน่วยสังกัด")
     salary = MoneyField("เงินเดือน", default=0)
     phone = models.CharField("โทรศัพท์มือถือ", max_length=16, blank=True, help_text="E.164 เช่น +66812345678")
     email = models.EmailField("อีเมล", blank=True)
     address = models.TextField("ที่อยู่", blank=True)
-    bank_code = models.CharField("ธนาคาร", max_length=3, blank=True, help_text="รหัสธนาคาร 3 หลัก เช่น 006 กรุงไทย")
+    bank_code = models.CharField(
+        "ธนาคาร", max_length=3, blank=True, help_text="รหัสธนาคาร 3 หลัก เช่น 006 กรุงไทย"
+    )
     bank_account_no = models.CharField("เลขที่บัญชีธนาคาร", max_length=20, blank=True)
-    status = models.CharField("สถานะ", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     status_since = models.DateField("มีผลตั้งแต่")
     status_reason = models.CharField("เหตุผล", max_length=300, blank=True)
+    # The member's own login (portal). The portal finds the member from this link, never from an id
+    # in the URL, so a session can only reach its own member's rows.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name="บัญชีผู้ใช้พอร์ทัล",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,11 +135,16 @@ class MemberStatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=MemberStatus.choices)
     effective_on = models.DateField("มีผลวันที่")
     reason = models.CharField("เหตุผล", max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["member", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_status or '-'} → {self.to_status} ({self.effective_on})"
 
 
 class MemberChange(models.Model):
@@ -135,7 +161,9 @@ class MemberChange(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=10, choices=Action.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     # {"field": [before, after], …} in JSON-safe strings, so Decimals and dates survive exactly.
     diff = models.JSONField(default=dict)
@@ -143,3 +171,6 @@ class MemberChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.get_action_display()} {self.changed_at}"

@@ -63,7 +63,7 @@ def test_money_parses_exactly_and_refuses_a_third_place():
         money(1.5)  # type: ignore[arg-type]
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=6, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False, allow_infinity=False))
 def test_truncate_never_moves_away_from_zero_and_up_never_toward_it(amount):
     truncated = round_money(amount, Rounding.SATANG_TRUNCATE)
     up = round_money(amount, Rounding.SATANG_UP)

@@ -1,0 +1,28 @@
+"""Who may use the back office: staff in a role (officer, manager, accountant, auditor) or a superuser.
+
+A member's login (the portal, a later issue) holds no role, so it never reaches a back-office page.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from sahakorn.core.roles import ROLE_PERMISSIONS
+
+
+def is_back_office_user(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=ROLE_PERMISSIONS).exists()
+
+
+def back_office_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_back_office_user(request.user):
+            raise PermissionDenied("บัญชีนี้ไม่ใช่บัญชีเจ้าหน้าที่สหกรณ์")
+        return view(request, *args, **kwargs)
+
+    return wrapped

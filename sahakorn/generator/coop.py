@@ -1,0 +1,294 @@
+"""A realistic, deterministic generated coop: ``sahakorn generate --members N --years Y --seed S``.
+
+The coop is built in steps (units, members, the ledger entries of what was created). Each
+step draws from its own random stream derived from the seed and the step's name, so a later
+issue can add a step (shares, loans, deposits, billing history) without changing the data
+the earlier steps produce for the same seed. Steps write with bulk inserts only.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sahakorn.core.models import CoopProfile
+from sahakorn.core.money import ZERO
+from sahakorn.core.thai import national_id_check_digit
+from sahakorn.generator import names
+from sahakorn.ledger.models import EntrySource
+from sahakorn.ledger.services import EntrySpec, Line, journal_entries_post_bulk
+from sahakorn.members.models import Member, MemberChange, MemberStatus, MemberStatusChange, MemberType, Unit
+
+BATCH = 5000
+ENTRANCE_FEE = Decimal("100.00")
+DEMO_COOP_NAME = "สหกรณ์ออมทรัพย์ครูราชบุรีตัวอย่าง จำกัด"
+
+
+class GeneratorError(Exception):
+    pass
+
+
+@dataclass
+class GeneratedCoop:
+    """What the steps share: parameters, and the rows earlier steps made, for later steps."""
+
+    members: int
+    years: int
+    seed: int
+    as_of: dt.date
+    history_start: dt.date
+    progress: Callable[[str, int], "Progress"]
+    unit_ids: list[int] = field(default_factory=list)
+    # (member id, joined_on, status) in member-number order, for the sub-ledger steps.
+    member_rows: list[tuple[int, dt.date, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def rng(self, step: str) -> random.Random:
+        return random.Random(f"{self.seed}:{step}")
+
+
+class Progress:
+    """A progress bar (tqdm) or nothing; steps call ``update(n)``."""
+
+    def __init__(self, label: str, total: int, enabled: bool):
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=label, unit=" แถว", leave=False)
+
+    def update(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
+
+
+# ---------------------------------------------------------------- steps
+
+
+def units_step(coop: GeneratedCoop) -> None:
+    """หน่วยสังกัด: education service areas → districts → schools, about 40 members a school."""
+    rng = coop.rng("units")
+    n_schools = max(3, coop.members // 40)
+    n_areas = max(1, min(5, n_schools // 30 or 1))
+    areas = [Unit(code=f"{a + 1:02d}", name=f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษา{names.PROVINCE} เขต {a + 1}",
+                  path=f"{a + 1:02d}/") for a in range(n_areas)]  # fmt: skip
+    Unit.objects.bulk_create(areas)
+    districts: list[Unit] = []
+    for i, district in enumerate(
+        names.DISTRICTS[: max(n_areas, min(len(names.DISTRICTS), n_schools // 5 or 1))]
+    ):
+        area = areas[i % n_areas]
+        code = f"{area.code}{i + 1:02d}"
+        districts.append(Unit(code=code, name=f"กลุ่มโรงเรียนอำเภอ{district}", parent_id=area.pk,
+                              path=f"{area.path}{code}/"))  # fmt: skip
+    Unit.objects.bulk_create(districts)
+    schools: list[Unit] = []
+    seen: set[str] = set()
+    for s in range(n_schools):
+        district = districts[s % len(districts)]
+        village = rng.choice(names.VILLAGES)
+        name = f"โรงเรียนบ้าน{village}"
+        suffix = 2
+        while (district.code, name) in seen:
+            name = f"โรงเรียนบ้าน{village} {suffix}"
+            suffix += 1
+        seen.add((district.code, name))
+        code = f"{district.code}{s + 1:04d}"
+        schools.append(Unit(code=code, name=name, parent_id=district.pk, path=f"{district.path}{code}/"))
+    Unit.objects.bulk_create(schools, batch_size=BATCH)
+    # The district offices and area offices employ staff too; most members sit in schools.
+    coop.unit_ids = [u.pk for u in schools] * 9 + [u.pk for u in districts] + [u.pk for u in areas]
+    coop.counts["units"] = len(areas) + len(districts) + len(schools)
+
+
+def _national_id(rng: random.Random, used: set[str]) -> str:
+    while True:
+        first12 = str(rng.randint(1, 3)) + f"{rng.randrange(10**11):011d}"
+        if first12 not in used:
+            used.add(first12)
+            return first12 + str(national_id_check_digit(first12))
+
+
+def _salary(rng: random.Random, age: int) -> Decimal:
+    # Teachers' pay rises with years of service: 15k for a new graduate to ~75k at the top.
+    years = max(age - 23, 0)
+    base = 15_000 + years * 1_450 + rng.gauss(0, 3_000)
+    return Decimal(int(min(max(base, 12_000), 76_800)) // 10 * 10).quantize(Decimal("0.01"))
+
+
+def members_step(coop: GeneratedCoop) -> None:
+    """สมาชิก: join dates over 35 years, ~10% associates, some resigned, deceased or expelled."""
+    rng = coop.rng("members")
+    as_of = coop.as_of
+    used_ids: set[str] = set()
+    people = []
+    for _ in range(coop.members):
+        # A third joined during the generated history, the rest before it (their past is outside the system).
+        if rng.random() < 0.3:
+            joined = _random_date(rng, coop.history_start, as_of)
+        else:
+            joined = _random_date(
+                rng, as_of.replace(year=as_of.year - 35), coop.history_start - dt.timedelta(days=1)
+            )
+        age_at_join = rng.randint(22, 45)
+        birth = _random_date(
+            rng, dt.date(joined.year - age_at_join - 1, 1, 1), dt.date(joined.year - age_at_join, 12, 28)
+        )
+        people.append((joined, birth))
+    people.sort()  # member numbers follow the order of joining, as at a real coop
+
+    bar = coop.progress("สมาชิก", coop.members)
+    now = timezone.now()
+    members: list[Member] = []
+    for i, (joined, birth) in enumerate(people, start=1):
+        female = rng.random() < 0.62  # teaching is majority female
+        first, first_en = rng.choice(names.FEMALE_FIRST if female else names.MALE_FIRST)
+        last, last_en = rng.choice(names.LAST)
+        title = ("นาง" if rng.random() < 0.6 else "นางสาว") if female else "นาย"
+        associate = rng.random() < 0.1
+        age = as_of.year - birth.year
+        status, status_since, reason = MemberStatus.ACTIVE, joined, ""
+        roll = rng.random()
+        leave_from = max(joined + dt.timedelta(days=365), coop.history_start)
+        if leave_from < as_of:
+            if roll < 0.07:
+                status, reason = (
+                    MemberStatus.RESIGNED,
+                    rng.choice(["ลาออกจากราชการ", "ย้ายไปต่างจังหวัด", "ขอลาออกจากสหกรณ์"]),
+                )
+            elif roll < 0.09 or (age > 75 and roll < 0.3):
+                status, reason = MemberStatus.DECEASED, "ถึงแก่กรรม"
+            elif roll < 0.095:
+                status, reason = MemberStatus.EXPELLED, "ขาดส่งค่าหุ้นติดต่อกัน 3 เดือน"
+            if status != MemberStatus.ACTIVE:
+                status_since = _random_date(rng, leave_from, as_of)
+        phone = "+66" + rng.choice("689") + f"{rng.randrange(10**8):08d}" if rng.random() < 0.93 else ""
+        members.append(
+            Member(
+                number=f"{i:06d}",
+                title=title,
+                first_name=first,
+                last_name=last,
+                first_name_en=first_en if rng.random() < 0.5 else "",
+                last_name_en=last_en if rng.random() < 0.5 else "",
+                national_id=_national_id(rng, used_ids),
+                birth_date=birth,
+                joined_on=joined,
+                member_type=MemberType.ASSOCIATE if associate else MemberType.ORDINARY,
+                unit_id=rng.choice(coop.unit_ids),
+                salary=ZERO if associate and rng.random() < 0.6 else _salary(rng, age),
+                phone=phone,
+                address=f"{rng.randint(1, 299)}/{rng.randint(1, 20)} หมู่ {rng.randint(1, 12)} "
+                f"{rng.choice(names.STREETS)} ต.{rng.choice(names.VILLAGES)} "
+                f"อ.{rng.choice(names.DISTRICTS)} จ.{names.PROVINCE} 70{rng.randint(0, 1)}{rng.randint(0, 9)}0",
+                bank_code="006",
+                bank_account_no=f"{rng.randrange(10**10):010d}",
+                status=status,
+                status_since=status_since,
+                status_reason=reason,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    for chunk in _chunks(members):
+        Member.objects.bulk_create(chunk)
+        bar.update(len(chunk))
+    bar.close()
+
+    changes: list[MemberStatusChange] = []
+    audits: list[MemberChange] = []
+    for m in members:
+        changes.append(MemberStatusChange(member_id=m.pk, from_status="", to_status=MemberStatus.ACTIVE,
+                                          effective_on=m.joined_on, reason="สมัครเป็นสมาชิก", recorded_at=now))  # fmt: skip
+        if m.status != MemberStatus.ACTIVE:
+            changes.append(MemberStatusChange(member_id=m.pk, from_status=MemberStatus.ACTIVE, to_status=m.status,
+                                              effective_on=m.status_since, reason=m.status_reason, recorded_at=now))  # fmt: skip
+        audits.append(MemberChange(member_id=m.pk, action=MemberChange.Action.IMPORT, changed_at=now,
+                                   note="สร้างจากชุดข้อมูลตัวอย่าง (sahakorn generate)"))  # fmt: skip
+    for chunk in _chunks(changes):
+        MemberStatusChange.objects.bulk_create(chunk)
+    for chunk in _chunks(audits):
+        MemberChange.objects.bulk_create(chunk)
+    coop.member_rows = [(m.pk, m.joined_on, m.status) for m in members]
+    coop.counts["members"] = len(members)
+    coop.counts["members_left"] = sum(1 for m in members if m.status != MemberStatus.ACTIVE)
+
+
+def members_ledger_step(coop: GeneratedCoop) -> None:
+    """ค่าธรรมเนียมแรกเข้า: one counter receipt voucher per member who joined inside the history."""
+    entries = [
+        EntrySpec(
+            date=joined,
+            description="รับค่าธรรมเนียมแรกเข้า",
+            source=EntrySource.MEMBERS,
+            lines=(
+                Line(account="cash", debit=ENTRANCE_FEE, member_id=member_id),
+                Line(account="entrance_fee_income", credit=ENTRANCE_FEE, member_id=member_id),
+            ),
+        )
+        for member_id, joined, _ in coop.member_rows
+        if joined >= coop.history_start
+    ]
+    bar = coop.progress("บัญชี", len(entries))
+    posted = 0
+    for chunk in _chunks(entries, 20_000):
+        posted += journal_entries_post_bulk(entries=chunk)
+        bar.update(len(chunk))
+    bar.close()
+    coop.counts["journal_entries"] = coop.counts.get("journal_entries", 0) + posted
+
+
+# Later issues append their steps here (shares, loans, deposits, billing history, …).
+STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
+    ("units", units_step),
+    ("members", members_step),
+    ("members_ledger", members_ledger_step),
+]
+
+
+def coop_generate(
+    *, members: int, years: int, seed: int, as_of: dt.date | None = None, show_progress: bool = False
+) -> GeneratedCoop:
+    """Generate a coop into an empty database, all-or-nothing."""
+    if members < 1 or years < 1:
+        raise GeneratorError("--members และ --years ต้องมากกว่า 0")
+    if Member.objects.exists() or Unit.objects.exists():
+        raise GeneratorError("ฐานข้อมูลมีข้อมูลสมาชิกอยู่แล้ว: สร้างสหกรณ์ตัวอย่างได้เฉพาะในฐานข้อมูลว่าง")
+    as_of = as_of or timezone.localdate()
+    profile = CoopProfile.objects.order_by("pk").first()
+    start_month = profile.fiscal_year_start_month if profile else 1
+    # History starts at the first fiscal year that lies wholly inside the last `years` years.
+    start_year = as_of.year - years + (1 if as_of.month >= start_month else 0)
+    history_start = dt.date(start_year, start_month, 1)
+    coop = GeneratedCoop(
+        members=members,
+        years=years,
+        seed=seed,
+        as_of=as_of,
+        history_start=history_start,
+        progress=lambda label, total: Progress(label, total, show_progress),
+    )
+    with transaction.atomic():
+        if profile is None:
+            CoopProfile.objects.create(name_th=DEMO_COOP_NAME, short_name="สอ.ครูราชบุรี (ตัวอย่าง)",
+                                       address=f"จังหวัด{names.PROVINCE}", fiscal_year_start_month=1)  # fmt: skip
+        for _name, step in STEPS:
+            step(coop)
+    return coop

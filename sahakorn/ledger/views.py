@@ -1,0 +1,265 @@
+"""Back-office screens of the general ledger. Thin: forms in, services and selectors do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sahakorn.core.money import ZERO
+from sahakorn.ledger import selectors, services
+from sahakorn.ledger.errors import LedgerError
+from sahakorn.ledger.forms import (
+    EntryForm,
+    JournalFilterForm,
+    LineFormSet,
+    ReverseForm,
+    StatementForm,
+    TrialBalanceForm,
+)
+from sahakorn.ledger.models import FiscalPeriod, JournalEntry
+
+JOURNAL_PAGE_SIZE = 50
+
+
+def staff_view(perm: str) -> Callable:
+    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+@staff_view("ledger.view_journalentry")
+def journal(request: HttpRequest) -> HttpResponse:
+    """สมุดรายวันทั่วไป: vouchers by B.E. date range, source and voucher number."""
+    today = timezone.localdate()
+    form = JournalFilterForm(request.GET or None, initial={"start": _month_start(today), "end": today})
+    filters = {"start": _month_start(today), "end": today, "source": "", "status": "posted", "voucher": ""}
+    if form.is_bound and form.is_valid():
+        filters.update({k: v for k, v in form.cleaned_data.items() if k in filters})
+        filters["status"] = filters["status"] or "posted"
+    entries = selectors.general_journal(
+        start=filters["start"],
+        end=filters["end"],
+        source=filters["source"] or None,
+        status=None if filters["status"] == "all" else filters["status"],
+        voucher=filters["voucher"] or None,
+    )
+    page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledger/journal.html",
+        {"form": form, "page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+def _entry_context(entry: JournalEntry, reverse_form: ReverseForm | None = None) -> dict:
+    lines = list(entry.lines.all())
+    return {
+        "entry": entry,
+        "lines": lines,
+        "total_debit": sum((line.debit for line in lines), ZERO),
+        "total_credit": sum((line.credit for line in lines), ZERO),
+        "reversal": selectors.journal_entry_reversal(entry=entry) if entry.is_posted else None,
+        "reverse_form": reverse_form or ReverseForm(initial={"date": timezone.localdate()}),
+    }
+
+
+def _entry_or_404(pk: int) -> JournalEntry:
+    try:
+        return selectors.journal_entry_get(pk=pk)
+    except JournalEntry.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_view("ledger.view_journalentry")
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """ใบสำคัญ: one voucher with its lines, who made and posted it, and its reversal."""
+    return render(request, "ledger/entry.html", _entry_context(_entry_or_404(pk)))
+
+
+@require_POST
+@staff_view("ledger.post_journalentry")
+def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(JournalEntry, pk=pk)
+    try:
+        posted = services.journal_entry_post(entry=draft, posted_by=request.user)
+    except LedgerError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("ผ่านรายการแล้ว เลขที่ใบสำคัญ %(label)s") % {"label": posted.voucher_label})
+    return redirect("ledger:entry", pk=pk)
+
+
+@require_POST
+@staff_view("ledger.reverse_journalentry")
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    original = _entry_or_404(pk)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            reversal = services.journal_entry_reverse(
+                entry=original,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                reversed_by=request.user,
+            )
+        except LedgerError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request,
+                _("กลับรายการ %(original)s แล้ว ด้วยใบสำคัญ %(label)s")
+                % {"original": original.voucher_label, "label": reversal.voucher_label},
+            )
+            return redirect("ledger:entry", pk=reversal.pk)
+    return render(request, "ledger/entry.html", _entry_context(original, reverse_form=form))
+
+
+@require_POST
+@staff_view("ledger.add_journalentry")
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(JournalEntry, pk=pk)
+    try:
+        services.journal_entry_delete(entry=draft)
+    except LedgerError as e:
+        messages.error(request, str(e))
+        return redirect("ledger:entry", pk=pk)
+    messages.success(request, _("ลบใบสำคัญร่างแล้ว"))
+    return redirect(f"{reverse('ledger:journal')}?status=draft")
+
+
+@staff_view("ledger.add_journalentry")
+def entry_create(request: HttpRequest) -> HttpResponse:
+    """บันทึกใบสำคัญ: a manual voucher, saved as a draft or posted at once."""
+    can_post = request.user.has_perm("ledger.post_journalentry")
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        post_now = request.POST.get("action") == "post"
+        if post_now and not can_post:
+            raise PermissionDenied
+        if form.is_valid() and formset.is_valid():
+            args = {
+                "date": form.cleaned_data["date"],
+                "description": form.cleaned_data["description"],
+                "lines": formset.lines(),
+                "created_by": request.user,
+            }
+            try:
+                if post_now:
+                    saved = services.journal_entry_record(**args, posted_by=request.user)
+                else:
+                    saved = services.journal_entry_create(**args)
+            except LedgerError as e:
+                form.add_error(None, str(e))
+            else:
+                if post_now:
+                    messages.success(
+                        request, _("บันทึกและผ่านรายการแล้ว เลขที่ %(label)s") % {"label": saved.voucher_label}
+                    )
+                else:
+                    messages.success(request, _("บันทึกใบสำคัญร่างแล้ว"))
+                return redirect("ledger:entry", pk=saved.pk)
+    else:
+        form = EntryForm(initial={"date": timezone.localdate()})
+        formset = LineFormSet(prefix="lines")
+    return render(request, "ledger/entry_form.html", {"form": form, "formset": formset, "can_post": can_post})
+
+
+@staff_view("ledger.view_journalentry")
+def trial_balance(request: HttpRequest) -> HttpResponse:
+    """งบทดลอง as of a B.E. date."""
+    form = TrialBalanceForm(request.GET or None)
+    as_of, fiscal_year = timezone.localdate(), None
+    if form.is_bound and form.is_valid():
+        as_of = form.cleaned_data["as_of"] or as_of
+        fiscal_year = form.cleaned_data["fiscal_year"]
+    if not form.is_bound:
+        form = TrialBalanceForm(initial={"as_of": as_of})
+    report = selectors.trial_balance(as_of=as_of, fiscal_year=fiscal_year)
+    # An account code links to its ledger card for the fiscal year up to the same date.
+    year = fiscal_year or selectors.fiscal_year_for(on=as_of)
+    statement_start = year.start_date if year else _month_start(as_of)
+    return render(
+        request,
+        "ledger/trial_balance.html",
+        {"form": form, "report": report, "statement_start": statement_start},
+    )
+
+
+@staff_view("ledger.view_journalentry")
+def account_statement(request: HttpRequest) -> HttpResponse:
+    """บัญชีแยกประเภท: one account's postings with a running balance."""
+    today = timezone.localdate()
+    statement = None
+    if "account" in request.GET:
+        form = StatementForm(request.GET)
+        if form.is_valid():
+            statement = selectors.account_statement(
+                account=form.cleaned_data["account"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+    else:
+        form = StatementForm(initial={"start": _month_start(today), "end": today})
+    return render(request, "ledger/account_statement.html", {"form": form, "statement": statement})
+
+
+@staff_view("ledger.view_account")
+def chart(request: HttpRequest) -> HttpResponse:
+    """ผังบัญชี as a tree, with the roles the code posts to."""
+    return render(request, "ledger/chart.html", {"nodes": selectors.chart_tree()})
+
+
+@staff_view("ledger.view_fiscalyear")
+def periods(request: HttpRequest) -> HttpResponse:
+    """ปีบัญชีและงวดบัญชี: status of each period, closing in order, opening the next year."""
+    years = selectors.fiscal_years_with_periods()
+    for year in years:
+        # Periods close in order, so only the earliest open one offers a close button.
+        year.next_to_close_id = next((p.pk for p in year.periods.all() if not p.is_closed), None)
+    return render(request, "ledger/periods.html", {"years": years})
+
+
+@require_POST
+@staff_view("ledger.close_fiscalperiod")
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(FiscalPeriod.objects.select_related("fiscal_year"), pk=pk)
+    try:
+        services.fiscal_period_close(period=period, closed_by=request.user)
+    except LedgerError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("ปิด%(period)s แล้ว") % {"period": period})
+    return redirect("ledger:periods")
+
+
+@require_POST
+@staff_view("ledger.close_fiscalperiod")
+def fiscal_year_open(request: HttpRequest) -> HttpResponse:
+    try:
+        year = services.fiscal_year_open_next()
+    except LedgerError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("เปิด%(year)s แล้ว") % {"year": year})
+    return redirect("ledger:periods")
