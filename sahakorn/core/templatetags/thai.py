@@ -47,3 +47,11 @@ def phone(value) -> str:
 @register.simple_tag
 def status_badge(value: str, label: str) -> str:
     return format_html('<span class="badge badge-{}">{}</span>', value, label)
+
+
+@register.filter
+def who(user) -> str:
+    """The person behind a record; ``None`` means a batch or the generator wrote it (ระบบ)."""
+    if user is None:
+        return "ระบบ"
+    return user.get_full_name() or user.get_username()
