@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sahakorn.core.banks import bank_choices
 from sahakorn.core.forms import BEDateField, MoneyFormField, NationalIdField, PhoneField
 from sahakorn.members.models import MemberStatus, MemberType, Title, Unit
 
@@ -41,9 +42,7 @@ class MemberForm(forms.Form):
     phone = PhoneField(label=_("โทรศัพท์มือถือ"), required=False, widget=forms.TextInput(attrs={"type": "tel"}))
     email = forms.EmailField(label=_("อีเมล"), required=False)
     address = forms.CharField(label=_("ที่อยู่"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    bank_code = forms.CharField(
-        label=_("ธนาคาร"), max_length=3, required=False, help_text=_("รหัสธนาคาร 3 หลัก เช่น 006 กรุงไทย")
-    )
+    bank_code = forms.ChoiceField(label=_("ธนาคาร"), required=False, choices=bank_choices)
     bank_account_no = forms.CharField(label=_("เลขที่บัญชีธนาคาร"), max_length=20, required=False)
 
     titles = Title.values

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from sahakorn.core.banks import THAI_BANKS
 from sahakorn.core.money import has_more_than_two_places
 from sahakorn.core.phone import PhoneError, phone_to_e164
 from sahakorn.core.thai import national_id_is_valid, national_id_normalize
@@ -97,6 +98,9 @@ def clean_bank_code(value: str | None) -> str:
     value = (value or "").strip()
     if value and not (len(value) == 3 and value.isascii() and value.isdigit()):
         raise FieldError(f"รหัสธนาคารต้องเป็นตัวเลข 3 หลัก เช่น 006: {value}")
+    if value and value not in THAI_BANKS:
+        # A payout to an unknown bank code would only fail later, inside the bank file.
+        raise FieldError(f"ไม่รู้จักรหัสธนาคาร {value}")
     return value
 
 

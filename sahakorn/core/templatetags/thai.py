@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from sahakorn.core.banks import bank_name as _bank_name
 from sahakorn.core.phone import phone_display
 from sahakorn.core.thai import baht_text, format_be_date, national_id_format
 
@@ -55,3 +56,8 @@ def who(user) -> str:
     if user is None:
         return "ระบบ"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def bank_name(code: str) -> str:
+    return _bank_name(code or "")

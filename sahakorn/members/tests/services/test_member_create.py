@@ -219,3 +219,15 @@ def test_unit_create_builds_path_from_parent():
 
     # then
     assert (root.path, child.path, child.depth) == ("01/", "01/0103/", 1)
+
+
+def test_member_with_an_unknown_bank_code_cannot_be_created(officer, unit):
+    with pytest.raises(ValidationError) as exc:
+        member_create(by=officer, **_fields(unit, bank_code="999", bank_account_no="123-4-56789-0"))
+    assert exc.value.message_dict == {"bank_code": ["ไม่รู้จักรหัสธนาคาร 999"]}
+    assert not Member.objects.exists()
+
+
+def test_member_bank_account_is_kept_as_digits(officer, unit):
+    member = member_create(by=officer, **_fields(unit, bank_code="006", bank_account_no="123-4-56789-0"))
+    assert (member.bank_code, member.bank_account_no) == ("006", "1234567890")

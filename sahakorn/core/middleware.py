@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class CoopLanguageMiddleware:
+    """Thai unless the user chose English with the switch in the top bar.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would put an
+    officer on an English-configured PC into English without asking; here only the
+    language cookie (set by the switch) changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

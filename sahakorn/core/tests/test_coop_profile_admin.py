@@ -1,0 +1,32 @@
+import datetime as dt
+
+import pytest
+
+from sahakorn.core.admin import CoopProfileForm
+from sahakorn.core.models import CoopProfile
+from sahakorn.ledger.services import fiscal_year_ensure
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(profile, month):
+    return {"name_th": profile.name_th, "fiscal_year_start_month": month}
+
+
+def test_fiscal_year_start_month_can_change_before_go_live():
+    profile = CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ", fiscal_year_start_month=1)
+    form = CoopProfileForm(data=_data(profile, 10), instance=profile)
+    assert form.is_valid(), form.errors
+
+
+def test_fiscal_year_start_month_is_refused_once_a_fiscal_year_exists():
+    # given
+    profile = CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ", fiscal_year_start_month=1)
+    fiscal_year_ensure(on=dt.date(2026, 5, 1))
+
+    # when
+    form = CoopProfileForm(data=_data(profile, 10), instance=profile)
+
+    # then
+    assert not form.is_valid()
+    assert form.errors["fiscal_year_start_month"] == ["เปลี่ยนเดือนเริ่มต้นปีบัญชีไม่ได้ เพราะเปิดปีบัญชีไปแล้ว"]
