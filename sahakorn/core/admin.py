@@ -5,6 +5,19 @@ from django.contrib import admin
 from sahakorn.core.models import CoopProfile
 
 
+class ReadOnlyAdminMixin:
+    """For records only services write (audit trails, posted vouchers): the admin may look, not touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CoopProfileForm(forms.ModelForm):
     class Meta:
         model = CoopProfile

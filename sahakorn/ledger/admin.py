@@ -3,18 +3,8 @@ because they change only through the ledger services (posting, reversal, period 
 
 from django.contrib import admin
 
+from sahakorn.core.admin import ReadOnlyAdminMixin
 from sahakorn.ledger.models import Account, AccountRole, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Account)
@@ -52,34 +42,27 @@ class FiscalPeriodInline(admin.TabularInline):
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(ReadOnlyAdmin):
+class FiscalYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year_be", "start_date", "end_date", "last_voucher_no", "closed_at")
     inlines = [FiscalPeriodInline]
 
 
 @admin.register(FiscalPeriod)
-class FiscalPeriodAdmin(ReadOnlyAdmin):
+class FiscalPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "fiscal_year", "number", "start_date", "end_date", "closed_at")
     list_filter = ("fiscal_year",)
     list_select_related = ("fiscal_year",)
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = JournalLine
     fields = ("account", "member", "debit", "credit", "memo")
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("voucher_label", "date", "description", "source", "status", "posted_at")
     list_filter = ("status", "source", "fiscal_year")
     search_fields = ("description",)

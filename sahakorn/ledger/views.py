@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.paging import paginate
 from sahakorn.ledger import selectors, services
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.forms import (
@@ -61,13 +61,11 @@ def journal(request: HttpRequest) -> HttpResponse:
         status=None if filters["status"] == "all" else filters["status"],
         voucher=filters["voucher"] or None,
     )
-    page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, entries, JOURNAL_PAGE_SIZE)
     return render(
         request,
         "ledger/journal.html",
-        {"form": form, "page": page, "filters": filters, "query": query.urlencode()},
+        {"form": form, "page": page, "filters": filters},
     )
 
 

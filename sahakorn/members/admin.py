@@ -9,19 +9,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sahakorn.core.admin import ReadOnlyAdminMixin
 from sahakorn.members import services
 from sahakorn.members.models import Member, MemberChange, MemberStatusChange, Unit
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UnitAdminForm(forms.ModelForm):

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sahakorn.core.paging import paginate
 from sahakorn.members import selectors, services
 from sahakorn.members.forms import MemberForm, MemberImportForm, MemberSearchForm, MemberStatusForm
 from sahakorn.members.imports import COLUMNS, read_member_file, template_csv
@@ -47,13 +47,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
         member_type=filters.get("member_type") or None,
         unit=filters.get("unit"),
     )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, members, PAGE_SIZE)
     return render(
         request,
         "members/member_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "q": q},
+        {"form": form, "page": page, "q": q},
     )
 
 
