@@ -4,7 +4,10 @@ a future bug) can break them:
 1. Posted vouchers are immutable. A journal entry is born a draft; once posted, neither it nor
    its lines can be updated or deleted, and no line can be added to it (both databases).
 2. Posted vouchers balance. PostgreSQL: DEFERRABLE INITIALLY DEFERRED constraint triggers check
-   every touched posted entry at commit. SQLite: the draft → posted flip checks the lines, which
+   each entry that becomes posted, and the entry of every changed or removed line, at commit.
+   Inserted lines are not checked one by one: a line can only be inserted into a draft (guard 1),
+   and the entry is checked when it is posted; a per-inserted-line check would cost O(lines²)
+   for a large batch voucher. SQLite: the draft → posted flip checks the lines, which
    is enough there because lines of a posted entry can no longer change.
 """
 
@@ -97,7 +100,7 @@ END $$;
 """,
     """
 CREATE CONSTRAINT TRIGGER ledger_journalline_balanced
-  AFTER INSERT OR UPDATE OR DELETE ON ledger_journalline
+  AFTER UPDATE OR DELETE ON ledger_journalline
   DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION ledger_journalline_balanced();
 """,
