@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sahakorn.core.apps.CoreConfig",
     "sahakorn.members",
     "sahakorn.ledger",
+    "sahakorn.shares",
     "sahakorn.generator",
 ]
 

@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("sahakorn.members.urls")),
     path("ledger/", include("sahakorn.ledger.urls")),
+    path("shares/", include("sahakorn.shares.urls")),
     path("", include("sahakorn.core.urls")),
 ]

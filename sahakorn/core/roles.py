@@ -22,10 +22,21 @@ _VIEW_ALL = [
     "ledger.view_account",
     "ledger.view_journalentry",
     "ledger.view_fiscalyear",
+    "shares.view_shareaccount",
+    "shares.view_sharetransaction",
+    "shares.view_sharerequest",
+    "shares.view_sharerules",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: _VIEW_ALL + ["members.add_member", "members.change_member"],
+    OFFICER: _VIEW_ALL
+    + [
+        "members.add_member",
+        "members.change_member",
+        "shares.add_sharetransaction",
+        "shares.add_sharerequest",
+        "shares.change_shareaccount",
+    ],
     MANAGER: _VIEW_ALL
     + [
         "members.add_member",
@@ -35,6 +46,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "members.add_unit",
         "members.change_unit",
         "core.change_coopprofile",
+        "shares.add_sharetransaction",
+        "shares.add_sharerequest",
+        "shares.change_shareaccount",
+        "shares.approve_sharerequest",
+        "shares.add_sharerules",
+        "shares.add_monthlyrun",
     ],
     ACCOUNTANT: _VIEW_ALL
     + [

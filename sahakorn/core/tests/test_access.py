@@ -25,7 +25,10 @@ def test_the_four_staff_roles_exist_with_their_permissions():
     assert "change_member_status" in perms["manager"]
     assert perms["auditor"] == {
         "view_member", "view_unit", "view_memberchange", "view_account", "view_journalentry", "view_fiscalyear",
+        "view_shareaccount", "view_sharetransaction", "view_sharerequest", "view_sharerules",
     }  # fmt: skip
+    assert "approve_sharerequest" in perms["manager"]
+    assert "approve_sharerequest" not in perms["officer"]
 
 
 def test_home_page_for_staff_and_login_redirect_for_anonymous(client, officer):
