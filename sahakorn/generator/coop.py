@@ -8,18 +8,21 @@ the earlier steps produce for the same seed. Steps write with bulk inserts only.
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from sahakorn.core.models import CoopProfile
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import national_id_check_digit
 from sahakorn.generator import names
-from sahakorn.ledger.models import EntrySource
+from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.ledger.services import EntrySpec, Line, journal_entries_post_bulk
 from sahakorn.members.models import Member, MemberChange, MemberStatus, MemberStatusChange, MemberType, Unit
 
@@ -46,6 +49,7 @@ class GeneratedCoop:
     # (member id, joined_on, status) in member-number order, for the sub-ledger steps.
     member_rows: list[tuple[int, dt.date, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for ``sahakorn bench generate``
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")
@@ -77,6 +81,105 @@ def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
 
 def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
+
+
+def entries_post(specs: list[EntrySpec], *, bar: "Progress | None" = None, chunk: int = 20_000) -> list[int]:
+    """Post vouchers through ``journal_entries_post_bulk`` and return their ids, in ``specs`` order.
+
+    The bulk service returns a count, not ids; it numbers a batch's vouchers by date (input order
+    within a date), so the batch's new rows read back in (date, voucher number) order line up with
+    the specs sorted stably by date. The generator writes alone into its own database.
+    """
+    ids: list[int] = []
+    for part in _chunks(specs, chunk):
+        before = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
+        journal_entries_post_bulk(entries=part)
+        new = list(
+            JournalEntry.objects.filter(id__gt=before)
+            .order_by("date", "voucher_no")
+            .values_list("id", flat=True)
+        )
+        if len(new) != len(part):
+            raise GeneratorError(f"posted {len(part)} vouchers but found {len(new)} new ones")
+        part_ids = [0] * len(part)
+        for k, entry_id in zip(sorted(range(len(part)), key=lambda k: part[k].date), new, strict=True):
+            part_ids[k] = entry_id
+        ids += part_ids
+        if bar is not None:
+            bar.update(len(part))
+    return ids
+
+
+def rows_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain tuples: COPY on PostgreSQL, executemany on SQLite (no model instance per row).
+
+    Values must already be what the model would store (Decimals checked for two places).
+    """
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            for part in _chunks(rows):
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", part)  # noqa: S608
+
+
+def ids_reserve(table: str, count: int) -> list[int]:
+    """PostgreSQL: take ``count`` ids from the table's sequence, for rows written with COPY."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def bulk_load(table: str) -> Iterator[None]:
+    """PostgreSQL: load a big table the way its manual advises, inside the generator's transaction.
+
+    Its foreign keys and secondary indexes are dropped before the load and created again after:
+    a deferred foreign key queues a check per row until commit (millions of them for the share
+    rows), and one index build sorts once where row-by-row maintenance would not. Re-adding a
+    foreign key validates it with one join, so nothing goes unchecked. Constraint-backed indexes
+    (primary key, unique fields) stay. Elsewhere this does nothing.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Altering a table refuses while it, or a table its keys point at, has deferred checks
+        # queued: run the queued checks now, then defer again as the constraints are declared.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(f"ANALYZE {table}")
 
 
 # ---------------------------------------------------------------- steps
@@ -255,11 +358,20 @@ def members_ledger_step(coop: GeneratedCoop) -> None:
     coop.counts["journal_entries"] = coop.counts.get("journal_entries", 0) + posted
 
 
-# Later issues append their steps here (shares, loans, deposits, billing history, …).
+def shares_step(coop: GeneratedCoop) -> None:
+    # Imported here: the step's module builds on this one's helpers.
+    from sahakorn.generator.shares_step import shares_step as step
+
+    step(coop)
+
+
+# Later issues append their steps here (loans, deposits, billing history, …); a new step goes
+# last, so the data and voucher numbers of the earlier steps stay the same for a seed.
 STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
     ("units", units_step),
     ("members", members_step),
     ("members_ledger", members_ledger_step),
+    ("shares", shares_step),
 ]
 
 
@@ -289,6 +401,8 @@ def coop_generate(
         if profile is None:
             CoopProfile.objects.create(name_th=DEMO_COOP_NAME, short_name="สอ.ครูราชบุรี (ตัวอย่าง)",
                                        address=f"จังหวัด{names.PROVINCE}", fiscal_year_start_month=1)  # fmt: skip
-        for _name, step in STEPS:
+        for name, step in STEPS:
+            started = time.perf_counter()
             step(coop)
+            coop.seconds[name] = time.perf_counter() - started
     return coop

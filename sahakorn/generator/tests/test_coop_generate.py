@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from sahakorn.core.thai import national_id_is_valid
 from sahakorn.generator.coop import GeneratorError, coop_generate
-from sahakorn.ledger.models import JournalEntry, JournalLine
+from sahakorn.ledger.models import EntrySource, JournalEntry, JournalLine
 from sahakorn.members.models import Member, MemberStatus, MemberStatusChange, Unit
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +101,10 @@ def test_generated_coop_is_realistic_and_its_ledger_matches_what_it_created():
     joined_inside = members.filter(joined_on__gte=coop.history_start).count()
     fees = JournalLine.objects.filter(account__code="42050").aggregate(cr=Sum("credit"), dr=Sum("debit"))
     assert fees["cr"] == D("100.00") * joined_inside
-    assert JournalEntry.objects.count() == joined_inside
-    cash = JournalLine.objects.filter(account__code="11110").aggregate(dr=Sum("debit"))["dr"]
+    assert JournalEntry.objects.filter(source=EntrySource.MEMBERS).count() == joined_inside
+    cash = JournalLine.objects.filter(account__code="11110", entry__source=EntrySource.MEMBERS).aggregate(
+        dr=Sum("debit")
+    )["dr"]
     assert cash == fees["cr"]
     call_command("ledger", "check")
 

@@ -156,7 +156,9 @@ def test_member_detail_shows_cards_placeholders_and_audit(client, officer, unit)
     assert "15 มิถุนายน 2535" in html
     assert "สำนักงานใหญ่ › <strong>กองการเจ้าหน้าที่</strong>" in html
     assert "081 234 5678" in html
-    for title in ("ทุนเรือนหุ้น", "เงินกู้", "การค้ำประกัน", "เงินฝาก", "สวัสดิการ", "เงินปันผล-เฉลี่ยคืน"):
+    # the shares app fills its own card; the sub-ledgers still to come show placeholders
+    assert reverse("shares:account", args=[member.pk]) in html
+    for title in ("เงินกู้", "การค้ำประกัน", "เงินฝาก", "สวัสดิการ", "เงินปันผล-เฉลี่ยคืน"):
         assert f"จะแสดงเมื่อเปิดใช้ระบบ{title}" in html
     assert "สมัครเป็นสมาชิก" in html  # status history
     assert "officer1" in html  # who created it, in the audit table

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         c = coop.counts
         self.stdout.write(
             f"สร้างสหกรณ์ตัวอย่างแล้ว: สมาชิก {c['members']:,} ราย (พ้นสภาพ {c['members_left']:,}), "
-            f"หน่วยสังกัด {c['units']:,}, ใบสำคัญ {c.get('journal_entries', 0):,}; "
+            f"หน่วยสังกัด {c['units']:,}, บัญชีหุ้น {c.get('share_accounts', 0):,}, "
+            f"รายการหุ้น {c.get('share_transactions', 0):,}, ใบสำคัญ {c.get('journal_entries', 0):,}; "
             f"ประวัติตั้งแต่ {format_be_date(coop.history_start)} ถึง {format_be_date(coop.as_of)}; "
             f"seed {seed}; {elapsed:.1f} s"
         )

@@ -1,0 +1,306 @@
+"""Report rendering shared by every app: PDF through WeasyPrint, Excel through XlsxWriter.
+
+Apps build their rows and totals in their own ``reports.py``; this module only turns them into
+documents. PDFs embed Sarabun from its wheel by file URL and fetch nothing else (a report must
+never reach the network, and Thai marks only place right with a Thai font). Excel cells hold
+real numbers, so totals add up in the spreadsheet; dates are B.E. text because Excel has no
+Buddhist calendar and a date cell would show the C.E. year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sahakorn.core.selectors import coop_profile_get
+from sahakorn.core.staticfinders import FONT_DIR
+from sahakorn.core.thai import format_be_date
+
+PDF_TEMPLATE_BASE = "core/report_base_pdf.html"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _content_disposition(filename: str) -> str:
+    # RFC 6266: an ASCII fallback plus the UTF-8 name, so Thai file names survive every browser.
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+# ======== PDF ========
+
+
+def _local_only_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves ``file:`` and ``data:`` URLs only: a report never waits on, or leaks to, the network."""
+
+        def fetch(self, url: str, headers=None):
+            if not url.startswith(("file:", "data:")):
+                raise ValueError(f"report refuses to fetch non-local URL: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols=("file", "data"))
+
+
+def pdf_context(*, title: str, context: Mapping[str, Any], landscape: bool = False) -> dict:
+    """What ``core/report_base_pdf.html`` needs on top of the report's own context."""
+    now = timezone.localtime()
+    return {
+        **context,
+        "coop": context.get("coop") or coop_profile_get(),
+        "report_title": title,
+        "printed_at": now,
+        "printed_at_text": format_be_date(now, "short"),
+        "font_dir_url": FONT_DIR.as_uri(),
+        "landscape": landscape,
+    }
+
+
+def pdf_bytes(*, template: str, context: Mapping[str, Any], landscape: bool = False) -> bytes:
+    """Render a template that extends ``core/report_base_pdf.html`` to PDF bytes."""
+    from weasyprint import HTML
+
+    title = str(context.get("report_title") or context.get("title") or "")
+    html = render_to_string(template, pdf_context(title=title, context=context, landscape=landscape))
+    return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_local_only_fetcher()).write_pdf()
+
+
+def pdf_response(
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    filename: str,
+    request: HttpRequest | None = None,
+    landscape: bool = False,
+) -> HttpResponse:
+    """A PDF download of ``template`` (A4; page header with the coop name, title, B.E. print date, page X/Y).
+
+    The template extends ``core/report_base_pdf.html`` and fills ``{% block report %}``;
+    ``context["report_title"]`` is printed in every page header.
+    """
+    context = dict(context)
+    if request is not None:
+        context.setdefault("user", getattr(request, "user", None))
+    data = pdf_bytes(template=template, context=context, landscape=landscape)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = _content_disposition(filename)
+    return response
+
+
+# ======== Excel ========
+
+MONEY, INT, TEXT, DATE, DECIMAL = "money", "int", "text", "date", "decimal"
+
+
+@dataclass(frozen=True)
+class XlsxColumn:
+    """A column: ``key`` into each row mapping, a header, and how its cells are written.
+
+    ``kind``: ``money`` (#,##0.00), ``int`` (#,##0), ``decimal`` (#,##0.00 for rates or shares with
+    fractions), ``date`` (B.E. text dd/mm/yyyy) or ``text``. ``sum``: the totals row adds the column
+    with a SUBTOTAL formula (which skips group subtotal rows) cached with the computed total.
+    """
+
+    key: str
+    title: str
+    kind: str = TEXT
+    width: float | None = None
+    sum: bool = False
+
+
+@dataclass
+class XlsxSheet:
+    """One worksheet: a title row (and subtitle lines), a frozen bold header, rows, a totals row.
+
+    ``rows`` may be any iterable of mappings (a generator streams 100,000 rows without holding
+    them); a row with ``"row_kind": "group"`` is a bold group heading (its ``"row_label"`` in the first
+    column) and ``"row_kind": "subtotal"`` a bold subtotal whose summed columns are SUBTOTAL formulas
+    over the rows since the last heading. ``totals`` holds the computed totals by column key;
+    ``notes`` are lines written after the totals (e.g. the reconciliation with the ledger).
+    """
+
+    name: str
+    title: str
+    columns: Sequence[XlsxColumn]
+    rows: Iterable[Mapping[str, Any]]
+    subtitle: Sequence[str] = ()
+    totals: Mapping[str, Any] | None = None
+    totals_label: str = "รวมทั้งสิ้น"
+    notes: Sequence[str] = ()
+    landscape: bool = False
+    formats: dict = field(default_factory=dict, repr=False)
+
+
+def _col_letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(index)
+
+
+def _number(value: Any) -> float | int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)  # Excel stores IEEE doubles; two-place baht up to 10^13 round-trips exactly
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return format_be_date(value, "numeric")
+    return str(value)
+
+
+def _write_sheet(workbook, sheet: XlsxSheet, coop_name: str, printed: str) -> None:
+    ws = workbook.add_worksheet(sheet.name[:31])
+    ws.set_paper(9)  # A4
+    if sheet.landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    base = {"font_name": "TH Sarabun New", "font_size": 14}
+    f = {
+        "title": workbook.add_format({**base, "bold": True, "font_size": 16}),
+        "sub": workbook.add_format(base),
+        "header": workbook.add_format(
+            {**base, "bold": True, "bg_color": "#EEF1F5", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        TEXT: workbook.add_format(base),
+        DATE: workbook.add_format({**base, "align": "center"}),
+        MONEY: workbook.add_format({**base, "num_format": "#,##0.00"}),
+        DECIMAL: workbook.add_format({**base, "num_format": "#,##0.00"}),
+        INT: workbook.add_format({**base, "num_format": "#,##0"}),
+    }
+    bold = {
+        k: workbook.add_format({**base, "bold": True, **_num_fmt(k)})
+        for k in (TEXT, DATE, MONEY, DECIMAL, INT)
+    }
+    total = {
+        k: workbook.add_format({**base, "bold": True, "top": 1, "bottom": 6, **_num_fmt(k)})
+        for k in (TEXT, DATE, MONEY, DECIMAL, INT)
+    }
+    columns = list(sheet.columns)
+    for i, col in enumerate(columns):
+        width = col.width or {MONEY: 16, INT: 12, DECIMAL: 14, DATE: 12}.get(col.kind, 20)
+        ws.set_column(i, i, width)
+
+    row = 0
+    ws.write_string(row, 0, coop_name, f["title"])
+    row += 1
+    ws.write_string(row, 0, sheet.title, f["title"])
+    row += 1
+    for line in [*sheet.subtitle, f"พิมพ์เมื่อ {printed}"]:
+        ws.write_string(row, 0, line, f["sub"])
+        row += 1
+    header_row = row
+    for i, col in enumerate(columns):
+        ws.write_string(header_row, i, col.title, f["header"])
+    ws.freeze_panes(header_row + 1, 0)
+    ws.repeat_rows(header_row)
+    row += 1
+    first_data = row
+    group_start = row
+
+    def write_value(r: int, c: int, col: XlsxColumn, value: Any, fmt) -> None:
+        if col.kind in (MONEY, INT, DECIMAL):
+            number = _number(value)
+            if number is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_number(r, c, number, fmt)
+        else:
+            ws.write_string(r, c, _cell_text(value), fmt)
+
+    for item in sheet.rows:
+        kind = item.get("row_kind")
+        if kind == "group":
+            ws.write_string(row, 0, str(item.get("row_label", "")), bold[TEXT])
+            row += 1
+            group_start = row
+            continue
+        if kind == "subtotal":
+            for i, col in enumerate(columns):
+                if i == 0 and item.get("row_label"):
+                    ws.write_string(row, 0, str(item["row_label"]), bold[TEXT])
+                elif col.sum and row > group_start:
+                    rng = f"{_col_letter(i)}{group_start + 1}:{_col_letter(i)}{row}"
+                    ws.write_formula(
+                        row, i, f"=SUBTOTAL(9,{rng})", bold[col.kind], _number(item.get(col.key)) or 0
+                    )
+                elif col.key in item:
+                    write_value(row, i, col, item[col.key], bold[col.kind])
+            row += 1
+            group_start = row
+            continue
+        for i, col in enumerate(columns):
+            write_value(row, i, col, item.get(col.key), f[col.kind])
+        row += 1
+
+    totals = sheet.totals or {}
+    if sheet.totals is not None:
+        for i, col in enumerate(columns):
+            if i == 0:
+                ws.write_string(row, 0, sheet.totals_label, total[TEXT])
+            elif col.sum and row > first_data:
+                rng = f"{_col_letter(i)}{first_data + 1}:{_col_letter(i)}{row}"
+                ws.write_formula(
+                    row, i, f"=SUBTOTAL(9,{rng})", total[col.kind], _number(totals.get(col.key)) or 0
+                )
+            elif col.key in totals:
+                write_value(row, i, col, totals[col.key], total[col.kind])
+            else:
+                ws.write_blank(row, i, None, total[TEXT])
+        row += 1
+    row += 1
+    for note in sheet.notes:
+        ws.write_string(row, 0, note, f["sub"])
+        row += 1
+
+
+def _num_fmt(kind: str) -> dict:
+    return {
+        MONEY: {"num_format": "#,##0.00"},
+        DECIMAL: {"num_format": "#,##0.00"},
+        INT: {"num_format": "#,##0"},
+    }.get(kind, {})
+
+
+def xlsx_bytes_to_file(*, sheets: Sequence[XlsxSheet], path: str) -> None:
+    """Write the workbook to ``path`` row by row (constant memory: 100,000 rows never sit in RAM)."""
+    import xlsxwriter
+
+    coop_name = coop_profile_get().name_th
+    printed = format_be_date(timezone.localtime(), "short")
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+    try:
+        for sheet in sheets:
+            _write_sheet(workbook, sheet, coop_name, printed)
+    finally:
+        workbook.close()
+
+
+def xlsx_response(*, filename: str, sheets: Sequence[XlsxSheet]) -> FileResponse:
+    """An .xlsx download of ``sheets``, streamed from a temporary file that is gone once sent."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="sahakorn-report-")
+    os.close(handle)
+    try:
+        xlsx_bytes_to_file(sheets=sheets, path=path)
+        stream = open(path, "rb")  # noqa: SIM115 -- FileResponse closes it after sending
+    finally:
+        os.unlink(path)  # the open handle keeps the data readable until the response is sent
+    response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _content_disposition(filename)
+    return response

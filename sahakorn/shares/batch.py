@@ -1,0 +1,358 @@
+"""Share batches (งานหุ้นแบบกลุ่ม): the monthly contribution run and the salary-table check.
+
+Both touch every member, so both run inside the database, set-based: a handful of statements
+whatever the coop's size (DESIGN.md, "Batch work is set-based and measured"). The per-member
+version of the monthly run below exists only as the baseline ``sahakorn bench shares`` measures
+the set-based one against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from sahakorn.core.thai import format_be_date
+from sahakorn.ledger.models import EntrySource, FiscalPeriod, FiscalYear
+from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.members.models import MemberStatus
+from sahakorn.shares.errors import ShareError
+from sahakorn.shares.models import (
+    Channel,
+    MonthlyMethod,
+    MonthlyRun,
+    ShareAccount,
+    ShareTransaction,
+    Suspension,
+    TransactionKind,
+)
+from sahakorn.shares.rules import monthly_requirement, share_rules_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from sahakorn.shares.models import ShareRules
+
+    User = AbstractBaseUser
+
+Progress = Callable[[str], None]
+
+
+def month_start(on: dt.date) -> dt.date:
+    return on.replace(day=1)
+
+
+def month_end(on: dt.date) -> dt.date:
+    first_of_next = (on.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def monthly_run_description(period: dt.date) -> str:
+    """The summary voucher's text, shared with the data generator so both read the same."""
+    return f"รับชำระค่าหุ้นรายเดือน {format_be_date(period, 'month')}"
+
+
+# The member's monthly shares for a month: the latest change in force by the month's end; before
+# the first change, what that change started from; with no change at all, the account's figure.
+# (``monthly_shares`` on the account is the figure today, which a change recorded for a later
+# month may already show.)
+_MONTHLY_SHARES_SQL = """
+COALESCE(
+  (SELECT c.to_shares FROM shares_monthlycontributionchange c
+    WHERE c.account_id = a.id AND c.effective_month <= %(month_end)s
+    ORDER BY c.effective_month DESC, c.id DESC LIMIT 1),
+  (SELECT c.from_shares FROM shares_monthlycontributionchange c
+    WHERE c.account_id = a.id AND c.effective_month > %(month_end)s
+    ORDER BY c.effective_month, c.id LIMIT 1),
+  a.monthly_shares)
+"""
+
+# Suspensions are compared with the month's end, so one recorded from mid-month covers that month.
+_NOT_SUSPENDED_SQL = """
+NOT (a.suspension = 'temporary' AND a.suspended_from <= %(month_end)s
+     AND COALESCE(a.suspended_until, a.suspended_from) >= %(period)s)
+AND NOT (a.suspension = 'permanent' AND COALESCE(a.suspended_from, %(period)s) <= %(month_end)s)
+"""
+
+_DUE_TABLE = "shares_monthly_due"
+
+_DUE_SQL = f"""
+INSERT INTO {_DUE_TABLE} (account_id, member_id, shares)
+SELECT account_id, member_id, shares FROM (
+  SELECT a.id AS account_id, a.member_id AS member_id, {_MONTHLY_SHARES_SQL} AS shares
+  FROM shares_shareaccount a
+  JOIN members_member m ON m.id = a.member_id
+  WHERE m.status = %(active)s AND m.joined_on <= %(month_end)s
+    AND {_NOT_SUSPENDED_SQL}
+    AND NOT EXISTS (SELECT 1 FROM shares_sharetransaction t
+                    WHERE t.account_id = a.id AND t.kind = %(monthly)s AND t.period = %(period)s)
+) due
+WHERE shares > 0
+"""  # noqa: S608 -- fixed table names and SQL fragments; every value is a parameter
+
+
+# ======== The monthly contribution run (ประมวลผลหุ้นรายเดือน) ========
+
+
+def _refuse_closed_month(*, period: dt.date, posted_on: dt.date) -> None:
+    """Refuse before anything is written: the voucher date's period and the contribution month's."""
+    for on in sorted({period, posted_on}):
+        year = FiscalYear.objects.filter(start_date__lte=on, end_date__gte=on).first()
+        if year is None:
+            continue  # the ledger opens it when the voucher posts
+        if year.closed_at is not None:
+            raise ShareError(
+                f"{year} ปิดบัญชีแล้ว ประมวลผลหุ้นรายเดือน{format_be_date(period, 'month')} "
+                f"ลงวันที่ {format_be_date(posted_on)} ไม่ได้"
+            )
+        fiscal_period = (
+            FiscalPeriod.objects.filter(fiscal_year=year, start_date__lte=on, end_date__gte=on)
+            .select_related("fiscal_year")
+            .first()
+        )
+        if fiscal_period is not None and fiscal_period.closed_at is not None:
+            raise ShareError(
+                f"{fiscal_period} ปิดงวดแล้ว ประมวลผลหุ้นรายเดือน{format_be_date(period, 'month')} "
+                f"ลงวันที่ {format_be_date(posted_on)} ไม่ได้"
+            )
+
+
+@transaction.atomic
+def monthly_contributions_run(
+    *, period: dt.date, posted_on: dt.date, by: User | None = None, progress: Progress | None = None
+) -> MonthlyRun:
+    """Post the month's share contributions (หุ้นรายเดือน) of every member who owes them, set-based.
+
+    Due: an active member with a share account who joined by the month's end, is not suspended
+    for the month, has monthly shares above zero for that month and has no monthly contribution
+    for it yet. Each gets one MONTHLY transaction (payroll); the month gets one summary voucher
+    (Dr bank / Cr share capital); the cached balances move by one UPDATE. All or nothing, and
+    once per month: a second call returns the first run's record and writes nothing.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    period = month_start(period)
+    existing = MonthlyRun.objects.filter(period=period).first()
+    if existing is not None:
+        return existing
+    if posted_on < period:
+        raise ShareError(
+            f"วันที่ผ่านรายการ {format_be_date(posted_on)} อยู่ก่อนเดือน{format_be_date(period, 'month')} "
+            "ที่เรียกเก็บหุ้นรายเดือน"
+        )
+    _refuse_closed_month(period=period, posted_on=posted_on)
+    rules = share_rules_for(on=period)
+    par = rules.par_value
+    try:
+        # The run row claims the month first: a concurrent run of the same month waits on the
+        # unique period, then finds this one's record.
+        with transaction.atomic():
+            run = MonthlyRun.objects.create(period=period, posted_on=posted_on, run_by=by)
+    except IntegrityError:
+        return MonthlyRun.objects.get(period=period)
+
+    params = {
+        "period": period,
+        "month_end": month_end(period),
+        "active": MemberStatus.ACTIVE.value,
+        "monthly": TransactionKind.MONTHLY.value,
+    }
+    say("เลือกสมาชิกที่ต้องส่งหุ้นรายเดือน")
+    with connection.cursor() as cursor:
+        # The due list is taken once, so the voucher total, the rows and the balances agree.
+        cursor.execute(f"DROP TABLE IF EXISTS {_DUE_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_DUE_TABLE} (account_id bigint, member_id bigint, shares bigint)"
+        )
+        cursor.execute(_DUE_SQL, params)
+        cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(shares), 0) FROM {_DUE_TABLE}")  # noqa: S608
+        members, shares = cursor.fetchone()
+        shares = int(shares)
+        amount = shares * par
+        entry = None
+        if members:
+            say(f"ผ่านรายการใบสำคัญ {members:,} ราย {amount:,.2f} บาท")
+            entry = journal_entry_record(
+                date=posted_on,
+                description=monthly_run_description(period),
+                lines=[Line(account="bank", debit=amount), Line(account="share_capital", credit=amount)],
+                source=EntrySource.SHARES,
+                created_by=by,
+            )
+            say("บันทึกรายการหุ้นรายเดือน")
+            cursor.execute(
+                f"""
+                INSERT INTO shares_sharetransaction
+                  (account_id, date, kind, channel, period, shares, amount, journal_entry_id, memo,
+                   created_by_id, created_at)
+                SELECT account_id, %s, %s, %s, %s, shares, shares * %s, %s, '', %s, %s FROM {_DUE_TABLE}
+                """,  # noqa: S608
+                [posted_on, TransactionKind.MONTHLY.value, Channel.PAYROLL.value, period, par, entry.pk,
+                 by.pk if by is not None else None, timezone.now()],
+            )  # fmt: skip
+            say("ปรับยอดหุ้นสะสม")
+            cursor.execute(
+                f"""
+                UPDATE shares_shareaccount
+                SET balance_shares = balance_shares + d.shares, balance_amount = balance_amount + d.shares * %s
+                FROM (SELECT account_id, SUM(shares) AS shares FROM {_DUE_TABLE} GROUP BY account_id) d
+                WHERE shares_shareaccount.id = d.account_id
+                """,  # noqa: S608
+                [par],
+            )
+        cursor.execute(f"DROP TABLE {_DUE_TABLE}")
+
+    run.members, run.shares, run.amount, run.journal_entry = members, shares, amount, entry
+    run.finished_at = timezone.now()
+    run.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
+    run.save(update_fields=["members", "shares", "amount", "journal_entry", "finished_at", "seconds"])
+    return run
+
+
+def monthly_contributions_run_naive(
+    *, period: dt.date, posted_on: dt.date, by: User | None = None, limit: int | None = None
+) -> int:
+    """The same month, one member at a time through the single-member service (benchmark baseline only).
+
+    Decides who is due in Python with a few queries per member and posts one voucher per member,
+    as a per-member loop would; ``limit`` caps how many accounts it looks at. Returns how many
+    contributions it posted. Never use it for real work: it writes no run record.
+    """
+    from sahakorn.shares.services import share_monthly_contribution_record
+
+    period = month_start(period)
+    last_day = month_end(period)
+    accounts = (
+        ShareAccount.objects.select_related("member")
+        .filter(member__status=MemberStatus.ACTIVE)
+        .order_by("member__number")
+    )
+    if limit is not None:
+        accounts = accounts[:limit]
+    posted = 0
+    for account in accounts:
+        if account.member.joined_on > last_day or _suspended_in(account, period, last_day):
+            continue
+        if ShareTransaction.objects.filter(
+            account=account, kind=TransactionKind.MONTHLY, period=period
+        ).exists():
+            continue
+        if _monthly_shares_in(account, last_day) <= 0:
+            continue
+        share_monthly_contribution_record(member=account.member, period=period, on=posted_on, by=by)
+        posted += 1
+    return posted
+
+
+def _suspended_in(account: ShareAccount, period: dt.date, last_day: dt.date) -> bool:
+    if account.suspension == Suspension.TEMPORARY and account.suspended_from is not None:
+        return (
+            account.suspended_from <= last_day
+            and (account.suspended_until or account.suspended_from) >= period
+        )
+    if account.suspension == Suspension.PERMANENT:
+        return account.suspended_from is None or account.suspended_from <= last_day
+    return False
+
+
+def _monthly_shares_in(account: ShareAccount, last_day: dt.date) -> int:
+    changes = account.monthly_changes.order_by("effective_month", "id")
+    latest = changes.filter(effective_month__lte=last_day).last()
+    if latest is not None:
+        return latest.to_shares
+    first_later = changes.filter(effective_month__gt=last_day).first()
+    return first_later.from_shares if first_later is not None else account.monthly_shares
+
+
+# ======== Members below a new minimum (หุ้นรายเดือนต่ำกว่าขั้นต่ำ) ========
+
+
+def _minimum_case(rules: ShareRules, salaries: list[Decimal]) -> tuple[str, dict]:
+    """A SQL CASE giving the minimum monthly shares for ``m.salary``, and its named parameters.
+
+    A salary table becomes one WHEN per bracket (edges inclusive, the open top is the ELSE), so
+    the database places every member in one pass; each bracket's figure comes from
+    ``monthly_requirement`` at the bracket's edge, so shares-or-baht tables follow the rules code.
+    A percent rule has no brackets (its minimum is a rounding of salary × percent), so the CASE
+    lists the distinct salaries instead: a few thousand at most, however many members.
+    """
+
+    def minimum(salary: Decimal) -> int:
+        return monthly_requirement(rules=rules, salary=salary).min_shares
+
+    whens, params = ["WHEN m.salary <= 0 THEN %(floor)s"], {"floor": minimum(Decimal(0))}
+    if rules.monthly_method == MonthlyMethod.TABLE:
+        edges = sorted(b.salary_up_to for b in rules.brackets.all() if b.salary_up_to is not None)
+        for i, edge in enumerate(edges):
+            whens.append(f"WHEN m.salary <= %(edge{i})s THEN %(min{i})s")
+            params |= {f"edge{i}": edge, f"min{i}": minimum(edge)}
+        params["top"] = minimum(edges[-1] + Decimal("0.01") if edges else Decimal(1))
+    else:
+        for i, salary in enumerate(s for s in salaries if s > 0):
+            whens.append(f"WHEN m.salary = %(salary{i})s THEN %(min{i})s")
+            params |= {f"salary{i}": salary, f"min{i}": minimum(salary)}
+        params["top"] = 0
+    return f"CASE {' '.join(whens)} ELSE %(top)s END", params
+
+
+def members_below_minimum(*, on: dt.date) -> list[dict]:
+    """Active members whose monthly shares are below the minimum of the rules in force ``on``.
+
+    What the officers work through after the salary table changes: each row has the member,
+    unit, salary, current monthly shares, the new minimum and the shortfall (shares and baht).
+    Permanently suspended members pay nothing by right and are left out.
+    """
+    rules = share_rules_for(on=on)
+    period = month_start(on)
+    salaries: list[Decimal] = []
+    if rules.monthly_method != MonthlyMethod.TABLE:
+        salaries = list(
+            ShareAccount.objects.filter(member__status=MemberStatus.ACTIVE)
+            .values_list("member__salary", flat=True)
+            .distinct()
+        )
+    case_sql, params = _minimum_case(rules, salaries)
+    params |= {"period": period, "month_end": month_end(period), "active": MemberStatus.ACTIVE.value}
+    sql = f"""
+    SELECT member_id, number, name, unit_code, unit_name, salary, monthly, minimum FROM (
+      SELECT m.id AS member_id, m.number AS number,
+             m.title || m.first_name || ' ' || m.last_name AS name,
+             u.code AS unit_code, u.name AS unit_name, m.salary AS salary,
+             {_MONTHLY_SHARES_SQL} AS monthly,
+             {case_sql} AS minimum
+      FROM shares_shareaccount a
+      JOIN members_member m ON m.id = a.member_id
+      JOIN members_unit u ON u.id = m.unit_id
+      WHERE m.status = %(active)s
+        AND NOT (a.suspension = 'permanent' AND COALESCE(a.suspended_from, %(period)s) <= %(month_end)s)
+    ) x
+    WHERE monthly < minimum
+    ORDER BY number
+    """  # noqa: S608 -- fixed fragments; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    par = rules.par_value
+    result = []
+    for member_id, number, name, unit_code, unit_name, salary, monthly, minimum in rows:
+        shortfall = int(minimum) - int(monthly)
+        result.append(
+            {
+                "member_id": member_id,
+                "number": number,
+                "name": name,
+                "unit_code": unit_code,
+                "unit_name": unit_name,
+                "salary": Decimal(str(salary)).quantize(Decimal("0.01")),
+                "monthly_shares": int(monthly),
+                "min_shares": int(minimum),
+                "shortfall_shares": shortfall,
+                "shortfall_amount": shortfall * par,
+            }
+        )
+    return result

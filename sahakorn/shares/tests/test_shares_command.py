@@ -1,0 +1,93 @@
+import datetime as dt
+from decimal import Decimal as D
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sahakorn.ledger.services import fiscal_period_close, fiscal_year_ensure
+from sahakorn.members.tests.factories import MemberFactory
+from sahakorn.shares.models import MonthlyRun, ShareAccount, ShareTransaction
+from sahakorn.shares.tests.factories import DEFAULT_BRACKETS, share_rules
+
+pytestmark = pytest.mark.django_db
+
+
+def _account(monthly: int, *, salary: str = "25000.00") -> ShareAccount:
+    member = MemberFactory(salary=D(salary), joined_on=dt.date(2015, 1, 1))
+    return ShareAccount.objects.create(member=member, opened_on=member.joined_on, monthly_shares=monthly)
+
+
+def _run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("shares", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_monthly_run_posts_the_month_and_a_second_run_posts_nothing():
+    # given
+    _account(70)
+    _account(80)
+
+    # when
+    first, _ = _run("monthly-run", "--period", "2026-03")
+    second, _ = _run("monthly-run", "--period", "2026-03", "--posted-on", "2026-03-30")
+
+    # then
+    assert "สมาชิก 2 ราย 150 หุ้น 1,500.00 บาท" in first and "monthly run done" in first
+    assert "already run, nothing posted" in second
+    run = MonthlyRun.objects.get()
+    assert run.posted_on == dt.date(2026, 3, 31)  # the month's last day by default
+    assert ShareTransaction.objects.count() == 2
+
+
+def test_monthly_run_into_a_closed_period_fails_with_the_reason(accountant):
+    # given
+    _account(70)
+    year = fiscal_year_ensure(on=dt.date(2026, 1, 1))
+    fiscal_period_close(period=year.periods.get(number=1), closed_by=accountant)
+
+    # when / then
+    with pytest.raises(CommandError, match="ปิดงวดแล้ว"):
+        _run("monthly-run", "--period", "2026-01")
+    assert not MonthlyRun.objects.exists()
+
+
+def test_check_passes_after_a_run_and_fails_when_a_cached_balance_is_off():
+    # given
+    account = _account(70)
+    _run("monthly-run", "--period", "2026-03")
+
+    # when
+    out, _ = _run("check")
+
+    # then
+    assert "ตรวจทุนเรือนหุ้นผ่าน / shares check OK" in out and "700.00" in out
+
+    # given: a balance changed behind the services' back
+    ShareAccount.objects.filter(pk=account.pk).update(balance_shares=71, balance_amount=D("710.00"))
+
+    # when / then
+    err = StringIO()
+    with pytest.raises(CommandError, match="shares check FAILED"):
+        call_command("shares", "check", stdout=StringIO(), stderr=err)
+    assert account.member.number in err.getvalue()
+
+
+def test_below_minimum_prints_the_members_under_the_new_table():
+    # given: the top bracket rises to 120 shares from June 2569
+    share_rules(effective_from=dt.date(2026, 6, 1), brackets=[*DEFAULT_BRACKETS[:-1], (None, D(120))])
+    low = _account(100)
+    _account(120)
+
+    # when
+    out, _ = _run("below-minimum", "--on", "2026-06-01")
+
+    # then
+    assert low.member.number in out
+    assert "รวม 1 ราย ขาดรวม 200.00 บาท" in out
+
+
+def test_bad_period_is_refused():
+    with pytest.raises(CommandError, match="2026-13"):
+        _run("monthly-run", "--period", "2026-13")
