@@ -25,6 +25,8 @@ ALLOWED_HOSTS = os.environ.get("SAHAKORN_ALLOWED_HOSTS", "127.0.0.1,localhost").
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SAHAKORN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # First, so its templates (admin/base_site.html with the Thai font) win over Django's.
+    "sahakorn.core.apps.CoreConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
-    "sahakorn.core.apps.CoreConfig",
     "sahakorn.members",
     "sahakorn.ledger",
     "sahakorn.shares",

@@ -4,6 +4,7 @@ Groups are (re)synchronised after every migrate, so a new permission added by a 
 lands in the right roles without a hand-written data migration.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -66,8 +67,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def roles_sync(**kwargs) -> None:
+def roles_sync(*, app_config=None, using: str = "default", **kwargs) -> None:
     """Create the four groups and give each exactly its permissions (idempotent)."""
+    if app_config is not None:
+        # post_migrate may reach this handler before auth's own for the same app, so make sure
+        # that app's permissions exist before the groups are given them.
+        create_permissions(app_config, verbosity=0, using=using)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         q = Q(pk__in=[])

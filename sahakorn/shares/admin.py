@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from sahakorn.core.forms import BEDateField
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import MonthlyMethod, ShareBracket, ShareRules
 from sahakorn.shares.rules import RULE_FIELDS
@@ -59,6 +60,9 @@ class ShareBracketInline(admin.TabularInline):
 
 
 class ShareRulesForm(forms.ModelForm):
+    # Typed in B.E. like every other date; the admin's own date widget is C.E.
+    effective_from = BEDateField(label="มีผลตั้งแต่")
+
     class Meta:
         model = ShareRules
         fields = ["effective_from", *RULE_FIELDS, "note"]

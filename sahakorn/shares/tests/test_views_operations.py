@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.members.services import member_status_change
 from sahakorn.shares.models import (
@@ -289,7 +290,7 @@ def test_rules_admin_adds_a_version_through_the_service_and_never_changes_one(dj
     on = timezone.localdate() + dt.timedelta(days=10)
     seeded = ShareRules.objects.get()
     data = {
-        "effective_from": on.isoformat(),
+        "effective_from": format_be_date(on, "numeric"),  # typed in B.E., like every date field
         "note": "มติที่ประชุมใหญ่",
         "par_value": "20.00",
         "min_initial_shares": "5",
