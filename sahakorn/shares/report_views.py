@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField
+from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
 from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, pdf_response, xlsx_response
 from sahakorn.core.thai import MONTHS_TH, be_year, ce_year, format_be_date
 from sahakorn.members.models import Member, MemberStatus, MemberType, Unit
 from sahakorn.shares import reports
+from sahakorn.shares.batch import members_below_minimum
 from sahakorn.shares.models import RequestKind, RequestStatus
 from sahakorn.shares.selectors import share_record_get, share_summary_get
 
@@ -500,3 +502,52 @@ def report_requests(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
     return render(request, "shares/reports/requests.html", {**context, "form": form})
+
+
+# ======== Members below the minimum after a salary-table change ========
+
+
+class BelowMinimumFilterForm(forms.Form):
+    on = BEDateField(label=_("ตามระเบียบที่มีผล ณ วันที่"), required=False, help_text=_("เว้นว่าง = วันนี้"))
+
+
+BELOW_MINIMUM_COLUMNS = [
+    XlsxColumn("number", "เลขทะเบียน", TEXT, 11),
+    XlsxColumn("name", "ชื่อ-สกุล", TEXT, 28),
+    XlsxColumn("unit_code", "รหัสหน่วย", TEXT, 12),
+    XlsxColumn("unit_name", "หน่วยสังกัด", TEXT, 30),
+    XlsxColumn("salary", "เงินเดือน (บาท)", MONEY, 14),
+    XlsxColumn("monthly_shares", "หุ้นรายเดือนปัจจุบัน", INT, 12),
+    XlsxColumn("min_shares", "ขั้นต่ำตามระเบียบ", INT, 12),
+    XlsxColumn("shortfall_shares", "ขาด (หุ้น)", INT, 12, sum=True),
+    XlsxColumn("shortfall_amount", "ขาด (บาท/เดือน)", MONEY, 14, sum=True),
+]
+
+
+@share_view("shares.view_shareaccount")
+def report_below_minimum(request: HttpRequest) -> HttpResponse:
+    """สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำ: the work list after the salary table (or a salary) changes."""
+    form = BelowMinimumFilterForm(request.GET or None)
+    on = _cleaned(form).get("on") or timezone.localdate()
+    rows = members_below_minimum(on=on)
+    title = "สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำตามระเบียบ"
+    subtitle = [f"ตามระเบียบหุ้นที่มีผล ณ วันที่ {format_be_date(on, 'long')} · {len(rows):,} ราย"]
+    totals = {
+        "shortfall_shares": sum(r["shortfall_shares"] for r in rows),
+        "shortfall_amount": sum((r["shortfall_amount"] for r in rows), ZERO),
+    }
+    if _format(request) == "xlsx":
+        sheet = XlsxSheet(
+            name="ต่ำกว่าขั้นต่ำ", title=title, subtitle=subtitle, columns=BELOW_MINIMUM_COLUMNS, rows=rows,
+            totals=totals, landscape=True,
+        )  # fmt: skip
+        return xlsx_response(filename=f"shares-below-minimum-{_stamp(on)}.xlsx", sheets=[sheet])
+    context = {
+        "rows": rows,
+        "totals": totals,
+        "report_title": title,
+        "subtitle": subtitle,
+        "query": _query(request),
+        "form": form,
+    }
+    return render(request, "shares/reports/below_minimum.html", context)

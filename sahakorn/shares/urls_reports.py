@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/members/<int:pk>/history/", views.report_member_history, name="report_member_history"),
     path("reports/monthly-status/", views.report_monthly_status, name="report_monthly_status"),
     path("reports/requests/", views.report_requests, name="report_requests"),
+    path("reports/below-minimum/", views.report_below_minimum, name="report_below_minimum"),
 ]
