@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "sahakorn.members",
     "sahakorn.ledger",
     "sahakorn.shares",
+    "sahakorn.deposits",
+    "sahakorn.welfare",
+    "sahakorn.funeral",
+    "sahakorn.news",
     "sahakorn.generator",
 ]
 

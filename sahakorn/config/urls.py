@@ -7,5 +7,9 @@ urlpatterns = [
     path("members/", include("sahakorn.members.urls")),
     path("ledger/", include("sahakorn.ledger.urls")),
     path("shares/", include("sahakorn.shares.urls")),
+    path("deposits/", include("sahakorn.deposits.urls")),
+    path("welfare/", include("sahakorn.welfare.urls")),
+    path("funeral/", include("sahakorn.funeral.urls")),
+    path("news/", include("sahakorn.news.urls")),
     path("", include("sahakorn.core.urls")),
 ]

@@ -8,13 +8,13 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from sahakorn.core.roles import ROLE_PERMISSIONS
+from sahakorn.core.roles import ROLES
 
 
 def is_back_office_user(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name__in=ROLE_PERMISSIONS).exists()
+    return user.is_superuser or user.groups.filter(name__in=ROLES).exists()
 
 
 def back_office_required(view):

@@ -1,14 +1,23 @@
 """Staff roles (บทบาทเจ้าหน้าที่) as Django groups, with the permissions each role holds.
 
-Groups are (re)synchronised after every migrate, so a new permission added by a later issue
-lands in the right roles without a hand-written data migration.
+Each app says what its roles may do in its own ``roles.py``::
+
+    ROLE_PERMISSIONS = {OFFICER: ["deposits.add_deposittransaction"], AUDITOR: ["deposits.view_depositaccount"]}
+
+Groups are (re)synchronised after every migrate from all apps' lists, so a new permission lands
+in the right roles without a hand-written data migration, and no app edits another's list.
 """
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 OFFICER, MANAGER, ACCOUNTANT, AUDITOR = "officer", "manager", "accountant", "auditor"
+ROLES = (OFFICER, MANAGER, ACCOUNTANT, AUDITOR)
 ROLE_LABELS_TH = {
     OFFICER: "เจ้าหน้าที่",
     MANAGER: "ผู้จัดการ",
@@ -16,55 +25,20 @@ ROLE_LABELS_TH = {
     AUDITOR: "ผู้ตรวจสอบบัญชี",
 }
 
-_VIEW_ALL = [
-    "members.view_member",
-    "members.view_unit",
-    "members.view_memberchange",
-    "ledger.view_account",
-    "ledger.view_journalentry",
-    "ledger.view_fiscalyear",
-    "shares.view_shareaccount",
-    "shares.view_sharetransaction",
-    "shares.view_sharerequest",
-    "shares.view_sharerules",
-]
+# The coop itself: only the manager changes its profile (fiscal year start, names on documents).
+ROLE_PERMISSIONS: dict[str, list[str]] = {MANAGER: ["core.change_coopprofile"]}
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: _VIEW_ALL
-    + [
-        "members.add_member",
-        "members.change_member",
-        "shares.add_sharetransaction",
-        "shares.add_sharerequest",
-        "shares.change_shareaccount",
-    ],
-    MANAGER: _VIEW_ALL
-    + [
-        "members.add_member",
-        "members.change_member",
-        "members.change_member_status",
-        "members.import_members",
-        "members.add_unit",
-        "members.change_unit",
-        "core.change_coopprofile",
-        "shares.add_sharetransaction",
-        "shares.add_sharerequest",
-        "shares.change_shareaccount",
-        "shares.approve_sharerequest",
-        "shares.add_sharerules",
-        "shares.add_monthlyrun",
-    ],
-    ACCOUNTANT: _VIEW_ALL
-    + [
-        "ledger.add_journalentry",
-        "ledger.post_journalentry",
-        "ledger.reverse_journalentry",
-        "ledger.close_fiscalperiod",
-        "ledger.add_account",
-        "ledger.change_account",
-    ],
-    AUDITOR: _VIEW_ALL,
-}
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every role's permissions, gathered from each installed app's ``roles.ROLE_PERMISSIONS``."""
+    merged: dict[str, list[str]] = {role: [] for role in ROLES}
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.roles"
+        if not app_config.name.startswith("sahakorn.") or find_spec(module_name) is None:
+            continue
+        for role, perms in import_module(module_name).ROLE_PERMISSIONS.items():
+            merged[role].extend(p for p in perms if p not in merged[role])
+    return merged
 
 
 def roles_sync(*, app_config=None, using: str = "default", **kwargs) -> None:
@@ -73,7 +47,7 @@ def roles_sync(*, app_config=None, using: str = "default", **kwargs) -> None:
         # post_migrate may reach this handler before auth's own for the same app, so make sure
         # that app's permissions exist before the groups are given them.
         create_permissions(app_config, verbosity=0, using=using)
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         q = Q(pk__in=[])
         for perm in perms:

@@ -1,0 +1,18 @@
+from sahakorn.core.roles import ACCOUNTANT, AUDITOR, MANAGER, OFFICER
+
+_VIEW = ["ledger.view_account", "ledger.view_journalentry", "ledger.view_fiscalyear"]
+
+ROLE_PERMISSIONS = {
+    OFFICER: _VIEW,
+    MANAGER: _VIEW,
+    ACCOUNTANT: _VIEW
+    + [
+        "ledger.add_journalentry",
+        "ledger.post_journalentry",
+        "ledger.reverse_journalentry",
+        "ledger.close_fiscalperiod",
+        "ledger.add_account",
+        "ledger.change_account",
+    ],
+    AUDITOR: _VIEW,
+}

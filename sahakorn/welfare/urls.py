@@ -1,0 +1,2 @@
+app_name = "welfare"
+urlpatterns: list = []
