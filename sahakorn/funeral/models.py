@@ -1,0 +1,379 @@
+"""The funeral aid association (สมาคมฌาปนกิจสงเคราะห์): its rules, members, beneficiaries, dues and claims.
+
+The coop runs the association's books on its behalf. Everything the coop receives for the
+association (entrance fees, dues) is the association's money, so the coop's general ledger holds
+it in one liability, ``funeral_dues_collected`` (เงินสงเคราะห์ศพรับแทนสมาคม), and everything it
+pays out for the association (death payouts to beneficiaries, remittances of the association's
+admin fee) comes out of that liability. Nothing here is the coop's income or expense.
+
+The sub-ledger rows that move money (entrance fees on memberships, collected dues, payouts,
+remittances) each link to their journal entry, and ``sahakorn funeral check`` proves that
+fees + dues collected − payouts − remittances equals the GL balance of the liability.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from sahakorn.core.money import MoneyField
+
+
+class DuesMode(models.TextChoices):
+    PER_DEATH = "per_death", "เรียกเก็บเมื่อมีสมาชิกเสียชีวิต (รายศพ)"
+    ANNUAL = "annual", "เรียกเก็บรายปี"
+
+
+class PayoutBasis(models.TextChoices):
+    COLLECTED = "collected", "เงินสงเคราะห์ที่เก็บได้สำหรับศพนั้น หักค่าดำเนินการ"
+    FIXED = "fixed", "จำนวนคงที่ต่อศพ"
+
+
+class FuneralSettings(models.Model):
+    """One version of the association's rules (ระเบียบสมาคม), in force from ``effective_from``.
+
+    Versions are never edited; a change is a new version. A claim is paid under the version in
+    force on the death date, a levy uses the version in force on its date.
+
+    Payout rule (what a death claim pays its beneficiaries):
+
+    - ``collected``: the dues collected for that death's levy, less ``admin_fee_percent`` of them
+      (rounded to satang half-up), capped at ``max_payout``;
+    - ``fixed``: ``fixed_payout``, capped at ``max_payout``.
+
+    The admin fee is the association's, not the coop's: it stays in the liability until the coop
+    remits it to the association (``funeral_remittance_record``).
+    """
+
+    effective_from = models.DateField("มีผลตั้งแต่", unique=True)
+    dues_mode = models.CharField(
+        "วิธีเรียกเก็บ", max_length=10, choices=DuesMode.choices, default=DuesMode.PER_DEATH
+    )
+    per_death_amount = MoneyField("เงินสงเคราะห์ต่อศพต่อคน (บาท)", default=0)
+    annual_amount = MoneyField("เงินสงเคราะห์รายปีต่อคน (บาท)", default=0)
+    entrance_fee = MoneyField("ค่าสมัครสมาชิกสมาคม (บาท)", default=0)
+    payout_basis = models.CharField(
+        "หลักการจ่ายเงินสงเคราะห์", max_length=10, choices=PayoutBasis.choices, default=PayoutBasis.COLLECTED
+    )
+    admin_fee_percent = models.DecimalField(
+        "ค่าดำเนินการของสมาคม (ร้อยละ)",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    fixed_payout = MoneyField("เงินสงเคราะห์คงที่ต่อศพ (บาท)", null=True, blank=True)
+    max_payout = MoneyField("จ่ายสูงสุดต่อศพ (บาท)", null=True, blank=True, help_text="เว้นว่าง = ไม่จำกัด")
+    note = models.CharField("เหตุผล/มติที่ประชุม", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = "ระเบียบสมาคมฌาปนกิจ (ฉบับ)"
+        verbose_name_plural = "ระเบียบสมาคมฌาปนกิจ"
+
+    def __str__(self) -> str:
+        from sahakorn.core.thai import format_be_date
+
+        return f"ระเบียบสมาคมฌาปนกิจ มีผล {format_be_date(self.effective_from)}"
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "เป็นสมาชิก"
+    ENDED = "ended", "สิ้นสภาพ"
+
+
+class EndReason(models.TextChoices):
+    DEATH = "death", "ถึงแก่กรรม"
+    RESIGNATION = "resignation", "ลาออก"
+    OTHER = "other", "อื่น ๆ"
+
+
+class FuneralMembership(models.Model):
+    """A coop member's membership of the association (สมาชิกสมาคมฌาปนกิจ); one per member.
+
+    ``entrance_fee`` is what was received at enrolment, with its voucher (the association's money).
+    """
+
+    member = models.OneToOneField(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="funeral_membership",
+        verbose_name="สมาชิกสหกรณ์",
+    )
+    number = models.CharField("เลขทะเบียนสมาคม", max_length=10, unique=True)
+    joined_on = models.DateField("วันที่เป็นสมาชิกสมาคม")
+    status = models.CharField(
+        "สถานะ", max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    ended_on = models.DateField("วันที่สิ้นสภาพ", null=True, blank=True)
+    end_reason = models.CharField("เหตุที่สิ้นสภาพ", max_length=20, choices=EndReason.choices, blank=True)
+    end_note = models.CharField("หมายเหตุ", max_length=300, blank=True)
+    entrance_fee = MoneyField("ค่าสมัคร (บาท)", default=0)
+    entrance_fee_entry = models.ForeignKey(
+        "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "สมาชิกสมาคมฌาปนกิจ"
+        verbose_name_plural = "สมาชิกสมาคมฌาปนกิจ"
+        indexes = [models.Index(fields=["status", "joined_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active", ended_on__isnull=True)
+                | Q(status="ended", ended_on__isnull=False),
+                name="funeral_membership_end_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ฌาปนกิจ {self.number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+
+class FuneralBeneficiary(models.Model):
+    """A person named to receive the payout (ผู้รับผลประโยชน์) and their share of it, in percent.
+
+    A change of beneficiaries replaces the whole list: the old rows are kept (a payout may point
+    at them) with ``replaced_at`` set, so the list in force is the rows where it is empty.
+    """
+
+    membership = models.ForeignKey(FuneralMembership, on_delete=models.PROTECT, related_name="beneficiaries")
+    position = models.PositiveSmallIntegerField("ลำดับ")
+    name = models.CharField("ชื่อ-สกุล", max_length=200)
+    relation = models.CharField("ความเกี่ยวพัน", max_length=50)
+    national_id = models.CharField("เลขประจำตัวประชาชน", max_length=13, blank=True)
+    phone = models.CharField("โทรศัพท์", max_length=16, blank=True)
+    share_percent = models.DecimalField(
+        "สัดส่วน (ร้อยละ)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["membership", "position", "id"]
+        verbose_name = "ผู้รับผลประโยชน์"
+        verbose_name_plural = "ผู้รับผลประโยชน์"
+        indexes = [models.Index(fields=["membership", "replaced_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation}) {self.share_percent}%"
+
+
+class LevyKind(models.TextChoices):
+    PER_DEATH = "per_death", "เงินสงเคราะห์รายศพ"
+    ANNUAL = "annual", "เงินสงเคราะห์รายปี"
+
+
+class LevyStatus(models.TextChoices):
+    OPEN = "open", "กำลังเรียกเก็บ"
+    CLOSED = "closed", "ปิดการเรียกเก็บ"
+
+
+class FuneralLevy(models.Model):
+    """A call for dues (การเรียกเก็บเงินสงเคราะห์) from every active association member, and its run record.
+
+    Per death: one per approved claim. Annual: one per calendar ``year``. Creating it writes one
+    ``FuneralDue`` per member called, set-based; ``members``/``total_amount`` are the run's totals.
+    """
+
+    kind = models.CharField("ประเภท", max_length=10, choices=LevyKind.choices)
+    levied_on = models.DateField("วันที่เรียกเก็บ")
+    year = models.PositiveSmallIntegerField("ปี (ค.ศ.) ของการเรียกเก็บรายปี", null=True, blank=True)
+    amount_per_member = MoneyField("จำนวนเงินต่อคน (บาท)")
+    claim = models.OneToOneField(
+        "DeathClaim", on_delete=models.PROTECT, null=True, blank=True, related_name="levy", verbose_name="ศพ"
+    )
+    status = models.CharField("สถานะ", max_length=10, choices=LevyStatus.choices, default=LevyStatus.OPEN)
+    members = models.PositiveIntegerField("จำนวนสมาชิกที่เรียกเก็บ", default=0)
+    total_amount = MoneyField("ยอดเรียกเก็บรวม (บาท)", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-levied_on", "-id"]
+        verbose_name = "การเรียกเก็บเงินสงเคราะห์"
+        verbose_name_plural = "การเรียกเก็บเงินสงเคราะห์"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(kind="annual"), name="funeral_one_annual_levy"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="annual", year__isnull=False, claim__isnull=True)
+                | Q(kind="per_death", claim__isnull=False),
+                name="funeral_levy_kind_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from sahakorn.core.thai import format_be_date
+
+        return f"{self.get_kind_display()} {format_be_date(self.levied_on)}"
+
+
+class Channel(models.TextChoices):
+    PAYROLL = "payroll", "หักเงินเดือน"
+    COUNTER = "counter", "เงินสด (เคาน์เตอร์)"
+    TRANSFER = "transfer", "โอนเงินเข้าบัญชีสหกรณ์"
+
+
+class FuneralDue(models.Model):
+    """One member's dues for one levy (เงินสงเคราะห์ที่ต้องชำระ), and its collection once received.
+
+    Created uncollected; the collection service fills ``collected_on``, ``channel`` and
+    ``journal_entry`` once, and a collected row never changes again (a database trigger refuses).
+    """
+
+    levy = models.ForeignKey(FuneralLevy, on_delete=models.PROTECT, related_name="dues")
+    membership = models.ForeignKey(FuneralMembership, on_delete=models.PROTECT, related_name="dues")
+    amount = MoneyField("จำนวนเงิน")
+    collected_on = models.DateField("วันที่ชำระ", null=True, blank=True)
+    channel = models.CharField("ช่องทาง", max_length=10, choices=Channel.choices, blank=True)
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="funeral_dues"
+    )
+
+    class Meta:
+        ordering = ["levy", "membership"]
+        verbose_name = "เงินสงเคราะห์รายคน"
+        verbose_name_plural = "เงินสงเคราะห์รายคน"
+        indexes = [models.Index(fields=["membership", "collected_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["levy", "membership"], name="funeral_one_due_per_levy_member"),
+            models.CheckConstraint(
+                condition=Q(collected_on__isnull=True, journal_entry__isnull=True)
+                | Q(collected_on__isnull=False, journal_entry__isnull=False),
+                name="funeral_due_collected_has_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.levy_id}/{self.membership_id} {self.amount}"
+
+    @property
+    def is_collected(self) -> bool:
+        return self.collected_on is not None
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", "รออนุมัติ"
+    APPROVED = "approved", "อนุมัติแล้ว รอจ่าย"
+    PAID = "paid", "จ่ายแล้ว"
+    REJECTED = "rejected", "ไม่อนุมัติ"
+
+
+class PayoutMethod(models.TextChoices):
+    CASH = "cash", "เงินสด"
+    BANK = "bank", "โอนเข้าบัญชีธนาคาร"
+
+
+class DeathClaim(models.Model):
+    """A death claim (การขอรับเงินสงเคราะห์ศพ): recorded by an officer, approved by another person, paid.
+
+    Approval ends the membership (death) and, under per-death dues, creates the death's levy.
+    ``dues_collected``/``admin_fee``/``payout_total`` are fixed when the claim is paid.
+    """
+
+    membership = models.OneToOneField(FuneralMembership, on_delete=models.PROTECT, related_name="claim")
+    death_date = models.DateField("วันที่ถึงแก่กรรม")
+    reported_on = models.DateField("วันที่แจ้ง")
+    note = models.CharField("หมายเหตุ", max_length=300, blank=True)
+    status = models.CharField(
+        "สถานะ", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    # None: written by a system job (the data generator, a migration from the association's books).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    dues_collected = MoneyField("เงินสงเคราะห์ที่เก็บได้", null=True, blank=True)
+    admin_fee = MoneyField("ค่าดำเนินการของสมาคม", null=True, blank=True)
+    payout_total = MoneyField("เงินสงเคราะห์ที่จ่าย", null=True, blank=True)
+    paid_on = models.DateField("วันที่จ่าย", null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = "การขอรับเงินสงเคราะห์ศพ"
+        verbose_name_plural = "การขอรับเงินสงเคราะห์ศพ"
+        permissions = [("approve_deathclaim", "อนุมัติการจ่ายเงินสงเคราะห์ศพ")]
+
+    def __str__(self) -> str:
+        return f"ศพ {self.membership.number}"
+
+
+class FuneralPayout(models.Model):
+    """One beneficiary's part of a claim's payout (การจ่ายเงินสงเคราะห์); the claim's rows share a voucher."""
+
+    claim = models.ForeignKey(DeathClaim, on_delete=models.PROTECT, related_name="payouts")
+    beneficiary = models.ForeignKey(FuneralBeneficiary, on_delete=models.PROTECT, related_name="payouts")
+    share_percent = models.DecimalField("สัดส่วน (ร้อยละ)", max_digits=5, decimal_places=2)
+    amount = MoneyField("จำนวนเงิน")
+    method = models.CharField("วิธีจ่าย", max_length=10, choices=PayoutMethod.choices)
+    paid_on = models.DateField("วันที่จ่าย")
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="funeral_payouts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        verbose_name = "การจ่ายเงินสงเคราะห์"
+        verbose_name_plural = "การจ่ายเงินสงเคราะห์"
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary.name} {self.amount}"
+
+
+class FuneralRemittance(models.Model):
+    """Money the coop hands over to the association (นำส่งเงินให้สมาคม), e.g. its admin fees."""
+
+    remitted_on = models.DateField("วันที่นำส่ง")
+    amount = MoneyField("จำนวนเงิน")
+    method = models.CharField(
+        "วิธีนำส่ง", max_length=10, choices=PayoutMethod.choices, default=PayoutMethod.BANK
+    )
+    note = models.CharField("หมายเหตุ", max_length=300, blank=True)
+    journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-remitted_on", "-id"]
+        verbose_name = "การนำส่งเงินให้สมาคม"
+        verbose_name_plural = "การนำส่งเงินให้สมาคม"
+
+    def __str__(self) -> str:
+        return f"นำส่ง {self.amount}"

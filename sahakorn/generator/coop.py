@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -358,20 +359,27 @@ def members_ledger_step(coop: GeneratedCoop) -> None:
     coop.counts["journal_entries"] = coop.counts.get("journal_entries", 0) + posted
 
 
-def shares_step(coop: GeneratedCoop) -> None:
-    # Imported here: the step's module builds on this one's helpers.
-    from sahakorn.generator.shares_step import shares_step as step
+def _step_in(module: str, name: str) -> Callable[[GeneratedCoop], None]:
+    """A step defined in its own module, imported when it runs: those modules build on this one's helpers."""
 
-    step(coop)
+    def run(coop: GeneratedCoop) -> None:
+        getattr(import_module(module), name)(coop)
+
+    run.__name__ = name
+    return run
 
 
-# Later issues append their steps here (loans, deposits, billing history, …); a new step goes
-# last, so the data and voucher numbers of the earlier steps stay the same for a seed.
+# Later issues append their steps here (loans, billing history, …); a new step goes last, so the
+# data and voucher numbers of the earlier steps stay the same for a seed.
 STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
     ("units", units_step),
     ("members", members_step),
     ("members_ledger", members_ledger_step),
-    ("shares", shares_step),
+    ("shares", _step_in("sahakorn.generator.shares_step", "shares_step")),
+    ("deposits", _step_in("sahakorn.generator.deposits_step", "deposits_step")),
+    ("welfare", _step_in("sahakorn.generator.welfare_step", "welfare_step")),
+    ("funeral", _step_in("sahakorn.generator.funeral_step", "funeral_step")),
+    ("news", _step_in("sahakorn.generator.news_step", "news_step")),
 ]
 
 

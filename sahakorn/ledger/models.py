@@ -130,6 +130,7 @@ class EntrySource(models.TextChoices):
     LOANS = "loans", "เงินกู้"
     DEPOSITS = "deposits", "เงินฝาก"
     WELFARE = "welfare", "สวัสดิการ"
+    FUNERAL = "funeral", "สมาคมฌาปนกิจสงเคราะห์"
     BILLING = "billing", "เรียกเก็บรายเดือน"
     DIVIDENDS = "dividends", "ปันผล-เฉลี่ยคืน"
     OPENING = "opening", "ยอดยกมา"

@@ -19,12 +19,15 @@ def be_date(value, style: str = "short") -> str:
 
 
 @register.filter
-def baht(value, blank_zero: str = "") -> str:
-    """1234.5 → 1,234.50; negatives in parentheses as accountants print them."""
+def baht(value, blank_zero: str | None = None) -> str:
+    """1234.5 → 1,234.50; negatives in parentheses as accountants print them.
+
+    ``{{ x|baht:"" }}`` leaves a zero blank, ``{{ x|baht:"–" }}`` shows a dash for it.
+    """
     if value is None or value == "":
         return ""
     amount = Decimal(value)
-    if blank_zero and amount == 0:
+    if blank_zero is not None and amount == 0:
         return blank_zero
     text = f"{abs(amount):,.2f}"
     return f"({text})" if amount < 0 else text

@@ -23,10 +23,14 @@ def test_the_four_staff_roles_exist_with_their_permissions():
     assert "post_journalentry" in perms["accountant"]
     assert "post_journalentry" not in perms["officer"]
     assert "change_member_status" in perms["manager"]
-    assert perms["auditor"] == {
-        "view_member", "view_unit", "view_memberchange", "view_account", "view_journalentry", "view_fiscalyear",
-        "view_shareaccount", "view_sharetransaction", "view_sharerequest", "view_sharerules",
-    }  # fmt: skip
+    # the auditor reads everything and changes nothing
+    assert perms["auditor"] >= {
+        "view_member",
+        "view_journalentry",
+        "view_shareaccount",
+        "view_sharetransaction",
+    }
+    assert all(codename.startswith("view_") for codename in perms["auditor"])
     assert "approve_sharerequest" in perms["manager"]
     assert "approve_sharerequest" not in perms["officer"]
 

@@ -1,0 +1,194 @@
+"""Pure deposit rules: crediting periods and the interest calculator (no database).
+
+Interest (ดอกเบี้ยเงินฝาก) is daily: each day's closing balance (after that day's movements, so
+a deposit earns from its own day and a withdrawal stops earning on its own day) times the rate of
+that day, by the schedule in force that day AND the tier that day's balance reaches, over 365:
+actual/365, so a leap year still divides by 365 and 29 February earns a day like any other.
+The day-amounts are summed exactly (balance × rate × days is a finite decimal) and divided and
+rounded once, at crediting, with the product's rounding rule.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sahakorn.core.money import ZERO, Rounding, round_money
+
+DAY_BASIS = 365
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RateTier:
+    """``annual_rate`` % a year on the whole balance from ``balance_from``, in force from ``effective_from``."""
+
+    effective_from: dt.date
+    balance_from: Decimal
+    annual_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Segment:
+    """From ``start`` (inclusive) the closing balance is ``balance`` until the next segment starts."""
+
+    start: dt.date
+    balance: Decimal
+
+
+class RateSchedule:
+    """Rate tiers grouped into effective-dated versions, for fast lookups by day and balance."""
+
+    def __init__(self, rates: Sequence[RateTier]) -> None:
+        versions: dict[dt.date, list[tuple[Decimal, Decimal]]] = {}
+        for tier in rates:
+            versions.setdefault(tier.effective_from, []).append((tier.balance_from, tier.annual_rate))
+        self.dates = sorted(versions)
+        self.tiers = [sorted(versions[d]) for d in self.dates]
+
+    def version_index(self, day: dt.date) -> int:
+        """Index of the version in force on ``day`` (−1: none yet)."""
+        return bisect.bisect_right(self.dates, day) - 1
+
+    def rate(self, version: int, balance: Decimal) -> Decimal:
+        """Annual rate % the whole ``balance`` earns under ``version`` (0 below the lowest tier)."""
+        if version < 0 or balance <= 0:
+            return ZERO
+        rate = ZERO
+        for balance_from, annual_rate in self.tiers[version]:
+            if balance >= balance_from:
+                rate = annual_rate
+            else:
+                break
+        return rate
+
+    def rate_on(self, day: dt.date, balance: Decimal) -> Decimal:
+        return self.rate(self.version_index(day), balance)
+
+
+def interest_numerator(
+    *, segments: Sequence[Segment], schedule: RateSchedule, start: dt.date, end: dt.date
+) -> Decimal:
+    """Σ over days in [start, end] of balance × annual rate % (exact): interest × 36,500."""
+    if end < start:
+        return ZERO
+    # Breakpoints where the balance or the rate version may change, inside (start, end].
+    points = {start}
+    balance_at_start = ZERO
+    for seg in segments:
+        if seg.start <= start:
+            balance_at_start = seg.balance
+        elif seg.start <= end:
+            points.add(seg.start)
+    for version_date in schedule.dates:
+        if start < version_date <= end:
+            points.add(version_date)
+    ordered = sorted(points)
+    seg_index = 0
+    balance = balance_at_start
+    total = ZERO
+    segs = [s for s in segments if start < s.start <= end]
+    for i, piece_start in enumerate(ordered):
+        piece_end = ordered[i + 1] - ONE_DAY if i + 1 < len(ordered) else end
+        while seg_index < len(segs) and segs[seg_index].start <= piece_start:
+            balance = segs[seg_index].balance
+            seg_index += 1
+        days = (piece_end - piece_start).days + 1
+        rate = schedule.rate_on(piece_start, balance)
+        if rate and balance > 0:
+            total += balance * rate * days
+    return total
+
+
+def interest_for_period(
+    *,
+    segments: Sequence[Segment],
+    rates: Sequence[RateTier] | RateSchedule,
+    start: dt.date,
+    end: dt.date,
+    rounding: Rounding | str,
+) -> Decimal:
+    """Interest earned over [start, end], actual/365, rounded once by ``rounding``.
+
+    ``segments`` are the account's closing balances from each date on (sorted by date; before the
+    first one the balance is zero). ``rates`` are the product's tiers (see ``RateTier``).
+    """
+    if Rounding(rounding) is Rounding.NONE:
+        raise ValueError("interest is credited in satang: choose a rounding rule other than NONE")
+    schedule = rates if isinstance(rates, RateSchedule) else RateSchedule(rates)
+    numerator = interest_numerator(segments=segments, schedule=schedule, start=start, end=end)
+    if not numerator:
+        return ZERO
+    return round_money(numerator / (100 * DAY_BASIS), rounding)
+
+
+def interest_for_period_naive(
+    *, segments: Sequence[Segment], rates: Sequence[RateTier], start: dt.date, end: dt.date, rounding: str
+) -> Decimal:
+    """The same figure one day at a time: the baseline the tests compare ``interest_for_period`` with."""
+    schedule = RateSchedule(rates)
+    total = ZERO
+    day = start
+    while day <= end:
+        balance = ZERO
+        for seg in segments:
+            if seg.start <= day:
+                balance = seg.balance
+        total += balance * schedule.rate_on(day, balance)
+        day += ONE_DAY
+    return round_money(total / (100 * DAY_BASIS), rounding) if total else ZERO
+
+
+# ======== Crediting periods ========
+
+
+def credit_months_parse(text: str) -> list[int]:
+    """ "6,12" → [6, 12]; raises ValueError with a Thai message for anything else."""
+    try:
+        months = sorted({int(part) for part in (text or "").replace(" ", "").split(",") if part})
+    except ValueError:
+        raise ValueError(f"เดือนที่จ่ายดอกเบี้ยต้องเป็นเลขเดือนคั่นด้วยจุลภาค เช่น 6,12 (ได้ “{text}”)") from None
+    if not months or any(m < 1 or m > 12 for m in months):
+        raise ValueError(f"เดือนที่จ่ายดอกเบี้ยต้องเป็นเลข 1–12 อย่างน้อยหนึ่งเดือน (ได้ “{text}”)")
+    return months
+
+
+def month_end(day: dt.date) -> dt.date:
+    first_of_next = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first_of_next - ONE_DAY
+
+
+def is_period_end(day: dt.date, months: Sequence[int]) -> bool:
+    return day.month in months and day == month_end(day)
+
+
+def previous_period_end(period_end: dt.date, months: Sequence[int]) -> dt.date:
+    """The crediting date before ``period_end`` (the last day of the previous credit month)."""
+    year, month = period_end.year, period_end.month
+    while True:
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        if month in months:
+            return month_end(dt.date(year, month, 1))
+
+
+def next_period_end(day: dt.date, months: Sequence[int]) -> dt.date:
+    """The first crediting date on or after ``day``."""
+    year, month = day.year, day.month
+    while True:
+        if month in months and month_end(dt.date(year, month, 1)) >= day:
+            return month_end(dt.date(year, month, 1))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; the 31st becomes the month's last day when the month is shorter."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    first = dt.date(day.year + years, month0 + 1, 1)
+    return first.replace(day=min(day.day, month_end(first).day))
