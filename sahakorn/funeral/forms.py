@@ -10,27 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from sahakorn.core.forms import BEDateField, NationalIdField, PhoneField
 from sahakorn.funeral.models import Channel, FuneralMembership, PayoutMethod
 from sahakorn.funeral.services import BeneficiaryInput
-from sahakorn.members.models import Member
+from sahakorn.members.forms import MemberNumberField
 
 
 def _today():
     return timezone.localdate()
-
-
-class MemberNumberField(forms.CharField):
-    """A coop member typed by number (เลขทะเบียนสมาชิก); cleans to the Member."""
-
-    def clean(self, value):
-        number = (super().clean(value) or "").strip()
-        if not number:
-            return None
-        member = Member.objects.filter(number=number).first()
-        if member is None:
-            raise ValidationError(_("ไม่พบสมาชิกเลขทะเบียน %(number)s") % {"number": number})
-        return member
-
-    def prepare_value(self, value):
-        return value.number if isinstance(value, Member) else value
 
 
 class EnrolForm(forms.Form):

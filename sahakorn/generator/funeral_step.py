@@ -7,6 +7,8 @@ each enrolled member who died: a claim reported a few days later and approved by
 per-death levy on the approval day calling every membership in force then, the dues collected by
 payroll one month later (one voucher per levy), and the payout to the beneficiaries a few days
 after that, split by their shares (``payout_split``), under the rules in force (``payout_figures``).
+Only deaths in the last stretch of the history get that chain (see ``claims_from``); earlier deaths
+just end the membership, as if settled before the association's records moved into the system.
 
 The GL gets what the services would post: the fee per member (Dr cash / Cr the liability), one
 voucher per collection, one per payout. The dues (memberships × deaths) are written by one
@@ -56,6 +58,7 @@ from sahakorn.ledger.services import EntrySpec, Line
 from sahakorn.members.models import Member, MemberStatus
 
 ENROLLED = 0.8
+CLAIM_HISTORY_DAYS_AT_20K = 120
 SHARE_SPLITS = {
     1: [("100.00",)],
     2: [("50.00", "50.00"), ("60.00", "40.00"), ("70.00", "30.00")],
@@ -137,6 +140,13 @@ def funeral_step(coop: GeneratedCoop) -> None:
             "id", "number", "last_name", "status_since"
         )
     }
+    # Per-death dues are one row per membership per death (members × deaths), so only the deaths of
+    # the last stretch of history carry their claim, levy, dues and payout; the stretch shrinks as the
+    # coop grows, keeping the rows near 40 × members (100,000 members: the last ~30 days).
+    claims_days = max(
+        30, min((as_of - start).days, CLAIM_HISTORY_DAYS_AT_20K * 20_000 // max(coop.members, 1))
+    )
+    claims_from = as_of - dt.timedelta(days=claims_days)
     plans: list[_Plan] = []
     deaths: list[_Death] = []
     for member_id, joined, status in coop.member_rows:
@@ -151,6 +161,9 @@ def funeral_step(coop: GeneratedCoop) -> None:
         if status in (MemberStatus.RESIGNED, MemberStatus.EXPELLED):
             plan.ended_on = since
             plan.end_reason = EndReason.RESIGNATION if status == MemberStatus.RESIGNED else EndReason.OTHER
+        elif status == MemberStatus.DECEASED and since < claims_from:
+            # Settled before the association's records start in the system: the membership just ends.
+            plan.ended_on, plan.end_reason = since, EndReason.DEATH
         elif status == MemberStatus.DECEASED:
             reported = since + dt.timedelta(days=rng.randint(1, 10))
             approved = reported + dt.timedelta(days=rng.randint(0, 5))

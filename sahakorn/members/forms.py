@@ -1,11 +1,37 @@
 """Back-office forms for members. They parse what was typed; the rules live in the services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.banks import bank_choices
 from sahakorn.core.forms import BEDateField, MoneyFormField, NationalIdField, PhoneField
-from sahakorn.members.models import MemberStatus, MemberType, Title, Unit
+from sahakorn.members.models import Member, MemberStatus, MemberType, Title, Unit
+
+
+class MemberNumberField(forms.CharField):
+    """A member typed by number (เลขทะเบียนสมาชิก), as officers do at the counter; cleans to the Member.
+
+    Every sub-ledger's counter form starts with it (shares, deposits, welfare, funeral).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def clean(self, value):
+        number = (super().clean(value) or "").strip()
+        if not number:
+            return None
+        member = Member.objects.filter(number=number).first()
+        if member is None:
+            raise ValidationError(_("ไม่พบสมาชิกเลขทะเบียน %(number)s") % {"number": number})
+        return member
+
+    def prepare_value(self, value):
+        return value.number if isinstance(value, Member) else value
 
 
 class UnitChoiceField(forms.ModelChoiceField):

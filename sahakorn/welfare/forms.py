@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField
-from sahakorn.members.models import Member
+from sahakorn.members.forms import MemberNumberField
 from sahakorn.welfare.models import PaymentMethod, Relation, SchemeAmount, WelfareScheme
-
-
-class MemberNumberField(forms.CharField):
-    """A member typed by number (เลขทะเบียนสมาชิก), as officers do at the counter; cleans to the Member."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "numeric")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def clean(self, value):
-        number = super().clean(value)
-        if not number:
-            return None
-        member = Member.objects.filter(number=number.strip()).first()
-        if member is None:
-            raise ValidationError(_("ไม่พบสมาชิกเลขทะเบียน %(number)s") % {"number": number.strip()})
-        return member
-
-    def prepare_value(self, value):
-        return value.number if isinstance(value, Member) else value
 
 
 def _today():

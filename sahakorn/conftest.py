@@ -1,4 +1,4 @@
-"""Users in each staff role, for the share tests (and for other engineers' share tests)."""
+"""Fixtures every app's tests share: a user in each staff role, and one in none."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -40,5 +40,5 @@ def auditor(django_user_model):
 
 @pytest.fixture
 def outsider(django_user_model):
-    """Logged in, but in no role: sees nothing of the share screens."""
+    """Logged in, but in no staff role: sees none of the back office."""
     return _user_in(django_user_model, "outsider1", None)
