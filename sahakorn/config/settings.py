@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sahakorn.welfare",
     "sahakorn.funeral",
     "sahakorn.news",
+    "sahakorn.loans",
     "sahakorn.generator",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("welfare/", include("sahakorn.welfare.urls")),
     path("funeral/", include("sahakorn.funeral.urls")),
     path("news/", include("sahakorn.news.urls")),
+    path("loans/", include("sahakorn.loans.urls")),
     path("", include("sahakorn.core.urls")),
 ]

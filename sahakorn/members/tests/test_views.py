@@ -158,7 +158,8 @@ def test_member_detail_shows_cards_placeholders_and_audit(client, officer, unit)
     assert "081 234 5678" in html
     # the shares app fills its own card; the sub-ledgers still to come show placeholders
     assert reverse("shares:account", args=[member.pk]) in html
-    for title in ("เงินกู้", "การค้ำประกัน", "เงินปันผล-เฉลี่ยคืน"):
+    assert "ไม่มีสัญญาเงินกู้" in html and "ไม่ได้ค้ำประกันให้ผู้ใด" in html  # the loans app's two cards
+    for title in ("เงินปันผล-เฉลี่ยคืน",):
         assert f"จะแสดงเมื่อเปิดใช้ระบบ{title}" in html
     assert "สมัครเป็นสมาชิก" in html  # status history
     assert "officer1" in html  # who created it, in the audit table

@@ -1,0 +1,80 @@
+"""``sahakorn loans …``: the loan batch commands.
+
+- ``check [--as-of YYYY-MM-DD]``: reconcile the loan sub-ledger with the GL, per family.
+- ``accrual-run --period-end YYYY-MM-DD``: accrue the month-end interest of every active contract.
+"""
+
+import argparse
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sahakorn.core.thai import format_be_date
+from sahakorn.ledger.errors import LedgerError
+from sahakorn.loans.accrual import loan_interest_accrual_run
+from sahakorn.loans.models import AccrualRun
+from sahakorn.loans.reconcile import loans_reconcile
+
+SHOW_AT_MOST = 20
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"วันที่ต้องเป็น YYYY-MM-DD (ค.ศ.) เช่น 2026-11-30 (ได้ “{text}”)"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "เงินกู้ (loans): check, accrual-run"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        check = actions.add_parser("check", help="ตรวจลูกหนี้เงินกู้กับบัญชีแยกประเภท / reconcile loans with the GL")
+        check.add_argument("--as-of", type=_day, default=None, help="YYYY-MM-DD (default: everything)")
+        run = actions.add_parser("accrual-run", help="ตั้งดอกเบี้ยค้างรับสิ้นเดือน / month-end interest accrual")
+        run.add_argument("--period-end", type=_day, required=True, help="the month-end, YYYY-MM-DD (C.E.)")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            if action == "check":
+                self.check_loans(as_of=options["as_of"])
+            else:
+                self.accrual_run(period_end=options["period_end"])
+        except LedgerError as e:
+            raise CommandError(str(e)) from None
+
+    def check_loans(self, *, as_of: dt.date | None) -> None:
+        result = loans_reconcile(as_of=as_of)
+        width = max(len(label) for label, _ in result.lines)
+        for label, figure in result.lines:
+            self.stdout.write(f"  {label:<{width}}  {figure:>22}")
+        for m in result.mismatches[:SHOW_AT_MOST]:
+            self.stderr.write(
+                f"สัญญา {m.number} เงินต้นคงเหลือ {m.cached:,.2f} บาท แต่รายการรวม {m.transactions:,.2f} บาท "
+                "/ cached balance differs from transactions"
+            )
+        if len(result.mismatches) > SHOW_AT_MOST:
+            self.stderr.write(f"… และอีก {len(result.mismatches) - SHOW_AT_MOST:,} สัญญา / and more")
+        if not result.ok:
+            raise CommandError("ตรวจลูกหนี้เงินกู้ไม่ผ่าน / loans check FAILED")
+        self.stdout.write(self.style.SUCCESS("ตรวจลูกหนี้เงินกู้ผ่าน / loans check OK"))
+
+    def accrual_run(self, *, period_end: dt.date) -> None:
+        started = time.perf_counter()
+        already = AccrualRun.objects.filter(period_end=period_end).exists()
+        run = loan_interest_accrual_run(period_end=period_end)
+        prefix = (
+            "ตั้งดอกเบี้ยค้างรับวันนี้ไปแล้ว ไม่บันทึกซ้ำ / already run, nothing posted:"
+            if already
+            else "ตั้งดอกเบี้ยค้างรับแล้ว / accrual done:"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix} {format_be_date(period_end)} สัญญา {run.contracts:,} ราย {run.amount:,.2f} บาท; "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        )

@@ -1,0 +1,535 @@
+"""Loan services (งานเงินกู้): applications (maker-checker), disbursement with its voucher and netting of
+a refinanced contract, and guarantor changes. Every refusal is a ``LoanError`` with a Thai message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser as User
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sahakorn.core.money import ZERO
+from sahakorn.core.thai import format_be_date
+from sahakorn.ledger.errors import LedgerError
+from sahakorn.ledger.models import EntrySource, JournalEntry
+from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.loans.calc import (
+    RatePeriod,
+    payoff_amount,
+    schedule_equal_installment,
+    schedule_equal_principal,
+)
+from sahakorn.loans.eligibility import loan_eligibility
+from sahakorn.loans.errors import LoanError
+from sahakorn.loans.models import (
+    ApplicationStatus,
+    ContractStatus,
+    Guarantee,
+    LoanApplication,
+    LoanContract,
+    LoanProduct,
+    LoanProductRules,
+    LoanTransaction,
+    LoanTxKind,
+    RepaymentStyle,
+    ScheduledInstallment,
+)
+from sahakorn.loans.rules import RuleCheck, baht, checks_failed, guarantor_checks, refinance_check
+from sahakorn.members.models import Member
+
+log = logging.getLogger(__name__)
+
+APPROVE_PERMISSION = "loans.approve_loanapplication"
+CHANNEL_ROLES = {"cash": "cash", "bank": "bank"}
+CHANNELS = ("cash", "bank", "deposit")
+LEAVING_STATUSES = ("resigned", "deceased", "expelled")
+
+
+def _who(member: Member) -> str:
+    return f"{member.number} {member.full_name}"
+
+
+def _refuse_failed(checks: list[RuleCheck], *, action: str) -> None:
+    failed = checks_failed(checks)
+    if failed:
+        reasons = "; ".join(f"{c.message} ({c.figure})" for c in failed)
+        raise LoanError(f"{action}ไม่ได้: {reasons}", checks=checks)
+
+
+def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
+    try:
+        return journal_entry_record(
+            date=on, description=description[:300], lines=lines, source=EntrySource.LOANS, created_by=by
+        )
+    except LedgerError as e:
+        raise LoanError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
+
+
+def contract_rates(contract: LoanContract, *, until: dt.date) -> list[RatePeriod]:
+    """The contract's rate from disbursement, then each later rules version of its product up to ``until``."""
+    rates = [RatePeriod(contract.disbursed_on, contract.annual_rate)]
+    later = LoanProductRules.objects.filter(
+        product_id=contract.product_id, effective_from__gt=contract.disbursed_on, effective_from__lte=until
+    ).order_by("effective_from")
+    rates += [RatePeriod(r.effective_from, r.annual_rate) for r in later]
+    return rates
+
+
+def contract_payoff(contract: LoanContract, *, on: dt.date) -> tuple[Decimal, Decimal]:
+    """(principal, interest to the day) that closes ``contract`` on ``on``."""
+    from sahakorn.loans.rules import loan_rules_for
+
+    if on < contract.interest_paid_to:
+        raise LoanError(
+            f"วันที่ {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้วของสัญญา {contract.number}", field="on"
+        )
+    rules = loan_rules_for(product=contract.product, on=on)
+    return payoff_amount(
+        principal=contract.principal_balance,
+        last_interest_date=contract.interest_paid_to,
+        payoff_date=on,
+        rates=contract_rates(contract, until=on),
+        rounding=rules.interest_rounding,
+    )
+
+
+# ======== Applications (คำขอกู้) ========
+
+
+def loan_application_checks(
+    *,
+    member: Member,
+    product: LoanProduct,
+    amount: Decimal,
+    installments: int,
+    guarantors: Sequence[Member],
+    on: dt.date,
+    refinance: LoanContract | None = None,
+    application: LoanApplication | None = None,
+) -> list[RuleCheck]:
+    """Every rule for an application: the member's eligibility, the guarantors, the refinance."""
+    eligibility = loan_eligibility(
+        member=member, product=product, amount=amount, installments=installments, on=on, refinance=refinance
+    )
+    checks = list(eligibility.checks)
+    checks += guarantor_checks(
+        product_rules=eligibility.rules,
+        amount=amount,
+        borrower=member,
+        guarantors=guarantors,
+        on=on,
+        exclude_application=application,
+    )
+    if refinance is not None:
+        principal, interest = contract_payoff(refinance, on=on)
+        checks.append(
+            refinance_check(amount=amount, payoff=principal + interest, contract_number=refinance.number)
+        )
+    return checks
+
+
+def _check_refinance(member: Member, refinance: LoanContract | None) -> None:
+    if refinance is None:
+        return
+    if refinance.member_id != member.pk:
+        raise LoanError(f"สัญญา {refinance.number} ไม่ใช่ของสมาชิก {_who(member)}", field="refinance")
+    if refinance.status != ContractStatus.ACTIVE:
+        raise LoanError(f"สัญญา {refinance.number} ปิดแล้ว หักกลบไม่ได้", field="refinance")
+
+
+@transaction.atomic
+def loan_application_create(
+    *,
+    member: Member,
+    product: LoanProduct,
+    amount: Decimal,
+    installments: int,
+    guarantors: list[Member],
+    applied_on: dt.date,
+    by: User,
+    purpose: str = "",
+    refinance: LoanContract | None = None,
+) -> LoanApplication:
+    """Record an application (ยื่นคำขอกู้) with its guarantors; refused when any rule fails (listing them)."""
+    if not isinstance(amount, Decimal) or amount <= 0:
+        raise LoanError("จำนวนเงินขอกู้ต้องมากกว่าศูนย์", field="amount")
+    if installments < 1:
+        raise LoanError("จำนวนงวดต้องอย่างน้อย 1 งวด", field="installments")
+    if not product.is_active:
+        raise LoanError(f"ประเภทเงินกู้ {product} ปิดรับคำขอแล้ว", field="product")
+    member = Member.objects.get(pk=member.pk)
+    _check_refinance(member, refinance)
+    checks = loan_application_checks(
+        member=member,
+        product=product,
+        amount=amount,
+        installments=installments,
+        guarantors=guarantors,
+        on=applied_on,
+        refinance=refinance,
+    )
+    _refuse_failed(checks, action="ยื่นคำขอกู้")
+    application = LoanApplication.objects.create(
+        member=member,
+        product=product,
+        amount=amount,
+        installments=installments,
+        applied_on=applied_on,
+        purpose=(purpose or "").strip()[:300],
+        refinance=refinance,
+        checks=[c.as_json() for c in checks],
+        requested_by=by,
+    )
+    Guarantee.objects.bulk_create(
+        Guarantee(application=application, guarantor=g, started_on=applied_on) for g in guarantors
+    )
+    return application
+
+
+def _locked_pending(application: LoanApplication, by: User, *, action: str) -> LoanApplication:
+    application = (
+        LoanApplication.objects.select_for_update(of=("self",))
+        .select_related("member", "product", "refinance")
+        .get(pk=application.pk)
+    )
+    if application.status != ApplicationStatus.PENDING:
+        raise LoanError(f"คำขอกู้เลขที่ {application.pk} {application.get_status_display()}แล้ว {action}อีกไม่ได้")
+    if not by.has_perm(APPROVE_PERMISSION):
+        raise LoanError(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์{action}คำขอกู้")
+    return application
+
+
+def _application_guarantors(application: LoanApplication) -> list[Member]:
+    return [
+        g.guarantor
+        for g in application.guarantees.filter(ended_on__isnull=True)
+        .select_related("guarantor")
+        .order_by("id")
+    ]
+
+
+@transaction.atomic
+def loan_application_approve(*, application: LoanApplication, by: User, note: str = "") -> LoanApplication:
+    """Approve (อนุมัติ) as the second person: re-runs every check; refused when any fails now."""
+    application = _locked_pending(application, by, action="อนุมัติ")
+    if application.requested_by_id == by.pk:
+        raise LoanError("ผู้อนุมัติต้องไม่ใช่ผู้บันทึกคำขอกู้ (ต้องมีผู้ตรวจสอบคนที่สอง)")
+    if application.refinance is not None:
+        _check_refinance(application.member, application.refinance)
+    checks = loan_application_checks(
+        member=application.member,
+        product=application.product,
+        amount=application.amount,
+        installments=application.installments,
+        guarantors=_application_guarantors(application),
+        on=application.applied_on,
+        refinance=application.refinance,
+        application=application,
+    )
+    _refuse_failed(checks, action="อนุมัติคำขอกู้")
+    application.status = ApplicationStatus.APPROVED
+    application.checks = [c.as_json() for c in checks]
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.decision_note = (note or "").strip()[:300]
+    application.save(update_fields=["status", "checks", "decided_by", "decided_at", "decision_note"])
+    # Notifications: "loan approved" is sent from here once the notifications app exists.
+    return application
+
+
+@transaction.atomic
+def loan_application_reject(*, application: LoanApplication, by: User, note: str) -> LoanApplication:
+    """Reject (ไม่อนุมัติ) with the reason; the guarantees end."""
+    application = _locked_pending(application, by, action="ไม่อนุมัติ")
+    note = (note or "").strip()
+    if not note:
+        raise LoanError("กรุณาระบุเหตุผลที่ไม่อนุมัติ", field="note")
+    application.status = ApplicationStatus.REJECTED
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.decision_note = note[:300]
+    application.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    application.guarantees.filter(ended_on__isnull=True).update(
+        ended_on=timezone.localdate(), end_reason="ไม่อนุมัติคำขอกู้"
+    )
+    return application
+
+
+# ======== Disbursement (จ่ายเงินกู้) ========
+
+
+def _contract_number(product: LoanProduct, on: dt.date) -> str:
+    LoanProduct.objects.select_for_update().filter(pk=product.pk).first()  # one number at a time per product
+    prefix = f"{product.code}-{on.year + 543}-"
+    last = (
+        LoanContract.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+    ).first()
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+def _schedule(
+    *, rules: LoanProductRules, amount: Decimal, installments: int, on: dt.date, first_due: dt.date
+):
+    common = dict(
+        amount=amount,
+        annual_rate=rules.annual_rate,
+        first_due=first_due,
+        installments=installments,
+        disbursed_on=on,
+        interest_rounding=rules.interest_rounding,
+    )
+    try:
+        if rules.repayment_style == RepaymentStyle.EQUAL_PRINCIPAL:
+            rows = schedule_equal_principal(**common, principal_rounding=rules.installment_rounding)
+            per = rows[0].principal if len(rows) > 1 else amount
+        else:
+            rows = schedule_equal_installment(**common, installment_step_rounding=rules.installment_rounding)
+            per = rows[0].payment
+    except ValueError as e:
+        raise LoanError(f"คำนวณตารางผ่อนชำระไม่ได้: {e}", field="first_due") from e
+    return rows, per
+
+
+@transaction.atomic
+def loan_disburse(
+    *,
+    application: LoanApplication,
+    on: dt.date,
+    channel: str,
+    first_due: dt.date,
+    by: User,
+    deposit_account=None,
+) -> LoanContract:
+    """Pay out an approved application (จ่ายเงินกู้): the contract, its schedule, the guarantees moved to it,
+    a DISBURSEMENT transaction and the voucher Dr loan (member) / Cr cash|bank|deposit.
+
+    With a refinanced contract (หักกลบหนี้), its principal and interest to the day are paid from the new
+    loan: a NETTING transaction closes it, and the voucher is Dr new loan / Cr old loan / Cr interest
+    income / Cr cash|bank (the rest). Through a deposit account the rest is credited with
+    ``deposit_credit_internal`` (its own voucher, Dr new loan / Cr deposit) in the same transaction.
+    """
+    application = (
+        LoanApplication.objects.select_for_update(of=("self",))
+        .select_related("member", "product", "refinance")
+        .get(pk=application.pk)
+    )
+    if application.status != ApplicationStatus.APPROVED:
+        raise LoanError(f"คำขอกู้เลขที่ {application.pk} {application.get_status_display()} จ่ายเงินกู้ไม่ได้")
+    if channel not in CHANNELS:
+        raise LoanError(f"ช่องทางจ่ายเงิน “{channel}” ไม่ถูกต้อง", field="channel")
+    if on < application.applied_on:
+        raise LoanError("วันที่จ่ายเงินกู้ต้องไม่ก่อนวันที่ยื่นคำขอ", field="on")
+    if first_due <= on:
+        raise LoanError("งวดแรกต้องอยู่หลังวันที่จ่ายเงินกู้", field="first_due")
+    member, product, amount = application.member, application.product, application.amount
+    if channel == "deposit":
+        if deposit_account is None or deposit_account.member_id != member.pk:
+            raise LoanError("กรุณาเลือกบัญชีเงินฝากของผู้กู้", field="deposit_account")
+    from sahakorn.loans.rules import loan_rules_for
+
+    rules = loan_rules_for(product=product, on=on)
+    rows, per = _schedule(rules=rules, amount=amount, installments=application.installments, on=on,
+                          first_due=first_due)  # fmt: skip
+    contract = LoanContract.objects.create(
+        number=_contract_number(product, on),
+        application=application,
+        member=member,
+        product=product,
+        amount=amount,
+        annual_rate=rules.annual_rate,
+        repayment_style=rules.repayment_style,
+        installments=application.installments,
+        installment_amount=per,
+        disbursed_on=on,
+        first_due=first_due,
+        interest_paid_to=on,
+        principal_balance=amount,
+    )
+    ScheduledInstallment.objects.bulk_create(
+        ScheduledInstallment(
+            contract=contract,
+            number=r.number,
+            due_date=r.due_date,
+            principal=r.principal,
+            interest=r.interest,
+            payment=r.payment,
+            closing_balance=r.closing_balance,
+        )
+        for r in rows
+    )
+    application.guarantees.filter(ended_on__isnull=True).update(contract=contract)
+
+    old = application.refinance
+    net_lines: list[Line] = []
+    old_principal = old_interest = ZERO
+    if old is not None:
+        old = LoanContract.objects.select_for_update().select_related("product").get(pk=old.pk)
+        _check_refinance(member, old)
+        old_principal, old_interest = contract_payoff(old, on=on)
+        if old_principal + old_interest > amount:
+            raise LoanError(
+                f"เงินกู้ใหม่ {baht(amount)} บาท ไม่พอหักกลบสัญญา {old.number} "
+                f"({baht(old_principal + old_interest)} บาท)"
+            )
+        net_lines = [
+            Line(
+                old.product.gl_role, credit=old_principal, member_id=member.pk, memo=f"หักกลบสัญญา {old.number}"
+            ),
+        ]
+        if old_interest:
+            net_lines.append(
+                Line(old.product.interest_income_role, credit=old_interest, memo=f"ดอกเบี้ยสัญญา {old.number}")
+            )
+    rest = amount - old_principal - old_interest
+    description = f"จ่ายเงินกู้ สัญญา {contract.number} {_who(member)}"
+    if channel == "deposit":
+        from sahakorn.deposits.errors import DepositError
+        from sahakorn.deposits.services import deposit_credit_internal
+
+        net_entry = None
+        if net_lines:
+            net_entry = _post(
+                on=on,
+                description=f"หักกลบหนี้ สัญญา {old.number} ด้วยสัญญา {contract.number} {_who(member)}",
+                lines=[
+                    Line(
+                        product.gl_role,
+                        debit=old_principal + old_interest,
+                        member_id=member.pk,
+                        memo=f"สัญญา {contract.number}",
+                    ),  # fmt: skip
+                    *net_lines,
+                ],
+                by=by,
+            )
+        entry = net_entry
+        if rest > 0:
+            try:
+                deposit_tx = deposit_credit_internal(
+                    account=deposit_account,
+                    amount=rest,
+                    on=on,
+                    debit_role=product.gl_role,
+                    description=f"เงินกู้ สัญญา {contract.number}",
+                    by=by,
+                )
+            except DepositError as e:
+                raise LoanError(f"เข้าบัญชีเงินฝากไม่ได้: {e.message}", field="deposit_account") from e
+            entry = deposit_tx.journal_entry
+    else:
+        lines = [Line(product.gl_role, debit=amount, member_id=member.pk, memo=f"สัญญา {contract.number}")]
+        lines += net_lines
+        if rest > 0:
+            lines.append(Line(CHANNEL_ROLES[channel], credit=rest, memo=_who(member)))
+        entry = _post(on=on, description=description, lines=lines, by=by)
+    LoanTransaction.objects.create(
+        contract=contract, date=on, kind=LoanTxKind.DISBURSEMENT, channel=channel, principal=amount,
+        journal_entry=entry, memo=f"จ่ายเงินกู้ {baht(amount)} บาท", created_by=by,
+    )  # fmt: skip
+    if old is not None:
+        LoanTransaction.objects.create(
+            contract=old, date=on, kind=LoanTxKind.NETTING, channel="netting", principal=-old_principal,
+            interest=old_interest, interest_from=old.interest_paid_to, interest_to=on,
+            journal_entry=entry if channel != "deposit" else net_entry,
+            memo=f"หักกลบด้วยสัญญา {contract.number}", created_by=by,
+        )  # fmt: skip
+        old.principal_balance = ZERO
+        old.interest_paid_to = on
+        old.status = ContractStatus.CLOSED
+        old.closed_on = on
+        old.refinanced_by = contract
+        old.save(
+            update_fields=["principal_balance", "interest_paid_to", "status", "closed_on", "refinanced_by"]
+        )
+        old.guarantees.filter(ended_on__isnull=True).update(ended_on=on, end_reason="ปิดสัญญา (หักกลบหนี้)")
+    application.status = ApplicationStatus.DISBURSED
+    application.save(update_fields=["status"])
+    return contract
+
+
+# ======== Guarantors (ผู้ค้ำประกัน) ========
+
+
+def guarantor_left(*, member: Member, on: dt.date) -> list[LoanContract]:
+    """A guarantor left the coop (resigned, died, expelled): flag every active contract they guarantee
+    (ต้องเปลี่ยนผู้ค้ำ) and return them. The borrower must bring a replacement."""
+    contracts = list(
+        LoanContract.objects.filter(
+            status=ContractStatus.ACTIVE, guarantees__guarantor=member, guarantees__ended_on__isnull=True
+        ).distinct()
+    )
+    if contracts:
+        LoanContract.objects.filter(pk__in=[c.pk for c in contracts]).update(
+            guarantor_replacement_needed=True
+        )
+        for c in contracts:
+            c.guarantor_replacement_needed = True
+        # Notifications: "guarantor must be replaced" goes to each borrower once that app exists.
+        log.info(
+            "guarantor %s left on %s: %s need a replacement",
+            member.number,
+            on,
+            ", ".join(c.number for c in contracts),
+        )
+    return contracts
+
+
+def on_member_status_change(sender, instance, created: bool, **kwargs) -> None:
+    """post_save of ``MemberStatusChange``: a guarantor leaving flags their contracts."""
+    if created and instance.to_status in LEAVING_STATUSES:
+        guarantor_left(member=instance.member, on=instance.effective_on)
+
+
+def _missing_guarantors(contract: LoanContract) -> bool:
+    return contract.guarantees.filter(ended_on__isnull=True).filter(~Q(guarantor__status="active")).exists()
+
+
+@transaction.atomic
+def guarantor_replace(
+    *, contract: LoanContract, old: Member, new: Member, on: dt.date, by: User
+) -> Guarantee:
+    """Replace a guarantor (เปลี่ยนผู้ค้ำ): the new one is checked as at an application; the old guarantee
+    ends, the new one starts; the flag clears when no guarantor who left remains."""
+    contract = (
+        LoanContract.objects.select_for_update().select_related("member", "product").get(pk=contract.pk)
+    )
+    if contract.status != ContractStatus.ACTIVE:
+        raise LoanError(f"สัญญา {contract.number} ปิดแล้ว")
+    guarantee = contract.guarantees.filter(guarantor=old, ended_on__isnull=True).first()
+    if guarantee is None:
+        raise LoanError(f"{_who(old)} ไม่ได้เป็นผู้ค้ำของสัญญา {contract.number}", field="old")
+    if on < guarantee.started_on:
+        raise LoanError("วันที่เปลี่ยนผู้ค้ำต้องไม่ก่อนวันที่เริ่มค้ำ", field="on")
+    new = Member.objects.get(pk=new.pk)
+    others = [g.guarantor for g in contract.guarantees.filter(ended_on__isnull=True).exclude(pk=guarantee.pk)]
+    from sahakorn.loans.rules import loan_rules_for
+
+    checks = guarantor_checks(
+        product_rules=loan_rules_for(product=contract.product, on=on),
+        amount=contract.principal_balance,
+        borrower=contract.member,
+        guarantors=[*others, new],
+        on=on,
+        required=0,
+    )
+    # Only the new guarantor's rows decide (the others were checked when they signed).
+    checks = [c for c in checks if new.number in c.figure]
+    _refuse_failed(checks, action="เปลี่ยนผู้ค้ำ")
+    guarantee.ended_on = on
+    guarantee.end_reason = f"เปลี่ยนผู้ค้ำเป็น {new.number}"
+    guarantee.save(update_fields=["ended_on", "end_reason"])
+    added = Guarantee.objects.create(
+        application=contract.application, contract=contract, guarantor=new, started_on=on
+    )
+    if contract.guarantor_replacement_needed and not _missing_guarantors(contract):
+        contract.guarantor_replacement_needed = False
+        contract.save(update_fields=["guarantor_replacement_needed"])
+    return added

@@ -1,0 +1,67 @@
+"""Applications: refused with the failed checks listed; maker-checker approval re-runs the checks."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from sahakorn.loans.errors import LoanError
+from sahakorn.loans.models import ApplicationStatus
+from sahakorn.loans.services import loan_application_approve, loan_application_create, loan_application_reject
+from sahakorn.loans.tests.conftest import APPLIED, borrower, guarantor
+
+
+def _apply(product, member, by, amount="150000.00", guarantors=None):
+    return loan_application_create(member=member, product=product, amount=D(amount), installments=120,
+                                   guarantors=guarantors or [], applied_on=APPLIED, by=by)  # fmt: skip
+
+
+def test_create_stores_checks_and_guarantees(ordinary, officer):
+    member, g = borrower(), guarantor()
+    app = _apply(ordinary, member, officer, guarantors=[g])
+    assert app.status == ApplicationStatus.PENDING
+    assert all(c["passed"] for c in app.checks)
+    assert [x.guarantor for x in app.guarantees.all()] == [g]
+
+
+def test_create_refuses_listing_failed_checks(ordinary, officer):
+    member = borrower(shares=1000)  # 10,000: enough for 100,000 only; no guarantor
+    with pytest.raises(LoanError) as e:
+        _apply(ordinary, member, officer)
+    failed = {c.message for c in e.value.failed_checks}
+    assert failed == {"ทุนเรือนหุ้นไม่ถึงร้อยละที่กำหนดของเงินกู้", "จำนวนผู้ค้ำไม่ครบตามวงเงิน"}
+    assert "ยื่นคำขอกู้ไม่ได้" in e.value.message
+
+
+def test_maker_checker(ordinary, manager, manager2, officer):
+    app = _apply(ordinary, borrower(), manager, guarantors=[guarantor()])
+    with pytest.raises(LoanError, match="ผู้อนุมัติต้องไม่ใช่ผู้บันทึก"):
+        loan_application_approve(application=app, by=manager)
+    with pytest.raises(LoanError, match="ไม่มีสิทธิ์"):
+        loan_application_approve(application=app, by=officer)
+    app = loan_application_approve(application=app, by=manager2, note="มติ")
+    assert app.status == ApplicationStatus.APPROVED and app.decided_by == manager2
+    with pytest.raises(LoanError, match="อนุมัติแล้ว"):
+        loan_application_approve(application=app, by=manager2)
+
+
+def test_approve_reruns_checks(ordinary, officer, manager):
+    from sahakorn.members.services import member_status_change
+
+    g = guarantor()
+    app = _apply(ordinary, borrower(), officer, guarantors=[g])
+    member_status_change(
+        member=g, to_status="resigned", effective_on=dt.date(2025, 3, 2), reason="ลาออก", by=officer
+    )
+    with pytest.raises(LoanError) as e:
+        loan_application_approve(application=app, by=manager)
+    assert "ผู้ค้ำไม่ได้อยู่ในสถานะปกติ" in {c.message for c in e.value.failed_checks}
+
+
+def test_reject_needs_reason_and_ends_guarantees(ordinary, officer, manager):
+    app = _apply(ordinary, borrower(), officer, guarantors=[guarantor()])
+    with pytest.raises(LoanError):
+        loan_application_reject(application=app, by=manager, note="")
+    app = loan_application_reject(application=app, by=manager, note="ไม่ผ่านมติ")
+    assert app.status == ApplicationStatus.REJECTED
+    assert not app.guarantees.filter(ended_on__isnull=True).exists()
