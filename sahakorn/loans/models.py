@@ -320,3 +320,49 @@ class AccrualRun(models.Model):
 
     def __str__(self) -> str:
         return f"ดอกเบี้ยค้างรับ {self.period_end}"
+
+
+class LoanEventKind(models.TextChoices):
+    APPROVED = "approved", "อนุมัติเงินกู้"
+    REJECTED = "rejected", "ไม่อนุมัติคำขอกู้"
+    DISBURSED = "disbursed", "จ่ายเงินกู้"
+    GUARANTOR_LEFT = "guarantor_left", "ผู้ค้ำพ้นสมาชิกภาพ ต้องเปลี่ยนผู้ค้ำ"
+    GUARANTOR_REPLACED = "guarantor_replaced", "เปลี่ยนผู้ค้ำแล้ว"
+    CLOSED = "closed", "ปิดสัญญา"
+
+
+class LoanEvent(models.Model):
+    """Something a member must be told about their loan (เหตุการณ์เงินกู้ที่ต้องแจ้งสมาชิก).
+
+    Written by the loan services in the same transaction as the change, so an event exists exactly
+    when the change committed: the notifications app reads the rows with no ``notified_at`` (a
+    durable outbox) and marks them sent. ``message`` is the Thai text ready for SMS/LINE.
+    """
+
+    kind = models.CharField(max_length=30, choices=LoanEventKind.choices)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="loan_events", verbose_name="แจ้งสมาชิก"
+    )
+    application = models.ForeignKey(
+        LoanApplication, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    guarantor = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField("ข้อความ", max_length=500)
+    occurred_on = models.DateField("วันที่")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["notified_at", "id"]),
+            models.Index(fields=["member", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.member_id}"

@@ -33,18 +33,23 @@ from django.utils import timezone
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import EntrySource, FiscalYear, JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
+from sahakorn.ledger.models import FiscalYear
+from sahakorn.ledger.services import Line, journal_entry_reverse
 from sahakorn.loans import calc
+from sahakorn.loans.errors import LoanError
+from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.models import (
     ContractStatus,
     LoanContract,
+    LoanEventKind,
     LoanProductRules,
     LoanTransaction,
     LoanTxKind,
     RepaymentStyle,
     ScheduledInstallment,
 )
+from sahakorn.loans.rules import baht
+from sahakorn.loans.vouchers import loan_voucher_post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -53,22 +58,6 @@ if TYPE_CHECKING:
 
 CHANNEL_ROLES = {"cash": "cash", "bank": "bank", "payroll": "bank"}
 ONE_DAY = dt.timedelta(days=1)
-
-
-class LoanPaymentError(Exception):
-    """A refused repayment; ``message`` is the Thai text shown to the officer."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 # ======== Helpers ========
@@ -123,22 +112,13 @@ def _locked(contract: LoanContract) -> LoanContract:
 
 def _checked_amount(amount) -> Decimal:
     if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-        raise LoanPaymentError("จำนวนเงินต้องเป็นตัวเลข", field="amount")
+        raise LoanError("จำนวนเงินต้องเป็นตัวเลข", field="amount")
     amount = Decimal(amount)
     if not amount.is_finite() or has_more_than_two_places(amount):
-        raise LoanPaymentError("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง", field="amount")
+        raise LoanError("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง", field="amount")
     if amount <= 0:
-        raise LoanPaymentError("จำนวนเงินต้องมากกว่า 0", field="amount")
+        raise LoanError("จำนวนเงินต้องมากกว่า 0", field="amount")
     return amount
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=EntrySource.LOANS, created_by=by
-        )
-    except LedgerError as e:
-        raise LoanPaymentError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
 
 
 def _credit(account: str, amount: Decimal, **kwargs) -> Line:
@@ -158,32 +138,32 @@ def loan_payment_record(
     """Receive ``amount`` on a contract: interest to ``on`` first, then principal (see the module notes)."""
     amount = _checked_amount(amount)
     if channel not in CHANNEL_ROLES:
-        raise LoanPaymentError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
+        raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
     contract = _locked(contract)
     if contract.status != ContractStatus.ACTIVE:
-        raise LoanPaymentError(f"สัญญา {contract.number} ปิดแล้ว รับชำระไม่ได้", field="contract")
+        raise LoanError(f"สัญญา {contract.number} ปิดแล้ว รับชำระไม่ได้", field="contract")
     if on < contract.interest_paid_to:
-        raise LoanPaymentError(
+        raise LoanError(
             f"วันที่ชำระ {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้ว "
             f"({format_be_date(contract.interest_paid_to)})",
             field="on",
         )
     accrued, accrued_to = accrued_unsettled(contract)
     if accrued_to is not None and on < accrued_to:
-        raise LoanPaymentError(
+        raise LoanError(
             f"วันที่ชำระ {format_be_date(on)} อยู่ก่อนวันที่ตั้งดอกเบี้ยค้างรับไว้แล้ว ({format_be_date(accrued_to)})",
             field="on",
         )
     interest = interest_due(contract, on)
     if amount < interest:
-        raise LoanPaymentError(
+        raise LoanError(
             f"จำนวนเงิน {baht(amount)} บาท น้อยกว่าดอกเบี้ยถึงวันที่ {format_be_date(on)} "
             f"{baht(interest)} บาท: ต้องชำระดอกเบี้ยให้ครบก่อน",
             field="amount",
         )
     principal = amount - interest
     if principal > contract.principal_balance:
-        raise LoanPaymentError(
+        raise LoanError(
             f"ชำระเกินยอดหนี้: ยอดปิดบัญชี ณ วันที่ {format_be_date(on)} คือ "
             f"{baht(contract.principal_balance + interest)} บาท (เงินต้น {baht(contract.principal_balance)} "
             f"ดอกเบี้ย {baht(interest)}) แต่รับ {baht(amount)} บาท",
@@ -201,7 +181,7 @@ def loan_payment_record(
         lines.append(
             _credit(contract.product.interest_income_role, interest - accrued_part, member_id=member_id)
         )
-    entry = _post(
+    entry = loan_voucher_post(
         on=on,
         description=f"รับชำระเงินกู้ สัญญา {contract.number} {contract.member.number} "
         f"เงินต้น {baht(principal)} ดอกเบี้ย {baht(interest)}",
@@ -227,6 +207,13 @@ def loan_payment_record(
     if not contract.principal_balance:
         contract.status, contract.closed_on = ContractStatus.CLOSED, on
         fields += ["status", "closed_on"]
+        loan_event_record(
+            kind=LoanEventKind.CLOSED,
+            member=contract.member,
+            contract=contract,
+            on=on,
+            message=f"สัญญาเงินกู้ {contract.number} ชำระครบและปิดบัญชีแล้ว เมื่อ {format_be_date(on)}",
+        )
     contract.save(update_fields=fields)
     return row
 
@@ -241,7 +228,14 @@ def loan_prepay(
 
 
 def loan_payoff_figures(*, contract: LoanContract, on: dt.date) -> tuple[Decimal, Decimal]:
-    """(principal, interest to the day) that closes the contract on ``on`` (ยอดปิดบัญชี)."""
+    """(principal, interest to the day) that closes the contract on ``on`` (ยอดปิดบัญชี): what the
+    counter quotes, what a payoff receives and what a refinancing loan nets off."""
+    if on < contract.interest_paid_to:
+        raise LoanError(
+            f"วันที่ {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้วของสัญญา {contract.number} "
+            f"({format_be_date(contract.interest_paid_to)})",
+            field="on",
+        )
     return calc.payoff_amount(
         principal=contract.principal_balance,
         last_interest_date=contract.interest_paid_to,
@@ -256,9 +250,9 @@ def loan_payoff(*, contract: LoanContract, on: dt.date, channel: str, by: User |
     """Close the contract on ``on``: principal + interest to the day (ปิดบัญชีเงินกู้)."""
     contract = _locked(contract)
     if contract.status != ContractStatus.ACTIVE or not contract.principal_balance:
-        raise LoanPaymentError(f"สัญญา {contract.number} ปิดแล้ว", field="contract")
+        raise LoanError(f"สัญญา {contract.number} ปิดแล้ว", field="contract")
     if on < contract.interest_paid_to:
-        raise LoanPaymentError(f"วันที่ปิดบัญชี {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้ว", field="on")
+        raise LoanError(f"วันที่ปิดบัญชี {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้ว", field="on")
     principal, interest = loan_payoff_figures(contract=contract, on=on)
     return loan_payment_record(
         contract=contract, amount=principal + interest, on=on, channel=channel, by=by, memo="ปิดบัญชีเงินกู้"
@@ -280,11 +274,11 @@ def loan_rate_change(
     """
     contract = _locked(contract)
     if contract.status != ContractStatus.ACTIVE:
-        raise LoanPaymentError(f"สัญญา {contract.number} ปิดแล้ว", field="contract")
+        raise LoanError(f"สัญญา {contract.number} ปิดแล้ว", field="contract")
     if not isinstance(annual_rate, Decimal) or annual_rate < 0:
-        raise LoanPaymentError("อัตราดอกเบี้ยต้องเป็นตัวเลขไม่ติดลบ", field="annual_rate")
+        raise LoanError("อัตราดอกเบี้ยต้องเป็นตัวเลขไม่ติดลบ", field="annual_rate")
     if effective_from != contract.interest_paid_to + ONE_DAY:
-        raise LoanPaymentError(
+        raise LoanError(
             f"อัตราใหม่ต้องมีผลวันถัดจากวันที่คิดดอกเบี้ยถึงแล้ว ({format_be_date(contract.interest_paid_to + ONE_DAY)}): "
             "รับชำระดอกเบี้ยถึงวันก่อนวันมีผลก่อนเปลี่ยนอัตรา",
             field="effective_from",
@@ -313,7 +307,7 @@ def loan_rate_change(
                 interest_rounding=rounding,
             )
         except ValueError as e:
-            raise LoanPaymentError(str(e), field="annual_rate") from e
+            raise LoanError(str(e), field="annual_rate") from e
     else:
         new, balance, previous = [], contract.principal_balance, contract.interest_paid_to
         for k, old in enumerate(remaining):
@@ -354,17 +348,15 @@ def loan_transaction_reverse(
     original = LoanTransaction.objects.select_related("journal_entry").get(pk=transaction_row.pk)
     contract = _locked(original.contract)
     if original.kind != LoanTxKind.PAYMENT:
-        raise LoanPaymentError(f"กลับรายการได้เฉพาะรายการรับชำระ (รายการนี้: {original.get_kind_display()})")
+        raise LoanError(f"กลับรายการได้เฉพาะรายการรับชำระ (รายการนี้: {original.get_kind_display()})")
     if LoanTransaction.objects.filter(reverses=original).exists():
-        raise LoanPaymentError("รายการนี้ถูกกลับรายการแล้ว กลับซ้ำไม่ได้")
+        raise LoanError("รายการนี้ถูกกลับรายการแล้ว กลับซ้ำไม่ได้")
     if LoanTransaction.objects.filter(contract=contract, pk__gt=original.pk).exists():
-        raise LoanPaymentError(
-            f"สัญญา {contract.number} มีรายการหลังรายการนี้แล้ว: กลับรายการได้เฉพาะรายการล่าสุดของสัญญา"
-        )
+        raise LoanError(f"สัญญา {contract.number} มีรายการหลังรายการนี้แล้ว: กลับรายการได้เฉพาะรายการล่าสุดของสัญญา")
     try:
         entry = journal_entry_reverse(entry=original.journal_entry, date=on, reason=reason, reversed_by=by)
     except LedgerError as e:
-        raise LoanPaymentError(e.message) from e
+        raise LoanError(e.message) from e
     row = LoanTransaction.objects.create(
         contract=contract,
         date=on,

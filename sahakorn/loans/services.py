@@ -15,23 +15,19 @@ from django.utils import timezone
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import format_be_date
-from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import EntrySource, JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_record
-from sahakorn.loans.calc import (
-    RatePeriod,
-    payoff_amount,
-    schedule_equal_installment,
-    schedule_equal_principal,
-)
+from sahakorn.ledger.services import Line
+from sahakorn.loans.calc import schedule_equal_installment, schedule_equal_principal
 from sahakorn.loans.eligibility import loan_eligibility
 from sahakorn.loans.errors import LoanError
+from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
     Guarantee,
     LoanApplication,
     LoanContract,
+    LoanEvent,
+    LoanEventKind,
     LoanProduct,
     LoanProductRules,
     LoanTransaction,
@@ -39,14 +35,17 @@ from sahakorn.loans.models import (
     RepaymentStyle,
     ScheduledInstallment,
 )
+from sahakorn.loans.payments import loan_payoff_figures
 from sahakorn.loans.rules import RuleCheck, baht, checks_failed, guarantor_checks, refinance_check
-from sahakorn.members.models import Member
+from sahakorn.loans.vouchers import loan_voucher_post
+from sahakorn.members.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
 
 APPROVE_PERMISSION = "loans.approve_loanapplication"
 CHANNEL_ROLES = {"cash": "cash", "bank": "bank"}
 CHANNELS = ("cash", "bank", "deposit")
+CHANNEL_LABELS = {"cash": "เงินสด", "bank": "โอนเข้าบัญชีธนาคาร", "deposit": "เข้าบัญชีเงินฝากสหกรณ์"}
 LEAVING_STATUSES = ("resigned", "deceased", "expelled")
 
 
@@ -59,43 +58,6 @@ def _refuse_failed(checks: list[RuleCheck], *, action: str) -> None:
     if failed:
         reasons = "; ".join(f"{c.message} ({c.figure})" for c in failed)
         raise LoanError(f"{action}ไม่ได้: {reasons}", checks=checks)
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=EntrySource.LOANS, created_by=by
-        )
-    except LedgerError as e:
-        raise LoanError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
-
-
-def contract_rates(contract: LoanContract, *, until: dt.date) -> list[RatePeriod]:
-    """The contract's rate from disbursement, then each later rules version of its product up to ``until``."""
-    rates = [RatePeriod(contract.disbursed_on, contract.annual_rate)]
-    later = LoanProductRules.objects.filter(
-        product_id=contract.product_id, effective_from__gt=contract.disbursed_on, effective_from__lte=until
-    ).order_by("effective_from")
-    rates += [RatePeriod(r.effective_from, r.annual_rate) for r in later]
-    return rates
-
-
-def contract_payoff(contract: LoanContract, *, on: dt.date) -> tuple[Decimal, Decimal]:
-    """(principal, interest to the day) that closes ``contract`` on ``on``."""
-    from sahakorn.loans.rules import loan_rules_for
-
-    if on < contract.interest_paid_to:
-        raise LoanError(
-            f"วันที่ {format_be_date(on)} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้วของสัญญา {contract.number}", field="on"
-        )
-    rules = loan_rules_for(product=contract.product, on=on)
-    return payoff_amount(
-        principal=contract.principal_balance,
-        last_interest_date=contract.interest_paid_to,
-        payoff_date=on,
-        rates=contract_rates(contract, until=on),
-        rounding=rules.interest_rounding,
-    )
 
 
 # ======== Applications (คำขอกู้) ========
@@ -126,7 +88,7 @@ def loan_application_checks(
         exclude_application=application,
     )
     if refinance is not None:
-        principal, interest = contract_payoff(refinance, on=on)
+        principal, interest = loan_payoff_figures(contract=refinance, on=on)
         checks.append(
             refinance_check(amount=amount, payoff=principal + interest, contract_number=refinance.number)
         )
@@ -238,7 +200,14 @@ def loan_application_approve(*, application: LoanApplication, by: User, note: st
     application.decided_at = timezone.now()
     application.decision_note = (note or "").strip()[:300]
     application.save(update_fields=["status", "checks", "decided_by", "decided_at", "decision_note"])
-    # Notifications: "loan approved" is sent from here once the notifications app exists.
+    loan_event_record(
+        kind=LoanEventKind.APPROVED,
+        member=application.member,
+        application=application,
+        on=timezone.localdate(),
+        message=f"สหกรณ์อนุมัติ{application.product.name} {baht(application.amount)} บาท "
+        f"{application.installments} งวด ตามคำขอเลขที่ {application.pk} ของท่านแล้ว",
+    )
     return application
 
 
@@ -256,6 +225,14 @@ def loan_application_reject(*, application: LoanApplication, by: User, note: str
     application.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     application.guarantees.filter(ended_on__isnull=True).update(
         ended_on=timezone.localdate(), end_reason="ไม่อนุมัติคำขอกู้"
+    )
+    loan_event_record(
+        kind=LoanEventKind.REJECTED,
+        member=application.member,
+        application=application,
+        on=timezone.localdate(),
+        message=f"คำขอกู้เลขที่ {application.pk} ({application.product.name} {baht(application.amount)} บาท) "
+        f"ไม่ได้รับอนุมัติ: {application.decision_note}",
     )
     return application
 
@@ -373,7 +350,7 @@ def loan_disburse(
     if old is not None:
         old = LoanContract.objects.select_for_update().select_related("product").get(pk=old.pk)
         _check_refinance(member, old)
-        old_principal, old_interest = contract_payoff(old, on=on)
+        old_principal, old_interest = loan_payoff_figures(contract=old, on=on)
         if old_principal + old_interest > amount:
             raise LoanError(
                 f"เงินกู้ใหม่ {baht(amount)} บาท ไม่พอหักกลบสัญญา {old.number} "
@@ -396,7 +373,7 @@ def loan_disburse(
 
         net_entry = None
         if net_lines:
-            net_entry = _post(
+            net_entry = loan_voucher_post(
                 on=on,
                 description=f"หักกลบหนี้ สัญญา {old.number} ด้วยสัญญา {contract.number} {_who(member)}",
                 lines=[
@@ -429,7 +406,7 @@ def loan_disburse(
         lines += net_lines
         if rest > 0:
             lines.append(Line(CHANNEL_ROLES[channel], credit=rest, memo=_who(member)))
-        entry = _post(on=on, description=description, lines=lines, by=by)
+        entry = loan_voucher_post(on=on, description=description, lines=lines, by=by)
     LoanTransaction.objects.create(
         contract=contract, date=on, kind=LoanTxKind.DISBURSEMENT, channel=channel, principal=amount,
         journal_entry=entry, memo=f"จ่ายเงินกู้ {baht(amount)} บาท", created_by=by,
@@ -452,27 +429,61 @@ def loan_disburse(
         old.guarantees.filter(ended_on__isnull=True).update(ended_on=on, end_reason="ปิดสัญญา (หักกลบหนี้)")
     application.status = ApplicationStatus.DISBURSED
     application.save(update_fields=["status"])
+    netted = f" หักกลบสัญญา {old.number} {baht(old_principal + old_interest)} บาท" if old is not None else ""
+    loan_event_record(
+        kind=LoanEventKind.DISBURSED,
+        member=member,
+        application=application,
+        contract=contract,
+        on=on,
+        message=f"สหกรณ์จ่ายเงินกู้ สัญญา {contract.number} {baht(amount)} บาท{netted} "
+        f"รับสุทธิ {baht(rest)} บาท ({CHANNEL_LABELS[channel]}) วันที่ {format_be_date(on)} "
+        f"งวดแรก {format_be_date(first_due)}",
+    )
     return contract
 
 
 # ======== Guarantors (ผู้ค้ำประกัน) ========
 
 
-def guarantor_left(*, member: Member, on: dt.date) -> list[LoanContract]:
+def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) -> list[LoanContract]:
     """A guarantor left the coop (resigned, died, expelled): flag every active contract they guarantee
-    (ต้องเปลี่ยนผู้ค้ำ) and return them. The borrower must bring a replacement."""
+    (ต้องเปลี่ยนผู้ค้ำ), raise a "replace guarantor" event to each borrower, and return the contracts.
+
+    A second leaving status for the same person (resigned, later deceased) raises no second event.
+    """
     contracts = list(
         LoanContract.objects.filter(
             status=ContractStatus.ACTIVE, guarantees__guarantor=member, guarantees__ended_on__isnull=True
-        ).distinct()
+        )
+        .select_related("member")
+        .distinct()
+        .order_by("number")
     )
     if contracts:
         LoanContract.objects.filter(pk__in=[c.pk for c in contracts]).update(
             guarantor_replacement_needed=True
         )
+        told = set(
+            LoanEvent.objects.filter(
+                kind=LoanEventKind.GUARANTOR_LEFT, guarantor=member, contract__in=contracts
+            ).values_list("contract_id", flat=True)
+        )
+        status = status or Member.objects.filter(pk=member.pk).values_list("status", flat=True).first()
+        why = MemberStatus(status).label if status in MemberStatus.values else "พ้นสมาชิกภาพ"
         for c in contracts:
             c.guarantor_replacement_needed = True
-        # Notifications: "guarantor must be replaced" goes to each borrower once that app exists.
+            if c.pk in told:
+                continue
+            loan_event_record(
+                kind=LoanEventKind.GUARANTOR_LEFT,
+                member=c.member,
+                contract=c,
+                guarantor=member,
+                on=on,
+                message=f"ผู้ค้ำประกันสัญญา {c.number} ของท่าน ({member.full_name}) {why} "
+                f"เมื่อ {format_be_date(on)} กรุณาติดต่อสหกรณ์เพื่อเปลี่ยนผู้ค้ำประกัน",
+            )
         log.info(
             "guarantor %s left on %s: %s need a replacement",
             member.number,
@@ -485,7 +496,7 @@ def guarantor_left(*, member: Member, on: dt.date) -> list[LoanContract]:
 def on_member_status_change(sender, instance, created: bool, **kwargs) -> None:
     """post_save of ``MemberStatusChange``: a guarantor leaving flags their contracts."""
     if created and instance.to_status in LEAVING_STATUSES:
-        guarantor_left(member=instance.member, on=instance.effective_on)
+        guarantor_left(member=instance.member, on=instance.effective_on, status=instance.to_status)
 
 
 def _missing_guarantors(contract: LoanContract) -> bool:
@@ -532,4 +543,22 @@ def guarantor_replace(
     if contract.guarantor_replacement_needed and not _missing_guarantors(contract):
         contract.guarantor_replacement_needed = False
         contract.save(update_fields=["guarantor_replacement_needed"])
+    loan_event_record(
+        kind=LoanEventKind.GUARANTOR_REPLACED,
+        member=contract.member,
+        contract=contract,
+        guarantor=new,
+        on=on,
+        message=f"สัญญา {contract.number} เปลี่ยนผู้ค้ำประกันจาก {old.full_name} เป็น {new.full_name} "
+        f"ตั้งแต่ {format_be_date(on)}",
+    )
+    loan_event_record(
+        kind=LoanEventKind.GUARANTOR_REPLACED,
+        member=new,
+        contract=contract,
+        guarantor=new,
+        on=on,
+        message=f"ท่านเป็นผู้ค้ำประกันสัญญา {contract.number} ของ {contract.member.full_name} "
+        f"ตั้งแต่ {format_be_date(on)}",
+    )
     return added

@@ -5,8 +5,9 @@ import pytest
 
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans.accrual import loan_interest_accrual_run, loan_interest_accrual_run_naive
+from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import AccrualRun, LoanTransaction, LoanTxKind
-from sahakorn.loans.payments import LoanPaymentError, loan_payment_record
+from sahakorn.loans.payments import loan_payment_record
 from sahakorn.loans.reconcile import loans_reconcile
 from sahakorn.loans.tests.factories import contract_create
 
@@ -89,7 +90,7 @@ def test_a_payment_after_an_accrual_credits_accrued_interest_first(book, officer
     assert _accruals(small)[-1] == (D("249.32"), JAN_31, dt.date(2026, 2, 28))
     assert loans_reconcile().ok
 
-    with pytest.raises(LoanPaymentError, match="ดอกเบี้ยค้างรับ"):
+    with pytest.raises(LoanError, match="ดอกเบี้ยค้างรับ"):
         loan_payment_record(
             contract=small, amount=D("5000.00"), on=dt.date(2026, 2, 20), channel="bank", by=officer
         )

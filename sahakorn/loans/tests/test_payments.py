@@ -5,9 +5,9 @@ import pytest
 
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans import calc
+from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import ContractStatus, LoanTransaction, LoanTxKind, ScheduledInstallment
 from sahakorn.loans.payments import (
-    LoanPaymentError,
     loan_arrears,
     loan_payment_record,
     loan_payoff,
@@ -74,7 +74,7 @@ def test_payoff_to_the_day_closes_the_contract(contract, officer):
     assert contract.principal_balance == D("0.00")
     assert (contract.status, contract.closed_on) == (ContractStatus.CLOSED, dt.date(2026, 2, 15))
     assert account_balance(account="loan_ordinary") == D("0.00")
-    with pytest.raises(LoanPaymentError, match="ปิดแล้ว"):
+    with pytest.raises(LoanError, match="ปิดแล้ว"):
         loan_payment_record(
             contract=contract, amount=D("1.00"), on=dt.date(2026, 3, 1), channel="cash", by=officer
         )
@@ -92,11 +92,11 @@ def test_partial_prepayment_lowers_the_balance(contract, officer):
 
 
 def test_overpayment_and_underpayment_are_refused(contract, officer):
-    with pytest.raises(LoanPaymentError, match="ชำระเกินยอดหนี้.*100,509.59"):
+    with pytest.raises(LoanError, match="ชำระเกินยอดหนี้.*100,509.59"):
         loan_payment_record(
             contract=contract, amount=D("100509.60"), on=dt.date(2026, 2, 1), channel="bank", by=officer
         )
-    with pytest.raises(LoanPaymentError, match="น้อยกว่าดอกเบี้ย"):
+    with pytest.raises(LoanError, match="น้อยกว่าดอกเบี้ย"):
         loan_payment_record(
             contract=contract, amount=D("509.58"), on=dt.date(2026, 2, 1), channel="bank", by=officer
         )
@@ -156,7 +156,7 @@ def test_rate_change_keeps_the_installment(contract, officer):
 
 
 def test_rate_change_must_start_after_the_interest_paid(contract, officer):
-    with pytest.raises(LoanPaymentError, match="วันถัดจาก"):
+    with pytest.raises(LoanError, match="วันถัดจาก"):
         loan_rate_change(
             contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 1, 15), by=officer
         )
@@ -180,7 +180,7 @@ def test_reversal_restores_the_balance_and_refuses_twice(contract, officer):
     assert contract.interest_paid_to == dt.date(2026, 1, 1)
     assert account_balance(account="loan_ordinary") == D("100000.00")
     assert account_balance(account="interest_income_ordinary") == D("0.00")
-    with pytest.raises(LoanPaymentError, match="กลับรายการแล้ว"):
+    with pytest.raises(LoanError, match="กลับรายการแล้ว"):
         loan_transaction_reverse(transaction_row=row, on=dt.date(2026, 2, 2), reason="ซ้ำ", by=officer)
     # Paying again after the reversal charges the same interest.
     again = loan_payment_record(
