@@ -23,6 +23,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ from django.utils import timezone
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import FiscalYear
+from sahakorn.ledger.models import FiscalYear, JournalEntry
 from sahakorn.ledger.services import Line, journal_entry_reverse
 from sahakorn.loans import calc
 from sahakorn.loans.errors import LoanError
@@ -131,15 +132,46 @@ def _credit(account: str, amount: Decimal, **kwargs) -> Line:
 # ======== Payments ========
 
 
-@transaction.atomic
-def loan_payment_record(
-    *, contract: LoanContract, amount: Decimal, on: dt.date, channel: str, by: User | None, memo: str = ""
-) -> LoanTransaction:
-    """Receive ``amount`` on a contract: interest to ``on`` first, then principal (see the module notes)."""
-    amount = _checked_amount(amount)
-    if channel not in CHANNEL_ROLES:
-        raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
-    contract = _locked(contract)
+@dataclass(frozen=True)
+class PaymentSplit:
+    """How an amount received on a contract divides: interest to ``on`` first, then principal.
+
+    ``accrued`` is the part of the interest already accrued at month-ends (it settles the
+    accrued-interest account; only the rest is new income).
+    """
+
+    contract: LoanContract
+    on: dt.date
+    amount: Decimal
+    interest: Decimal
+    principal: Decimal
+    accrued: Decimal
+
+    def credit_lines(self, *, memo: str = "") -> list[Line]:
+        """The voucher's credit side (the caller adds the debit: cash, bank, a new loan, shares)."""
+        contract, member_id = self.contract, self.contract.member_id
+        lines = []
+        if self.principal:
+            lines.append(
+                Line(account=contract.product.gl_role, credit=self.principal, member_id=member_id, memo=memo)
+            )
+        if self.accrued:
+            lines.append(
+                Line(account=f"accrued_interest_{contract.product.family}", credit=self.accrued, member_id=member_id,
+                     memo=memo)
+            )  # fmt: skip
+        if self.interest - self.accrued:
+            lines.append(
+                _credit(contract.product.interest_income_role, self.interest - self.accrued, member_id=member_id,
+                        memo=memo)
+            )  # fmt: skip
+        return lines
+
+
+def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) -> PaymentSplit:
+    """Divide ``amount`` received on ``on`` (the contract locked by the caller); refused with the reason
+    when the contract is closed, the date is before what is already paid or accrued, the amount does
+    not cover the interest to the day, or it is more than the payoff."""
     if contract.status != ContractStatus.ACTIVE:
         raise LoanError(f"สัญญา {contract.number} ปิดแล้ว รับชำระไม่ได้", field="contract")
     if on < contract.interest_paid_to:
@@ -169,39 +201,37 @@ def loan_payment_record(
             f"ดอกเบี้ย {baht(interest)}) แต่รับ {baht(amount)} บาท",
             field="amount",
         )
-    family = contract.product.family
-    member_id = contract.member_id
-    accrued_part = accrued
-    lines = [Line(account=CHANNEL_ROLES[channel], debit=amount, member_id=member_id)]
-    if principal:
-        lines.append(Line(account=contract.product.gl_role, credit=principal, member_id=member_id))
-    if accrued_part:
-        lines.append(Line(account=f"accrued_interest_{family}", credit=accrued_part, member_id=member_id))
-    if interest - accrued_part:
-        lines.append(
-            _credit(contract.product.interest_income_role, interest - accrued_part, member_id=member_id)
-        )
-    entry = loan_voucher_post(
-        on=on,
-        description=f"รับชำระเงินกู้ สัญญา {contract.number} {contract.member.number} "
-        f"เงินต้น {baht(principal)} ดอกเบี้ย {baht(interest)}",
-        lines=lines,
-        by=by,
+    return PaymentSplit(
+        contract=contract, on=on, amount=amount, interest=interest, principal=principal, accrued=accrued
     )
+
+
+def loan_payment_apply(
+    split: PaymentSplit,
+    *,
+    entry: JournalEntry,
+    channel: str,
+    by: User | None,
+    memo: str = "",
+    kind: str = LoanTxKind.PAYMENT,
+) -> LoanTransaction:
+    """Record a split whose voucher is posted: the transaction row, the contract's balance and
+    ``interest_paid_to``, and closing (with its event) when nothing is left."""
+    contract, on = split.contract, split.on
     row = LoanTransaction.objects.create(
         contract=contract,
         date=on,
-        kind=LoanTxKind.PAYMENT,
+        kind=kind,
         channel=channel,
-        principal=-principal,
-        interest=interest,
+        principal=-split.principal,
+        interest=split.interest,
         interest_from=contract.interest_paid_to,
         interest_to=on,
         journal_entry=entry,
         memo=memo[:200],
         created_by=by,
     )
-    contract.principal_balance -= principal
+    contract.principal_balance -= split.principal
     contract.interest_paid_to = on
     fields = ["principal_balance", "interest_paid_to"]
     if not contract.principal_balance:
@@ -216,6 +246,29 @@ def loan_payment_record(
         )
     contract.save(update_fields=fields)
     return row
+
+
+@transaction.atomic
+def loan_payment_record(
+    *, contract: LoanContract, amount: Decimal, on: dt.date, channel: str, by: User | None, memo: str = ""
+) -> LoanTransaction:
+    """Receive ``amount`` on a contract: interest to ``on`` first, then principal (see the module notes)."""
+    amount = _checked_amount(amount)
+    if channel not in CHANNEL_ROLES:
+        raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
+    contract = _locked(contract)
+    split = loan_payment_split(contract=contract, amount=amount, on=on)
+    entry = loan_voucher_post(
+        on=on,
+        description=f"รับชำระเงินกู้ สัญญา {contract.number} {contract.member.number} "
+        f"เงินต้น {baht(split.principal)} ดอกเบี้ย {baht(split.interest)}",
+        lines=[
+            Line(account=CHANNEL_ROLES[channel], debit=amount, member_id=contract.member_id),
+            *split.credit_lines(),
+        ],
+        by=by,
+    )
+    return loan_payment_apply(split, entry=entry, channel=channel, by=by, memo=memo)
 
 
 def loan_prepay(

@@ -35,7 +35,7 @@ from sahakorn.loans.models import (
     RepaymentStyle,
     ScheduledInstallment,
 )
-from sahakorn.loans.payments import loan_payoff_figures
+from sahakorn.loans.payments import loan_payment_apply, loan_payment_split, loan_payoff_figures
 from sahakorn.loans.rules import RuleCheck, baht, checks_failed, guarantor_checks, refinance_check
 from sahakorn.loans.vouchers import loan_voucher_post
 from sahakorn.members.models import Member, MemberStatus
@@ -347,8 +347,9 @@ def loan_disburse(
     old = application.refinance
     net_lines: list[Line] = []
     old_principal = old_interest = ZERO
+    split = None
     if old is not None:
-        old = LoanContract.objects.select_for_update().select_related("product").get(pk=old.pk)
+        old = LoanContract.objects.select_for_update().select_related("product", "member").get(pk=old.pk)
         _check_refinance(member, old)
         old_principal, old_interest = loan_payoff_figures(contract=old, on=on)
         if old_principal + old_interest > amount:
@@ -356,15 +357,9 @@ def loan_disburse(
                 f"เงินกู้ใหม่ {baht(amount)} บาท ไม่พอหักกลบสัญญา {old.number} "
                 f"({baht(old_principal + old_interest)} บาท)"
             )
-        net_lines = [
-            Line(
-                old.product.gl_role, credit=old_principal, member_id=member.pk, memo=f"หักกลบสัญญา {old.number}"
-            ),
-        ]
-        if old_interest:
-            net_lines.append(
-                Line(old.product.interest_income_role, credit=old_interest, memo=f"ดอกเบี้ยสัญญา {old.number}")
-            )
+        # The old contract is paid off exactly as a counter payoff would be (accrued interest settled).
+        split = loan_payment_split(contract=old, amount=old_principal + old_interest, on=on)
+        net_lines = split.credit_lines(memo=f"หักกลบสัญญา {old.number}")
     rest = amount - old_principal - old_interest
     description = f"จ่ายเงินกู้ สัญญา {contract.number} {_who(member)}"
     if channel == "deposit":
@@ -412,20 +407,16 @@ def loan_disburse(
         journal_entry=entry, memo=f"จ่ายเงินกู้ {baht(amount)} บาท", created_by=by,
     )  # fmt: skip
     if old is not None:
-        LoanTransaction.objects.create(
-            contract=old, date=on, kind=LoanTxKind.NETTING, channel="netting", principal=-old_principal,
-            interest=old_interest, interest_from=old.interest_paid_to, interest_to=on,
-            journal_entry=entry if channel != "deposit" else net_entry,
-            memo=f"หักกลบด้วยสัญญา {contract.number}", created_by=by,
-        )  # fmt: skip
-        old.principal_balance = ZERO
-        old.interest_paid_to = on
-        old.status = ContractStatus.CLOSED
-        old.closed_on = on
-        old.refinanced_by = contract
-        old.save(
-            update_fields=["principal_balance", "interest_paid_to", "status", "closed_on", "refinanced_by"]
+        loan_payment_apply(
+            split,
+            entry=entry if channel != "deposit" else net_entry,
+            channel="netting",
+            kind=LoanTxKind.NETTING,
+            by=by,
+            memo=f"หักกลบด้วยสัญญา {contract.number}",
         )
+        old.refinanced_by = contract
+        old.save(update_fields=["refinanced_by"])
         old.guarantees.filter(ended_on__isnull=True).update(ended_on=on, end_reason="ปิดสัญญา (หักกลบหนี้)")
     application.status = ApplicationStatus.DISBURSED
     application.save(update_fields=["status"])

@@ -77,6 +77,37 @@ def test_netting_exact(ordinary, officer, manager):
         ("11110", D("0.00"), D("49465.75"), None),
         ("11533", D("0.00"), D("150000.00"), member.pk),
         ("11533", D("200000.00"), D("0.00"), member.pk),
-        ("41200", D("0.00"), D("534.25"), None),
+        ("41200", D("0.00"), D("534.25"), member.pk),  # member-linked, as at the counter (average return)
     ]
     assert not old.guarantees.filter(ended_on__isnull=True).exists()
+
+
+def test_netting_after_a_month_end_accrual_settles_the_accrued_interest(ordinary, officer, manager):
+    # given: the old loan accrued 26 days at 31 March (150,000 × 6.5% × 26 / 365 = 694.52)
+    from sahakorn.ledger.selectors import account_balance
+    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.reconcile import loans_reconcile
+
+    member, g = borrower(shares=2000), guarantor()
+    old = disbursed(product=ordinary, member=member, amount="150000.00", installments=120, guarantors=[g],
+                    maker=officer, checker=manager)  # fmt: skip
+    assert loan_interest_accrual_run(period_end=dt.date(2025, 3, 31)).amount == D("694.52")
+
+    # when: a new loan nets it off on 10 April (36 days: 961.64 of interest, 694.52 of it accrued)
+    new = disbursed(product=ordinary, member=member, amount="200000.00", installments=120, guarantors=[g],
+                    maker=officer, checker=manager, applied_on=dt.date(2025, 4, 8), on=dt.date(2025, 4, 10),
+                    first_due=dt.date(2025, 5, 31), refinance=old)  # fmt: skip
+
+    # then: accrued interest is credited first, only the 10 days of April are new income
+    net = old.transactions.get(kind=LoanTxKind.NETTING)
+    assert (net.principal, net.interest) == (D("-150000.00"), D("961.64"))
+    assert _lines(net.journal_entry) == [
+        ("11110", D("0.00"), D("49038.36"), None),
+        ("11533", D("0.00"), D("150000.00"), member.pk),
+        ("11533", D("200000.00"), D("0.00"), member.pk),
+        ("11620", D("0.00"), D("694.52"), member.pk),
+        ("41200", D("0.00"), D("267.12"), member.pk),
+    ]
+    assert account_balance(account="accrued_interest_ordinary") == D("0.00")
+    assert new.principal_balance == D("200000.00")
+    assert loans_reconcile().ok
