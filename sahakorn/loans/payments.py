@@ -392,24 +392,22 @@ def loan_rate_change(
 # ======== Reversal ========
 
 
-@transaction.atomic
-def loan_transaction_reverse(
-    *, transaction_row: LoanTransaction, on: dt.date, reason: str, by: User | None
-) -> LoanTransaction:
-    """Reverse a payment (กลับรายการ): a REVERSAL row, the voucher reversed, the balance and
-    ``interest_paid_to`` restored (a closed contract reopens). Only the contract's latest movement."""
-    original = LoanTransaction.objects.select_related("journal_entry").get(pk=transaction_row.pk)
-    contract = _locked(original.contract)
+def _reversible(original: LoanTransaction, contract: LoanContract) -> None:
     if original.kind != LoanTxKind.PAYMENT:
         raise LoanError(f"กลับรายการได้เฉพาะรายการรับชำระ (รายการนี้: {original.get_kind_display()})")
     if LoanTransaction.objects.filter(reverses=original).exists():
         raise LoanError("รายการนี้ถูกกลับรายการแล้ว กลับซ้ำไม่ได้")
     if LoanTransaction.objects.filter(contract=contract, pk__gt=original.pk).exists():
         raise LoanError(f"สัญญา {contract.number} มีรายการหลังรายการนี้แล้ว: กลับรายการได้เฉพาะรายการล่าสุดของสัญญา")
-    try:
-        entry = journal_entry_reverse(entry=original.journal_entry, date=on, reason=reason, reversed_by=by)
-    except LedgerError as e:
-        raise LoanError(e.message) from e
+
+
+def loan_payment_unapply(
+    original: LoanTransaction, *, entry: JournalEntry, on: dt.date, reason: str, by: User | None
+) -> LoanTransaction:
+    """Undo a payment whose voucher ``entry`` already reverses it (the caller reversed it): the
+    REVERSAL row, the balance and ``interest_paid_to`` restored, a closed contract reopened."""
+    contract = _locked(original.contract)
+    _reversible(original, contract)
     row = LoanTransaction.objects.create(
         contract=contract,
         date=on,
@@ -429,6 +427,26 @@ def loan_transaction_reverse(
     contract.status, contract.closed_on = ContractStatus.ACTIVE, None
     contract.save(update_fields=["principal_balance", "interest_paid_to", "status", "closed_on"])
     return row
+
+
+@transaction.atomic
+def loan_transaction_reverse(
+    *, transaction_row: LoanTransaction, on: dt.date, reason: str, by: User | None
+) -> LoanTransaction:
+    """Reverse a payment (กลับรายการ): a REVERSAL row, the voucher reversed, the balance and
+    ``interest_paid_to`` restored (a closed contract reopens). Only the contract's latest movement;
+    a settlement from shares is reversed with the share withdrawal, not here."""
+    original = LoanTransaction.objects.select_related("journal_entry").get(pk=transaction_row.pk)
+    _reversible(original, _locked(original.contract))
+    if original.channel == "shares":
+        raise LoanError("รายการนี้หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ: ให้กลับรายการถอนหุ้นที่งานทุนเรือนหุ้น")
+    if not (reason or "").strip():
+        raise LoanError("กรุณาระบุเหตุผลที่กลับรายการ", field="reason")
+    try:
+        entry = journal_entry_reverse(entry=original.journal_entry, date=on, reason=reason, reversed_by=by)
+    except LedgerError as e:
+        raise LoanError(e.message) from e
+    return loan_payment_unapply(original, entry=entry, on=on, reason=reason, by=by)
 
 
 # ======== Arrears ========

@@ -37,7 +37,7 @@ from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.ledger.selectors import account_balance, account_for_role
 from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
 from sahakorn.members.models import Member, MemberStatus
-from sahakorn.shares.debts import member_debts
+from sahakorn.shares.debts import DebtSettlementError, debt_settlements_reverse, member_debts
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import (
     Channel,
@@ -494,7 +494,7 @@ def share_monthly_change(
 
 
 def _withdrawal_checks(
-    *, rules: ShareRules, member: Member, account: ShareAccount, shares: int | None
+    *, rules: ShareRules, member: Member, account: ShareAccount, shares: int | None, on: dt.date
 ) -> list[RuleCheck]:
     ended = member.status != MemberStatus.ACTIVE
     checks = [
@@ -520,7 +520,7 @@ def _withdrawal_checks(
             message="ผ่าน" if whole else f"เมื่อพ้นสมาชิกภาพต้องถอนทั้งหมด {shares_text(account.balance_shares)}",
         )
     )
-    debts = member_debts(member=member)
+    debts = member_debts(member=member, on=on)
     total = sum((d.amount for d in debts), ZERO)
     if rules.withdrawal_settles_debts and total > 0:
         settled = min(total, account.balance_amount)
@@ -540,6 +540,7 @@ def _transfer_checks(
     account: ShareAccount,
     to_member: Member | None,
     shares: int | None,
+    on: dt.date,
 ) -> list[RuleCheck]:
     checks = [
         RuleCheck(
@@ -580,7 +581,7 @@ def _transfer_checks(
         )
     )
     if rules.withdrawal_settles_debts:
-        debts = sum((d.amount for d in member_debts(member=member)), ZERO)
+        debts = sum((d.amount for d in member_debts(member=member, on=on)), ZERO)
         left = account.balance_amount - _transfer_amount(account=account, shares=n, rules=rules)
         covered = debts <= left
         checks.append(
@@ -624,10 +625,10 @@ def share_request_checks(
     if account is None:
         raise ShareError(f"สมาชิก {_who(member)} ยังไม่มีบัญชีหุ้น", field="member")
     if kind == RequestKind.WITHDRAWAL:
-        return _withdrawal_checks(rules=rules, member=member, account=account, shares=shares)
+        return _withdrawal_checks(rules=rules, member=member, account=account, shares=shares, on=effective_on)
     if kind == RequestKind.TRANSFER:
         return _transfer_checks(
-            rules=rules, member=member, account=account, to_member=to_member, shares=shares
+            rules=rules, member=member, account=account, to_member=to_member, shares=shares, on=effective_on
         )
     if kind == RequestKind.SUSPENSION:
         active = member.status == MemberStatus.ACTIVE
@@ -644,7 +645,7 @@ def share_request_checks(
                 joined_on=member.joined_on,
                 on=effective_on,
                 balance_amount=account.balance_amount,
-                debts_total=sum((d.amount for d in member_debts(member=member)), ZERO),
+                debts_total=sum((d.amount for d in member_debts(member=member, on=effective_on)), ZERO),
                 current_suspension=account.suspension,
             ),
         ]
@@ -766,24 +767,36 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
             Line("share_refund_payable", credit=amount, member_id=member.pk, memo="หุ้นรอจ่ายคืน"),
         ]
         available = amount
+        settled = []
         if rules.withdrawal_settles_debts:
-            for debt in member_debts(member=member):
+            for debt in member_debts(member=member, on=on):
                 settle = min(debt.amount, available)
                 if settle <= 0:
                     break
-                lines += [
+                if settle < debt.minimum:
+                    continue  # e.g. not even a loan's interest to the day: the next debt may take it
+                lines.append(
                     Line(
                         "share_refund_payable", debit=settle, member_id=member.pk, memo=f"หักชำระ{debt.label}"
-                    ),
-                    Line(
-                        debt.account_role,
-                        credit=settle,
-                        member_id=member.pk,
-                        memo=f"ชำระจากหุ้น {_who(member)}",
-                    ),
-                ]
+                    )
+                )
+                if debt.credit_lines is not None:
+                    lines += debt.credit_lines(settle)
+                else:
+                    lines.append(
+                        Line(
+                            debt.account_role,
+                            credit=settle,
+                            member_id=member.pk,
+                            memo=f"ชำระจากหุ้น {_who(member)}",
+                        )
+                    )
+                settled.append((debt, settle))
                 available -= settle
         entry = _post(on=on, description=f"ถอนหุ้น (พ้นสมาชิกภาพ) {_who(member)}", lines=lines, by=by)
+        for debt, settle in settled:
+            if debt.settle is not None:
+                debt.settle(amount=settle, on=on, entry=entry, by=by)
         _move(
             account=account,
             kind=TransactionKind.WITHDRAWAL,
@@ -984,6 +997,13 @@ def share_transaction_reverse(
             raise ShareError(f"กลับรายการบัญชีไม่ได้: {e.message}") from e
     else:
         entry = _reverse_own_lines(original=original, on=on, reason=reason, by=by)
+    if original.kind == TransactionKind.WITHDRAWAL:
+        try:
+            debt_settlements_reverse(
+                entry=original.journal_entry, reversal_entry=entry, on=on, reason=reason, by=by
+            )
+        except DebtSettlementError as e:
+            raise ShareError(f"กลับรายการถอนหุ้นไม่ได้: {e}") from e
 
     reversals = {
         row.pk: _move(

@@ -68,7 +68,7 @@ def member_share_facts(member: Member | None) -> dict | None:
         requirement = monthly_requirement(rules=share_rules_for(on=today), salary=member.salary)
     except ShareError:
         requirement = None
-    debts = member_debts(member=member)
+    debts = member_debts(member=member, on=today)
     return {
         "member": member,
         "account": account,

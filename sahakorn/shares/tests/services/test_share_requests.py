@@ -6,7 +6,6 @@ from decimal import Decimal as D
 import pytest
 
 from sahakorn.ledger.selectors import account_balance
-from sahakorn.ledger.services import Line, journal_entry_record
 from sahakorn.members.services import member_status_change
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import (
@@ -25,12 +24,12 @@ pytestmark = pytest.mark.django_db
 LEFT_ON = dt.date(2026, 6, 30)
 
 
-def loan_record(member, amount: str, *, role: str = "loan_ordinary", on=dt.date(2025, 1, 20)):
-    """A member-linked loan paid out in cash: Dr loan (member) / Cr cash."""
-    return journal_entry_record(
-        date=on,
-        description=f"จ่ายเงินกู้ {member.number}",
-        lines=[Line(role, debit=D(amount), member_id=member.pk), Line("cash", credit=D(amount))],
+def loan_record(member, amount: str, *, role: str = "loan_ordinary", on=LEFT_ON):
+    """A member's loan contract paid out on ``on`` (the day they leave: no interest to the withdrawal)."""
+    from sahakorn.loans.tests.factories import contract_create
+
+    return contract_create(
+        member=member, family=role.removeprefix("loan_"), amount=D(amount), disbursed_on=on
     )
 
 

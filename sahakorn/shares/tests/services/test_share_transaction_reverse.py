@@ -111,15 +111,11 @@ def test_reversing_a_withdrawal_after_the_refund_was_paid_is_refused(officer, ma
 
 
 def test_reversing_a_withdrawal_restores_shares_and_the_settled_loan(officer, manager):
+    from sahakorn.loans.models import ContractStatus
+    from sahakorn.loans.tests.factories import contract_create
+
     member = member_with_shares(500)
-    journal_entry_record(
-        date=dt.date(2026, 1, 20),
-        description="จ่ายเงินกู้",
-        lines=[
-            Line("loan_ordinary", debit=D("3000.00"), member_id=member.pk),
-            Line("cash", credit=D("3000.00")),
-        ],
-    )
+    loan = contract_create(member=member, amount=D("3000.00"), disbursed_on=dt.date(2026, 6, 30))
     member_status_change(
         member=member, to_status="resigned", effective_on=dt.date(2026, 6, 30), reason="ลาออก", by=officer
     )
@@ -137,6 +133,8 @@ def test_reversing_a_withdrawal_restores_shares_and_the_settled_loan(officer, ma
 
     assert ShareAccount.objects.get(member=member).balance_amount == D("5000.00")
     assert account_balance(account="loan_ordinary", member_id=member.pk) == D("3000.00")
+    loan.refresh_from_db()  # the contract the withdrawal had paid off is open again
+    assert (loan.status, loan.principal_balance) == (ContractStatus.ACTIVE, D("3000.00"))
     assert account_balance(account="share_refund_payable", member_id=member.pk) == D("0.00")
 
 

@@ -1,0 +1,98 @@
+"""A leaving member's loans settled from their shares (หักชำระหนี้เงินกู้จากหุ้น เมื่อพ้นสมาชิกภาพ).
+
+The share withdrawal (``shares.services.share_request_approve``) asks every registered provider
+for the member's debts. This one gives each active contract, emergency before ordinary before
+special (the order the coop collects in), as principal plus interest to the day; when the shares
+take it, the credit side is the same split a counter payment makes (interest first, accrued
+interest settled) and the settlement is a PAYMENT on the contract (channel ``shares``), so the
+loan sub-ledger, the contract and the GL move together in the withdrawal's one voucher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sahakorn.loans.errors import LoanError
+from sahakorn.loans.models import ContractStatus, LoanContract, LoanFamily, LoanTransaction, LoanTxKind
+from sahakorn.loans.payments import (
+    PaymentSplit,
+    accrued_unsettled,
+    loan_payment_apply,
+    loan_payment_split,
+    loan_payment_unapply,
+    loan_payoff_figures,
+)
+from sahakorn.shares.debts import DebtSettlementError, MemberDebt
+
+LOAN_ROLES = tuple(f"loan_{family}" for family in LoanFamily.values)
+_FAMILY_ORDER = {family: k for k, family in enumerate(LoanFamily.values)}
+
+
+def _settlement_day(contract: LoanContract, on: dt.date) -> dt.date:
+    # A month-end accrual or a payment may already be dated after the day the member left (the
+    # withdrawal is approved later): interest then runs to that day, never backwards.
+    _, accrued_to = accrued_unsettled(contract)
+    return max(on, contract.interest_paid_to, accrued_to or on)
+
+
+class _ContractDebt:
+    """One contract as a debt; ``credit_lines`` locks and splits, ``settle`` records that split."""
+
+    def __init__(self, contract: LoanContract, day: dt.date) -> None:
+        self.contract_id = contract.pk
+        self.day = day
+        self.split: PaymentSplit | None = None
+
+    def credit_lines(self, amount: Decimal) -> list:
+        contract = (
+            LoanContract.objects.select_for_update(of=("self",))
+            .select_related("product", "member")
+            .get(pk=self.contract_id)
+        )
+        self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
+        return self.split.credit_lines(memo=f"หักชำระจากหุ้น สัญญา {contract.number}")
+
+    def settle(self, *, amount: Decimal, on: dt.date, entry, by) -> None:
+        assert self.split is not None and self.split.amount == amount, "credit_lines() first, same amount"
+        loan_payment_apply(self.split, entry=entry, channel="shares", by=by, memo="หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ")
+
+
+def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
+    """The member's active contracts as debts on ``on`` (principal + interest to the day)."""
+    on = on or timezone.localdate()
+    contracts = sorted(
+        LoanContract.objects.filter(member_id=member.pk, status=ContractStatus.ACTIVE).select_related(
+            "product"
+        ),
+        key=lambda c: (_FAMILY_ORDER.get(c.product.family, 9), c.number),
+    )
+    debts = []
+    for contract in contracts:
+        day = _settlement_day(contract, on)
+        principal, interest = loan_payoff_figures(contract=contract, on=day)
+        debt = _ContractDebt(contract, day)
+        debts.append(
+            MemberDebt(
+                label=f"{contract.product.name} สัญญา {contract.number}",
+                account_role=contract.product.gl_role,
+                amount=principal + interest,
+                minimum=interest,
+                credit_lines=debt.credit_lines,
+                settle=debt.settle,
+            )
+        )
+    return debts
+
+
+def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str, by) -> None:
+    """A reversed share withdrawal: undo each loan payment it made (registered with the shares app)."""
+    for original in LoanTransaction.objects.filter(
+        journal_entry=entry, kind=LoanTxKind.PAYMENT, channel="shares"
+    ).order_by("id"):
+        try:
+            loan_payment_unapply(original, entry=reversal_entry, on=on, reason=reason, by=by)
+        except LoanError as e:
+            raise DebtSettlementError(e.message) from e
