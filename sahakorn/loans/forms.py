@@ -107,3 +107,52 @@ class ReplaceGuarantorForm(forms.Form):
         super().__init__(*args, **kwargs)
         ids = contract.guarantees.filter(ended_on__isnull=True).values("guarantor_id")
         self.fields["old"].queryset = Member.objects.filter(pk__in=ids)
+
+
+PAYMENT_CHANNELS = [("cash", _("เงินสด")), ("bank", _("โอนเข้าบัญชีธนาคารของสหกรณ์"))]
+
+
+class PaymentForm(forms.Form):
+    """รับชำระเงินกู้ที่เคาน์เตอร์ (an installment, or more: a partial prepayment)."""
+
+    amount = MoneyFormField(label=_("จำนวนเงินที่รับ (บาท)"), min_value=0.01)
+    on = BEDateField(label=_("วันที่รับชำระ"), initial=_today)
+    channel = forms.ChoiceField(label=_("ช่องทาง"), choices=PAYMENT_CHANNELS, initial="cash")
+    memo = forms.CharField(label=_("หมายเหตุ"), max_length=200, required=False)
+
+
+class PayoffForm(forms.Form):
+    """ปิดบัญชีเงินกู้: principal and interest to the day, quoted on the screen first."""
+
+    on = BEDateField(label=_("วันที่ปิดบัญชี"), initial=_today)
+    channel = forms.ChoiceField(label=_("ช่องทาง"), choices=PAYMENT_CHANNELS, initial="cash")
+
+
+class ReverseForm(forms.Form):
+    on = BEDateField(label=_("วันที่กลับรายการ"), initial=_today)
+    reason = forms.CharField(label=_("เหตุผลที่กลับรายการ"), max_length=200)
+
+
+class RateChangeForm(forms.Form):
+    annual_rate = forms.DecimalField(
+        label=_("อัตราดอกเบี้ยใหม่ (% ต่อปี)"), min_value=0, max_value=30, max_digits=6, decimal_places=3
+    )
+    effective_from = BEDateField(label=_("มีผลตั้งแต่"))
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("ค้นหา"), required=False, help_text=_("เลขที่สัญญา เลขทะเบียน หรือชื่อผู้กู้"), max_length=100
+    )
+    product = forms.ModelChoiceField(
+        label=_("ประเภทเงินกู้"), queryset=LoanProduct.objects.order_by("code"), required=False,
+        empty_label=_("ทุกประเภท"),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("สถานะ"), required=False, choices=[("", _("ทุกสถานะ")), *ContractStatus.choices]
+    )
+    replacement = forms.BooleanField(label=_("เฉพาะที่ต้องเปลี่ยนผู้ค้ำ"), required=False)
+
+
+class QuoteForm(forms.Form):
+    quote_on = BEDateField(label=_("ยอดปิดบัญชี ณ วันที่"), required=False)

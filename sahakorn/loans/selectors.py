@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
@@ -121,3 +121,34 @@ def guarantees_section_context(member: Member) -> dict:
         "given": list(guarantees_given_by(member=member)),
         "received": list(guarantees_of_borrower(member=member)),
     }
+
+
+def loan_contract_search(
+    *, q: str = "", product=None, status: str | None = None, replacement_needed: bool = False
+) -> QuerySet[LoanContract]:
+    """Contracts for the list screen: ``q`` is a contract number (or its start) or anything the member
+    search understands (number, national ID, phone, name)."""
+    from sahakorn.members.selectors import member_search
+
+    qs = LoanContract.objects.select_related("member", "product")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__istartswith=q) | Q(member__in=member_search(q=q).values("pk")))
+    if product is not None:
+        qs = qs.filter(product=product)
+    if status:
+        qs = qs.filter(status=status)
+    if replacement_needed:
+        qs = qs.filter(guarantor_replacement_needed=True)
+    return qs.order_by("-disbursed_on", "-number")
+
+
+def latest_reversible_payment(contract: LoanContract) -> LoanTransaction | None:
+    """The contract's latest movement when it is a counter/payroll payment not yet reversed (the only
+    one the reversal service accepts)."""
+    last = contract.transactions.order_by("-id").first()
+    if last is None or last.kind != LoanTxKind.PAYMENT or last.channel == "shares":
+        return None
+    if LoanTransaction.objects.filter(reverses=last).exists():
+        return None
+    return last

@@ -11,5 +11,10 @@ urlpatterns = [
     path("applications/<int:pk>/approve/", views.application_approve, name="application_approve"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
     path("applications/<int:pk>/disburse/", views.disburse, name="disburse"),
+    path("contracts/", views.contracts, name="contracts"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("contracts/<int:pk>/pay/", views.contract_pay, name="contract_pay"),
+    path("contracts/<int:pk>/payoff/", views.contract_payoff, name="contract_payoff"),
+    path("contracts/<int:pk>/reverse/", views.contract_reverse, name="contract_reverse"),
+    path("contracts/<int:pk>/rate/", views.contract_rate, name="contract_rate"),
 ]

@@ -11,19 +11,40 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.paging import paginate
+from sahakorn.core.thai import format_be_date
 from sahakorn.loans import services
 from sahakorn.loans.eligibility import loan_eligibility
 from sahakorn.loans.errors import LoanError
+from sahakorn.loans.events import loan_events_of
 from sahakorn.loans.forms import (
     ApplicationForm,
+    ContractFilterForm,
     DecisionForm,
     DisburseForm,
     EligibilityForm,
+    PaymentForm,
+    PayoffForm,
+    QuoteForm,
+    RateChangeForm,
     ReplaceGuarantorForm,
+    ReverseForm,
 )
-from sahakorn.loans.models import ApplicationStatus, LoanApplication, LoanContract
-from sahakorn.loans.rules import RuleCheck
-from sahakorn.loans.selectors import contract_transactions, loan_applications
+from sahakorn.loans.models import ApplicationStatus, ContractStatus, LoanApplication, LoanContract
+from sahakorn.loans.payments import (
+    ONE_DAY,
+    loan_payment_record,
+    loan_payoff,
+    loan_payoff_figures,
+    loan_rate_change,
+    loan_transaction_reverse,
+)
+from sahakorn.loans.rules import RuleCheck, baht
+from sahakorn.loans.selectors import (
+    contract_transactions,
+    latest_reversible_payment,
+    loan_applications,
+    loan_contract_search,
+)
 
 PAGE_SIZE = 50
 
@@ -194,39 +215,182 @@ def disburse(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "loans/disburse.html", {"app": app, "form": form})
 
 
+def _contract(pk: int) -> LoanContract:
+    return get_object_or_404(LoanContract.objects.select_related("member", "product", "application"), pk=pk)
+
+
+def _contract_page(request: HttpRequest, contract: LoanContract, **forms) -> HttpResponse:
+    """The contract page with whichever form came back with errors; the others fresh."""
+    today = timezone.localdate()
+    quote_on = today
+    quote_form = QuoteForm(request.GET or None, initial={"quote_on": today})
+    if quote_form.is_bound and quote_form.is_valid():
+        quote_on = quote_form.cleaned_data["quote_on"] or today
+    quote = None
+    if contract.status == ContractStatus.ACTIVE:
+        try:
+            principal, interest = loan_payoff_figures(contract=contract, on=quote_on)
+            quote = {
+                "on": quote_on,
+                "principal": principal,
+                "interest": interest,
+                "total": principal + interest,
+            }
+        except LoanError as e:
+            quote_form.add_error("quote_on", e.message)
+    context = {
+        "contract": contract,
+        "schedule": contract.schedule.filter(superseded_at__isnull=True).order_by("number"),
+        "transactions": contract_transactions(contract),
+        "guarantees": contract.guarantees.select_related("guarantor").order_by("id"),
+        "events": loan_events_of(contract=contract)[:50],
+        "form": forms.get("form") or ReplaceGuarantorForm(contract=contract, initial={"on": today}),
+        "checks": forms.get("checks", []),
+        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay"),
+        "payoff_form": forms.get("payoff_form") or PayoffForm(prefix="payoff", initial={"on": quote_on}),
+        "reverse_form": forms.get("reverse_form") or ReverseForm(prefix="rev"),
+        "rate_form": forms.get("rate_form")
+        or RateChangeForm(prefix="rate", initial={"effective_from": contract.interest_paid_to + ONE_DAY}),
+        "quote_form": quote_form,
+        "quote": quote,
+        "reversible": latest_reversible_payment(contract),
+    }
+    return render(request, "loans/contract.html", context)
+
+
+@login_required
+@permission_required("loans.view_loancontract", raise_exception=True)
+def contracts(request: HttpRequest) -> HttpResponse:
+    """สัญญาเงินกู้: search by contract number or borrower, filter by product, status, replacement flag."""
+    form = ContractFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = loan_contract_search(
+        q=data.get("q", ""),
+        product=data.get("product"),
+        status=data.get("status") or None,
+        replacement_needed=bool(data.get("replacement")),
+    )
+    return render(request, "loans/contracts.html", {"form": form, "page": paginate(request, qs, PAGE_SIZE)})
+
+
 @login_required
 @permission_required("loans.view_loancontract", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = get_object_or_404(
-        LoanContract.objects.select_related("member", "product", "application"), pk=pk
-    )
-    form = ReplaceGuarantorForm(request.POST or None, contract=contract, initial={"on": timezone.localdate()})
+    contract = _contract(pk)
+    if request.method != "POST":
+        return _contract_page(request, contract)
+    if not request.user.has_perm("loans.change_loancontract"):
+        return HttpResponse(status=403)
+    form = ReplaceGuarantorForm(request.POST, contract=contract)
     checks: list[RuleCheck] = []
-    if request.method == "POST":
-        if not request.user.has_perm("loans.change_loancontract"):
-            return HttpResponse(status=403)
-        if form.is_valid():
-            data = form.cleaned_data
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.guarantor_replace(
+                contract=contract, old=data["old"], new=data["new"], on=data["on"], by=request.user
+            )
+        except LoanError as e:
+            _error_to_form(form, e)
+            checks = e.checks
+        else:
+            messages.success(request, f"เปลี่ยนผู้ค้ำของสัญญา {contract.number} แล้ว")
+            return redirect("loans:contract", pk=contract.pk)
+    return _contract_page(request, contract, form=form, checks=checks)
+
+
+@login_required
+@permission_required("loans.add_loantransaction", raise_exception=True)
+@require_POST
+def contract_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """รับชำระ: interest to the day first, the rest to principal (a prepayment when above the installment)."""
+    contract = _contract(pk)
+    form = PaymentForm(request.POST, prefix="pay")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = loan_payment_record(
+                contract=contract, amount=data["amount"], on=data["on"], channel=data["channel"],
+                by=request.user, memo=data["memo"],
+            )  # fmt: skip
+        except LoanError as e:
+            _error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                f"รับชำระสัญญา {contract.number} {baht(data['amount'])} บาท: ดอกเบี้ย {baht(row.interest)} "
+                f"เงินต้น {baht(-row.principal)} บาท",
+            )
+            return redirect("loans:contract", pk=contract.pk)
+    return _contract_page(request, contract, payment_form=form)
+
+
+@login_required
+@permission_required("loans.add_loantransaction", raise_exception=True)
+@require_POST
+def contract_payoff(request: HttpRequest, pk: int) -> HttpResponse:
+    """ปิดบัญชี: principal and interest to the chosen day, in one receipt."""
+    contract = _contract(pk)
+    form = PayoffForm(request.POST, prefix="payoff")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = loan_payoff(contract=contract, on=data["on"], channel=data["channel"], by=request.user)
+        except LoanError as e:
+            _error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                f"ปิดบัญชีสัญญา {contract.number} แล้ว: เงินต้น {baht(-row.principal)} ดอกเบี้ย {baht(row.interest)} บาท",
+            )
+            return redirect("loans:contract", pk=contract.pk)
+    return _contract_page(request, contract, payoff_form=form)
+
+
+@login_required
+@permission_required("loans.add_loantransaction", raise_exception=True)
+@require_POST
+def contract_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """กลับรายการ the latest payment (the service refuses any other)."""
+    contract = _contract(pk)
+    form = ReverseForm(request.POST, prefix="rev")
+    last = latest_reversible_payment(contract)
+    if form.is_valid():
+        data = form.cleaned_data
+        if last is None:
+            form.add_error(None, "ไม่มีรายการรับชำระล่าสุดที่กลับรายการได้")
+        else:
             try:
-                services.guarantor_replace(
-                    contract=contract, old=data["old"], new=data["new"], on=data["on"], by=request.user
+                loan_transaction_reverse(
+                    transaction_row=last, on=data["on"], reason=data["reason"], by=request.user
                 )
             except LoanError as e:
                 _error_to_form(form, e)
-                checks = e.checks
             else:
-                messages.success(request, f"เปลี่ยนผู้ค้ำของสัญญา {contract.number} แล้ว")
+                messages.success(
+                    request, f"กลับรายการรับชำระวันที่ {format_be_date(last.date)} ของสัญญา {contract.number} แล้ว"
+                )
                 return redirect("loans:contract", pk=contract.pk)
-    return render(
-        request,
-        "loans/contract.html",
-        {
-            "contract": contract,
-            "schedule": contract.schedule.filter(superseded_at__isnull=True).order_by("number"),
-            "transactions": contract_transactions(contract),
-            "guarantees": contract.guarantees.select_related("guarantor").order_by("id"),
-            "form": form,
-            "checks": checks,
-        },
-    )
+    return _contract_page(request, contract, reverse_form=form)
+
+
+@login_required
+@permission_required("loans.add_loanproductrules", raise_exception=True)
+@require_POST
+def contract_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """เปลี่ยนอัตราดอกเบี้ย of one contract (a manager): the installment stays, the schedule is re-stored."""
+    contract = _contract(pk)
+    form = RateChangeForm(request.POST, prefix="rate")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan_rate_change(
+                contract=contract, annual_rate=data["annual_rate"], effective_from=data["effective_from"],
+                by=request.user,
+            )  # fmt: skip
+        except LoanError as e:
+            _error_to_form(form, e)
+        else:
+            messages.success(request, f"เปลี่ยนอัตราดอกเบี้ยสัญญา {contract.number} เป็น {data['annual_rate']}% แล้ว")
+            return redirect("loans:contract", pk=contract.pk)
+    return _contract_page(request, contract, rate_form=form)

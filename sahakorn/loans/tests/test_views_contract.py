@@ -1,0 +1,119 @@
+"""The contract page's counter work: payoff quote, payment, payoff, reversal, rate change; the list."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from sahakorn.loans.models import ContractStatus, LoanTransaction, LoanTxKind
+from sahakorn.loans.tests.conftest import borrower, disbursed, guarantor
+
+
+@pytest.fixture
+def contract(ordinary, officer, manager):
+    """150,000.00 ordinary at 6.5%, paid out 5 March 2568, 120 installments."""
+    return disbursed(product=ordinary, member=borrower(), amount="150000.00", installments=120,
+                     guarantors=[guarantor()], maker=officer, checker=manager)  # fmt: skip
+
+
+def _pay(client, contract, **data):
+    fields = {"pay-amount": "2000", "pay-on": "30/4/2568", "pay-channel": "cash", "pay-memo": ""}
+    fields.update({f"pay-{k}": v for k, v in data.items()})
+    return client.post(reverse("loans:contract_pay", args=[contract.pk]), fields)
+
+
+def test_the_page_quotes_the_payoff_to_the_chosen_day(client, officer, contract):
+    # 150,000 × 6.5% × 15 days (6–20 March) / 365 = 400.68
+    client.force_login(officer)
+    r = client.get(reverse("loans:contract", args=[contract.pk]), {"quote_on": "20/3/2568"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "400.68" in html and "150,400.68" in html
+
+
+def test_a_counter_payment_takes_interest_to_the_day_then_principal(client, officer, contract):
+    # given / when: 2,000.00 on 30 April: 56 days, 150,000 × 6.5% × 56 / 365 = 1,495.89 of interest
+    client.force_login(officer)
+    r = _pay(client, contract)
+
+    # then
+    assert r.status_code == 302
+    row = contract.transactions.get(kind=LoanTxKind.PAYMENT)
+    assert (row.interest, row.principal, row.channel) == (D("1495.89"), D("-504.11"), "cash")
+    contract.refresh_from_db()
+    assert contract.principal_balance == D("149495.89")
+    page = client.get(r.url).content.decode()
+    assert "ดอกเบี้ย 1,495.89 เงินต้น 504.11 บาท" in page
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("2000.001", "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
+        ("1000", "น้อยกว่าดอกเบี้ยถึงวันที่ 30 เม.ย. 2568 1,495.89 บาท"),
+        ("200000", "ยอดปิดบัญชี ณ วันที่ 30 เม.ย. 2568 คือ 151,495.89 บาท"),
+    ],
+)
+def test_a_bad_payment_names_the_field_and_changes_nothing(client, officer, contract, amount, message):
+    client.force_login(officer)
+    r = _pay(client, contract, amount=amount)
+    assert r.status_code == 200
+    assert message in r.content.decode()
+    assert not contract.transactions.filter(kind=LoanTxKind.PAYMENT).exists()
+    contract.refresh_from_db()
+    assert contract.principal_balance == D("150000.00")
+
+
+def test_payoff_then_reversal_reopens(client, officer, contract):
+    client.force_login(officer)
+    r = client.post(reverse("loans:contract_payoff", args=[contract.pk]),
+                    {"payoff-on": "20/3/2568", "payoff-channel": "bank"})  # fmt: skip
+    assert r.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.status, contract.closed_on) == (ContractStatus.CLOSED, dt.date(2025, 3, 20))
+    paid = contract.transactions.get(kind=LoanTxKind.PAYMENT)
+    assert (paid.principal, paid.interest) == (D("-150000.00"), D("400.68"))
+
+    r = client.post(reverse("loans:contract_reverse", args=[contract.pk]),
+                    {"rev-on": "21/3/2568", "rev-reason": "รับเงินผิดสัญญา"})  # fmt: skip
+    assert r.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.status, contract.principal_balance, contract.interest_paid_to) == (
+        ContractStatus.ACTIVE, D("150000.00"), dt.date(2025, 3, 5))  # fmt: skip
+    assert LoanTransaction.objects.get(kind=LoanTxKind.REVERSAL).reverses == paid
+
+
+def test_rate_change_is_for_a_manager(client, officer, manager, contract):
+    data = {"rate-annual_rate": "7.000", "rate-effective_from": "6/3/2568"}
+    client.force_login(officer)
+    assert client.post(reverse("loans:contract_rate", args=[contract.pk]), data).status_code == 403
+    client.force_login(manager)
+    r = client.post(reverse("loans:contract_rate", args=[contract.pk]), data)
+    assert r.status_code == 302
+    contract.refresh_from_db()
+    assert contract.annual_rate == D("7.000")
+    r = client.post(reverse("loans:contract_rate", args=[contract.pk]),
+                    {"rate-annual_rate": "7.5", "rate-effective_from": "1/4/2568"})  # fmt: skip
+    assert r.status_code == 200 and "6 มี.ค. 2568" in r.content.decode()
+
+
+def test_the_auditor_reads_but_cannot_take_money(client, auditor, contract):
+    client.force_login(auditor)
+    assert client.get(reverse("loans:contract", args=[contract.pk])).status_code == 200
+    assert _pay(client, contract).status_code == 403
+    assert not contract.transactions.filter(kind=LoanTxKind.PAYMENT).exists()
+
+
+def test_contract_list_finds_by_member_and_flags_replacement(client, officer, contract, ordinary, manager):
+    other = disbursed(product=ordinary, member=borrower(), amount="100000.00", installments=60,
+                      guarantors=[guarantor()], maker=officer, checker=manager)  # fmt: skip
+    client.force_login(officer)
+    html = client.get(reverse("loans:contracts"), {"q": contract.member.number}).content.decode()
+    assert contract.number in html and other.number not in html
+    html = client.get(reverse("loans:contracts"), {"q": other.number[:8]}).content.decode()
+    assert contract.number in html and other.number in html  # a prefix of the contract numbers
+    other.guarantor_replacement_needed = True
+    other.save(update_fields=["guarantor_replacement_needed"])
+    html = client.get(reverse("loans:contracts"), {"replacement": "on"}).content.decode()
+    assert other.number in html and contract.number not in html
