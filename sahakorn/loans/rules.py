@@ -365,6 +365,18 @@ def guarantor_checks(
                 "ประเภทสมาชิกนี้ค้ำประกันไม่ได้",
             )
         )
+        if rules.forbid_spouse:
+            spouses = bool(
+                borrower.spouse_national_id and g.national_id == borrower.spouse_national_id
+            ) or bool(g.spouse_national_id and g.spouse_national_id == borrower.national_id)
+            checks.append(
+                _row(
+                    "ผู้ค้ำต้องไม่ใช่คู่สมรสของผู้กู้ (ระเบียบห้ามคู่สมรสค้ำ)",
+                    f"{who}: {'เป็นคู่สมรสของผู้กู้' if spouses else 'ไม่ใช่คู่สมรสของผู้กู้'}",
+                    not spouses,
+                    "คู่สมรสของผู้กู้ค้ำประกันไม่ได้",
+                )
+            )
         months = full_months(g.joined_on, on)
         checks.append(
             _row(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.banks import bank_choices
@@ -70,6 +71,8 @@ class MemberForm(forms.Form):
     address = forms.CharField(label=_("ที่อยู่"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     bank_code = forms.ChoiceField(label=_("ธนาคาร"), required=False, choices=bank_choices)
     bank_account_no = forms.CharField(label=_("เลขที่บัญชีธนาคาร"), max_length=20, required=False)
+    spouse_name = forms.CharField(label=_("ชื่อ-สกุลคู่สมรส"), max_length=200, required=False)
+    spouse_national_id = NationalIdField(label=_("เลขประจำตัวประชาชนคู่สมรส"), required=False)
 
     titles = Title.values
 
@@ -82,6 +85,12 @@ class MemberForm(forms.Form):
         self.fields["unit"].queryset = units.order_by("path")
         if not with_number:
             del self.fields["number"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("spouse_national_id") and data.get("spouse_national_id") == data.get("national_id"):
+            self.add_error("spouse_national_id", _t("เลขประจำตัวประชาชนคู่สมรสต้องไม่ใช่เลขของสมาชิกเอง"))
+        return data
 
     def clean_salary(self):
         return self.cleaned_data["salary"] if self.cleaned_data["salary"] is not None else 0

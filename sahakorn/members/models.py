@@ -83,6 +83,10 @@ class Member(models.Model):
         "ธนาคาร", max_length=3, blank=True, help_text="รหัสธนาคาร 3 หลัก เช่น 006 กรุงไทย"
     )
     bank_account_no = models.CharField("เลขที่บัญชีธนาคาร", max_length=20, blank=True)
+    # The spouse as the membership form records them (they need not be a member): a coop that
+    # forbids a spouse as guarantor matches this ID against the guarantor's.
+    spouse_name = models.CharField("ชื่อ-สกุลคู่สมรส", max_length=200, blank=True)
+    spouse_national_id = models.CharField("เลขประจำตัวประชาชนคู่สมรส", max_length=13, blank=True)
     status = models.CharField(
         "สถานะ", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )

@@ -26,7 +26,8 @@ MEMBER_NUMBER_WIDTH = 6
 MEMBER_FIELDS = (
     "number", "title", "first_name", "last_name", "first_name_en", "last_name_en", "national_id",
     "birth_date", "joined_on", "member_type", "unit", "salary", "phone", "email", "address",
-    "bank_code", "bank_account_no", "status", "status_since", "status_reason",
+    "bank_code", "bank_account_no", "spouse_name", "spouse_national_id", "status", "status_since",
+    "status_reason",
 )  # fmt: skip
 STATUS_FIELDS = ("status", "status_since", "status_reason")
 # What member_create/member_update accept; status has its own service with its own rules.
@@ -197,6 +198,13 @@ def _clean_one(name: str, value):
             return clean_number(value)
         case "national_id":
             return clean_national_id(value)
+        case "spouse_national_id":
+            if not (value or "").strip():
+                return ""
+            try:
+                return clean_national_id(value)
+            except FieldError as e:
+                raise FieldError(str(e).replace("เลขประจำตัวประชาชน", "เลขประจำตัวประชาชนคู่สมรส", 1)) from None
         case "phone":
             return clean_phone(value)
         case "email":
@@ -217,7 +225,15 @@ def _clean_one(name: str, value):
             if not isinstance(value, dt.date):
                 raise FieldError(f"กรุณากรอก{field_label(name)}")
             return value
-        case "title" | "first_name" | "last_name" | "first_name_en" | "last_name_en" | "address":
+        case (
+            "title"
+            | "first_name"
+            | "last_name"
+            | "first_name_en"
+            | "last_name_en"
+            | "address"
+            | "spouse_name"
+        ):
             return clean_text(name, value)
     raise TypeError(f"unknown member field {name!r}")
 

@@ -71,3 +71,27 @@ def test_guarantor_leaving_flags_and_replacement_clears(ordinary, officer, manag
     contract.refresh_from_db()
     assert added.guarantor == new and not contract.guarantor_replacement_needed
     assert [x.guarantor for x in contract.guarantees.filter(ended_on__isnull=True)] == [new]
+
+
+def test_a_spouse_is_refused_only_when_the_coop_forbids_it(ordinary, officer):
+    from sahakorn.loans.models import GuaranteeRules
+
+    # given: the borrower's record names the guarantor's national ID as the spouse
+    wife = guarantor()
+    husband = borrower(spouse_name=wife.full_name, spouse_national_id=wife.national_id)
+
+    # when the rules allow it (the seeded default), the application is taken
+    _apply(ordinary, husband, [wife], officer)
+
+    # when a later version forbids spouses, the same guarantor is refused, and the other way round too
+    GuaranteeRules.objects.create(
+        effective_from=dt.date(2025, 2, 1), forbid_spouse=True, member_types="ordinary"
+    )
+    with pytest.raises(LoanError) as e:
+        _apply(ordinary, husband, [wife], officer)
+    assert _failed(e) == {"คู่สมรสของผู้กู้ค้ำประกันไม่ได้"}
+    row = next(iter(e.value.failed_checks))
+    assert row.figure == f"ผู้ค้ำ {wife.number} {wife.full_name}: เป็นคู่สมรสของผู้กู้"
+    with pytest.raises(LoanError):
+        _apply(ordinary, husband, [guarantor(spouse_national_id=husband.national_id)], officer)
+    _apply(ordinary, borrower(shares=2000), [guarantor()], officer)

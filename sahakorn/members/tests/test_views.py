@@ -347,3 +347,29 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_member_create_records_the_spouse_and_refuses_a_bad_spouse_id(client, officer, unit):
+    # given
+    client.force_login(officer)
+    spouse_id = valid_national_id(424242)
+
+    # when: a wrong checksum, then the member's own ID, then a good one
+    bad = client.post(reverse("members:create"), _form(unit, spouse_national_id="1101700230709"))
+    own = client.post(reverse("members:create"), _form(unit, spouse_national_id="1-1017-00230-70-8"))
+    client.post(
+        reverse("members:create"), _form(unit, spouse_name="นายสมชาย ศรีสุข", spouse_national_id=spouse_id)
+    )
+
+    # then
+    assert bad.context["form"].errors == {
+        "spouse_national_id": ["เลขประจำตัวประชาชนไม่ถูกต้อง (ตรวจสอบหลักสุดท้ายไม่ผ่าน)"]
+    }
+    assert own.context["form"].errors == {
+        "spouse_national_id": ["เลขประจำตัวประชาชนคู่สมรสต้องไม่ใช่เลขของสมาชิกเอง"]
+    }
+    member = Member.objects.get()
+    assert (member.spouse_name, member.spouse_national_id) == ("นายสมชาย ศรีสุข", spouse_id)
+    assert MemberChange.objects.get(member=member).diff["spouse_national_id"] == [None, spouse_id]
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "นายสมชาย ศรีสุข" in page

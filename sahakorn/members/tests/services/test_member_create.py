@@ -96,6 +96,8 @@ def test_member_create_writes_status_row_and_full_audit_dump(officer, unit):
         "address": [None, ""],
         "bank_code": [None, ""],
         "bank_account_no": [None, ""],
+        "spouse_name": [None, ""],
+        "spouse_national_id": [None, ""],
         "status": [None, "active"],
         "status_since": [None, "2017-10-01"],
         "status_reason": [None, ""],
