@@ -51,26 +51,31 @@ def loan_contracts_of(
     )
     if not include_closed:
         qs = qs.filter(status=ContractStatus.ACTIVE)
-    out = []
-    for c in qs.order_by("product__code", "number"):
-        # Installments reached by the principal repaid: the schedule rows whose closing balance the
-        # contract's balance has come down to (payments don't name an installment; a prepayment
-        # counts for the rows it covers).
-        paid = c.schedule.filter(superseded_at__isnull=True, closing_balance__gte=c.principal_balance).count()
-        this_month = c.transactions.filter(
-            kind=LoanTxKind.PAYMENT, date__year=on.year, date__month=on.month
-        ).aggregate(p=Sum("principal"), i=Sum("interest"))
-        out.append(
-            ContractSummary(
-                contract=c,
-                balance=c.principal_balance,
-                installments_paid=paid,
-                installments_left=max(0, c.installments - paid) if c.status == ContractStatus.ACTIVE else 0,
-                paid_this_month=-(this_month["p"] or ZERO) + (this_month["i"] or ZERO),
-                guarantors=[g.guarantor for g in c.live_guarantees],
-            )
-        )
-    return out
+    return [contract_summary(c, on=on) for c in qs.order_by("product__code", "number")]
+
+
+def contract_summary(contract: LoanContract, *, on: dt.date | None = None) -> ContractSummary:
+    """One contract's figures for the member's loan record and the contract page."""
+    on = on or timezone.localdate()
+    c = contract
+    # Installments reached by the principal repaid: the schedule rows whose closing balance the
+    # contract's balance has come down to (payments don't name an installment; a prepayment
+    # counts for the rows it covers).
+    paid = c.schedule.filter(superseded_at__isnull=True, closing_balance__gte=c.principal_balance).count()
+    this_month = c.transactions.filter(
+        kind=LoanTxKind.PAYMENT, date__year=on.year, date__month=on.month
+    ).aggregate(p=Sum("principal"), i=Sum("interest"))
+    guarantors = getattr(c, "live_guarantees", None)
+    if guarantors is None:
+        guarantors = c.guarantees.filter(ended_on__isnull=True).select_related("guarantor")
+    return ContractSummary(
+        contract=c,
+        balance=c.principal_balance,
+        installments_paid=paid,
+        installments_left=max(0, c.installments - paid) if c.status == ContractStatus.ACTIVE else 0,
+        paid_this_month=-(this_month["p"] or ZERO) + (this_month["i"] or ZERO),
+        guarantors=[g.guarantor for g in guarantors],
+    )
 
 
 def guarantees_given_by(*, member: Member, include_ended: bool = False) -> QuerySet[Guarantee]:

@@ -40,6 +40,7 @@ from sahakorn.loans.payments import (
 )
 from sahakorn.loans.rules import RuleCheck, baht
 from sahakorn.loans.selectors import (
+    contract_summary,
     contract_transactions,
     latest_reversible_payment,
     loan_applications,
@@ -240,6 +241,7 @@ def _contract_page(request: HttpRequest, contract: LoanContract, **forms) -> Htt
             quote_form.add_error("quote_on", e.message)
     context = {
         "contract": contract,
+        "summary": contract_summary(contract, on=today),
         "schedule": contract.schedule.filter(superseded_at__isnull=True).order_by("number"),
         "transactions": contract_transactions(contract),
         "guarantees": contract.guarantees.select_related("guarantor").order_by("id"),
