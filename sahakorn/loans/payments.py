@@ -389,6 +389,48 @@ def loan_rate_change(
     )
 
 
+@dataclass
+class RateChangeResult:
+    product_code: str
+    annual_rate: Decimal
+    effective_from: dt.date
+    changed: list[str]
+    skipped: list[tuple[str, str]]  # (contract number, why)
+
+
+@transaction.atomic
+def loan_product_rate_apply(*, product, effective_from: dt.date, by: User | None) -> RateChangeResult:
+    """Apply the rate of the product's rules version that starts on ``effective_from`` to its active
+    contracts (มติเปลี่ยนอัตราดอกเบี้ยเงินกู้คงค้าง), each through ``loan_rate_change``.
+
+    A contract whose interest is not paid up to the day before is skipped and listed: its unpaid
+    days would otherwise be charged at the new rate (see the module notes). Running it again
+    changes only what is still at another rate.
+    """
+    version = LoanProductRules.objects.filter(product=product, effective_from=effective_from).first()
+    if version is None:
+        raise LoanError(
+            f"ประเภทเงินกู้ {product} ไม่มีหลักเกณฑ์ที่มีผลวันที่ {format_be_date(effective_from)}: "
+            "เพิ่มหลักเกณฑ์ (อัตราใหม่) ก่อน",
+            field="effective_from",
+        )
+    result = RateChangeResult(product.code, version.annual_rate, effective_from, [], [])
+    contracts = LoanContract.objects.filter(product=product, status=ContractStatus.ACTIVE).exclude(
+        annual_rate=version.annual_rate
+    )
+    for contract in contracts.order_by("number"):
+        if contract.interest_paid_to + ONE_DAY != effective_from:
+            result.skipped.append(
+                (contract.number, f"คิดดอกเบี้ยถึง {format_be_date(contract.interest_paid_to)} ยังไม่ถึงวันก่อนวันมีผล")
+            )
+            continue
+        loan_rate_change(
+            contract=contract, annual_rate=version.annual_rate, effective_from=effective_from, by=by
+        )
+        result.changed.append(contract.number)
+    return result
+
+
 # ======== Reversal ========
 
 

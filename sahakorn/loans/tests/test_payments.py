@@ -220,3 +220,34 @@ def test_installments_paid_and_left_follow_the_principal_repaid(officer):
 
     # then
     assert (summary.installments_paid, summary.installments_left) == (2, 10)
+
+
+def test_a_product_rate_change_applies_to_contracts_paid_up_and_lists_the_others(officer, capsys):
+    # given: two 12-month contracts from 1 January 2026 at 6%; only the first paid its January installment
+    from django.core.management import call_command
+
+    from sahakorn.loans.models import LoanProductRules
+
+    paid, unpaid = contract_create(), contract_create()
+    first = ScheduledInstallment.objects.get(contract=paid, number=1)
+    loan_payment_record(contract=paid, amount=first.payment, on=first.due_date, channel="payroll", by=officer)
+    product = paid.product
+    LoanProductRules.objects.create(
+        product=product, effective_from=dt.date(2026, 2, 2), annual_rate=D("5.000"), max_amount=D("5000000.00"),
+        max_installments=360, repayment_style=paid.repayment_style,
+    )  # fmt: skip
+
+    # when
+    call_command("loans", "rate-change", "--product", product.code, "--effective-from", "2026-02-02")
+
+    # then
+    paid.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert (paid.annual_rate, unpaid.annual_rate) == (D("5.000"), D("6.000"))
+    out = capsys.readouterr()
+    assert "เปลี่ยน 1 สัญญา ข้าม 1 สัญญา" in out.out
+    assert f"ข้ามสัญญา {unpaid.number}: คิดดอกเบี้ยถึง 1 ม.ค. 2569 ยังไม่ถึงวันก่อนวันมีผล" in out.err
+    with pytest.raises(LoanError, match="ไม่มีหลักเกณฑ์ที่มีผลวันที่ 3 ก.พ. 2569"):
+        from sahakorn.loans.payments import loan_product_rate_apply
+
+        loan_product_rate_apply(product=product, effective_from=dt.date(2026, 2, 3), by=officer)

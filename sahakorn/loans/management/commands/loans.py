@@ -2,6 +2,8 @@
 
 - ``check [--as-of YYYY-MM-DD]``: reconcile the loan sub-ledger with the GL, per family.
 - ``accrual-run --period-end YYYY-MM-DD``: accrue the month-end interest of every active contract.
+- ``rate-change --product CODE --effective-from YYYY-MM-DD``: apply the rate of the product's rules
+  version starting that day to its active contracts (installment kept, schedule re-stored).
 """
 
 import argparse
@@ -13,7 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.loans.accrual import loan_interest_accrual_run
-from sahakorn.loans.models import AccrualRun
+from sahakorn.loans.errors import LoanError
+from sahakorn.loans.models import AccrualRun, LoanProduct
+from sahakorn.loans.payments import loan_product_rate_apply
 from sahakorn.loans.reconcile import loans_reconcile
 
 SHOW_AT_MOST = 20
@@ -37,14 +41,21 @@ class Command(BaseCommand):
         check.add_argument("--as-of", type=_day, default=None, help="YYYY-MM-DD (default: everything)")
         run = actions.add_parser("accrual-run", help="ตั้งดอกเบี้ยค้างรับสิ้นเดือน / month-end interest accrual")
         run.add_argument("--period-end", type=_day, required=True, help="the month-end, YYYY-MM-DD (C.E.)")
+        rate = actions.add_parser(
+            "rate-change", help="ใช้อัตราดอกเบี้ยใหม่กับสัญญาคงค้าง / apply a new rate to contracts"
+        )
+        rate.add_argument("--product", required=True, help="product code, e.g. 20")
+        rate.add_argument("--effective-from", type=_day, required=True, help="the new rules version's date")
 
     def handle(self, *args, action: str, **options) -> None:
         try:
             if action == "check":
                 self.check_loans(as_of=options["as_of"])
+            elif action == "rate-change":
+                self.rate_change(code=options["product"], effective_from=options["effective_from"])
             else:
                 self.accrual_run(period_end=options["period_end"])
-        except LedgerError as e:
+        except (LedgerError, LoanError) as e:
             raise CommandError(str(e)) from None
 
     def check_loans(self, *, as_of: dt.date | None) -> None:
@@ -76,5 +87,22 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{prefix} {format_be_date(period_end)} สัญญา {run.contracts:,} ราย {run.amount:,.2f} บาท; "
                 f"{time.perf_counter() - started:.1f} s"
+            )
+        )
+
+    def rate_change(self, *, code: str, effective_from: dt.date) -> None:
+        product = LoanProduct.objects.filter(code=code).first()
+        if product is None:
+            raise CommandError(f"ไม่พบประเภทเงินกู้รหัส {code} / no such product")
+        result = loan_product_rate_apply(product=product, effective_from=effective_from, by=None)
+        for number, why in result.skipped[:SHOW_AT_MOST]:
+            self.stderr.write(f"ข้ามสัญญา {number}: {why}")
+        if len(result.skipped) > SHOW_AT_MOST:
+            self.stderr.write(f"… และอีก {len(result.skipped) - SHOW_AT_MOST:,} สัญญา / and more")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"ประเภท {product} อัตรา {result.annual_rate}% ตั้งแต่ {format_be_date(effective_from)}: "
+                f"เปลี่ยน {len(result.changed):,} สัญญา ข้าม {len(result.skipped):,} สัญญา "
+                f"/ changed {len(result.changed):,}, skipped {len(result.skipped):,}"
             )
         )
