@@ -95,3 +95,24 @@ def test_a_spouse_is_refused_only_when_the_coop_forbids_it(ordinary, officer):
     with pytest.raises(LoanError):
         _apply(ordinary, husband, [guarantor(spouse_national_id=husband.national_id)], officer)
     _apply(ordinary, borrower(shares=2000), [guarantor()], officer)
+
+
+def test_the_amount_one_guarantor_may_carry_is_refused_past_its_edge(ordinary, officer):
+    from sahakorn.loans.models import GuaranteeRules
+
+    # given: at most 300,000.00 guaranteed by one member (pending applications count at their amount)
+    GuaranteeRules.objects.create(effective_from=dt.date(2025, 1, 1), max_amount_per_guarantor=D("300000.00"),
+                                  member_types="ordinary")  # fmt: skip
+    g = guarantor()
+    _apply(ordinary, borrower(), [g], officer)  # 150,000.00
+
+    # when / then: a second 150,000.00 reaches exactly 300,000.00 and passes
+    _apply(ordinary, borrower(), [g], officer)
+    # a third loan of 100,000.00 would take it to 400,000.00
+    with pytest.raises(LoanError) as e:
+        loan_application_create(member=borrower(), product=ordinary, amount=D("100000.00"), installments=120,
+                                guarantors=[g], applied_on=APPLIED, by=officer)  # fmt: skip
+    assert _failed(e) == {"ยอดค้ำประกันรวมเกินที่กำหนด"}
+    assert (
+        next(iter(e.value.failed_checks)).figure == f"ผู้ค้ำ {g.number} {g.full_name}: รวมสัญญานี้ 400,000.00 บาท"
+    )
