@@ -6,6 +6,17 @@ interest +) and ONE voucher: Dr cash|bank / Cr loan_<family> (principal, member-
 accrued_interest_<family> for the interest already accrued at month-end (see ``accrual.py``) /
 Cr interest_income_<family> for the rest.
 
+The pieces, for every caller that receives money on a contract:
+
+- ``loan_payment_split(contract, amount, on)`` checks and divides an amount (interest, principal,
+  the accrued part) and gives the voucher's credit lines;
+- ``loan_payment_apply(split, entry, channel)`` records it once the caller's voucher is posted.
+
+The counter (``loan_payment_record``) posts one voucher per payment; a refinancing loan nets the
+old contract off inside its disbursement voucher; a share withdrawal settles loans inside its
+own voucher (``loans/debts.py``). Monthly billing's receipt will post one voucher for a unit's
+deductions with each contract's credit lines in it, and apply each split (channel ``payroll``).
+
 Decisions worth knowing:
 
 - A payment smaller than the interest due is refused (the interest is paid whole, so that
