@@ -484,6 +484,22 @@ def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) ->
     return contracts
 
 
+def guarantor_resignation_blockers(*, member: Member) -> list[str]:
+    """Registered with the members app: a member who guarantees an active contract may not resign."""
+    contracts = list(
+        LoanContract.objects.filter(
+            status=ContractStatus.ACTIVE, guarantees__guarantor=member, guarantees__ended_on__isnull=True
+        )
+        .select_related("member")
+        .distinct()
+        .order_by("number")
+    )
+    if not contracts:
+        return []
+    listed = ", ".join(f"{c.number} ของ {_who(c.member)}" for c in contracts)
+    return [f"ยังค้ำประกันสัญญา {listed} อยู่ ให้ผู้กู้เปลี่ยนผู้ค้ำก่อน"]
+
+
 def on_member_status_change(sender, instance, created: bool, **kwargs) -> None:
     """post_save of ``MemberStatusChange``: a guarantor leaving flags their contracts."""
     if created and instance.to_status in LEAVING_STATUSES:

@@ -23,6 +23,7 @@ from sahakorn.members.imports import (
     build_import_records,
     validate_import_rows,
 )
+from sahakorn.members.leaving import resignation_blockers
 from sahakorn.members.models import Member, MemberChange, MemberStatus, MemberStatusChange, Unit
 from sahakorn.members.validation import (
     EDITABLE_FIELDS,
@@ -283,6 +284,10 @@ def member_status_change(
         errors["reason"] = "กรุณากรอกเหตุผล"
     elif len(reason) > 300:
         errors["reason"] = "เหตุผลยาวเกิน 300 ตัวอักษร"
+    if to_status == MemberStatus.RESIGNED and "to_status" not in errors:
+        blockers = resignation_blockers(member=member)
+        if blockers:
+            errors["to_status"] = "ลาออกไม่ได้: " + "; ".join(blockers)
     if errors:
         raise ValidationError(errors)
 

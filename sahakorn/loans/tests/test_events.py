@@ -54,8 +54,8 @@ def test_a_guarantor_leaving_raises_one_replace_guarantor_event_per_contract(ord
     g = guarantor(first_name="สมศรี", last_name="ใจดี")
     first, second = _loan(ordinary, officer, manager, g), _loan(ordinary, officer, manager, g)
 
-    # when: the guarantor resigns (and the same leaving is reported again, e.g. by an import)
-    member_status_change(member=g, to_status="resigned", effective_on=dt.date(2025, 6, 1), reason="ลาออก",
+    # when: the guarantor is expelled (and the same leaving is reported again, e.g. by an import)
+    member_status_change(member=g, to_status="expelled", effective_on=dt.date(2025, 6, 1), reason="ให้ออก",
                          by=officer)  # fmt: skip
     again = guarantor_left(member=g, on=dt.date(2025, 6, 1))
 
@@ -67,7 +67,7 @@ def test_a_guarantor_leaving_raises_one_replace_guarantor_event_per_contract(ord
         (second, second.member_id, g),
     ]
     assert events[0].message == (
-        f"ผู้ค้ำประกันสัญญา {first.number} ของท่าน ({g.full_name}) ลาออก เมื่อ 1 มิ.ย. 2568 "
+        f"ผู้ค้ำประกันสัญญา {first.number} ของท่าน ({g.full_name}) ให้ออก เมื่อ 1 มิ.ย. 2568 "
         "กรุณาติดต่อสหกรณ์เพื่อเปลี่ยนผู้ค้ำประกัน"
     )
 
@@ -75,7 +75,7 @@ def test_a_guarantor_leaving_raises_one_replace_guarantor_event_per_contract(ord
 def test_replacement_tells_the_borrower_and_the_new_guarantor(ordinary, officer, manager):
     g = guarantor()
     contract = _loan(ordinary, officer, manager, g)
-    member_status_change(member=g, to_status="resigned", effective_on=dt.date(2025, 6, 1), reason="ลาออก",
+    member_status_change(member=g, to_status="deceased", effective_on=dt.date(2025, 6, 1), reason="ถึงแก่กรรม",
                          by=officer)  # fmt: skip
     new = guarantor()
     guarantor_replace(contract=contract, old=g, new=new, on=dt.date(2025, 6, 2), by=officer)

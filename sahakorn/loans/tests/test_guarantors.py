@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.services import guarantor_replace, loan_application_create
@@ -57,8 +58,18 @@ def test_guarantor_leaving_flags_and_replacement_clears(ordinary, officer, manag
     contract = disbursed(product=ordinary, member=borrower(), amount="150000.00", installments=120,
                          guarantors=[g], maker=officer, checker=manager)  # fmt: skip
     assert not contract.guarantor_replacement_needed
+    # a guarantor may not resign while guaranteeing (the bylaws); dying flags the contract
+    with pytest.raises(ValidationError) as refused:
+        member_status_change(member=g, to_status="resigned", effective_on=dt.date(2025, 6, 1), reason="ลาออก",
+                             by=officer)  # fmt: skip
+    assert refused.value.message_dict["to_status"] == [
+        f"ลาออกไม่ได้: ยังค้ำประกันสัญญา {contract.number} ของ {contract.member.number} {contract.member.full_name} "
+        "อยู่ ให้ผู้กู้เปลี่ยนผู้ค้ำก่อน"
+    ]
+    contract.refresh_from_db()
+    assert not contract.guarantor_replacement_needed
     member_status_change(
-        member=g, to_status="resigned", effective_on=dt.date(2025, 6, 1), reason="ลาออก", by=officer
+        member=g, to_status="deceased", effective_on=dt.date(2025, 6, 1), reason="ถึงแก่กรรม", by=officer
     )
     contract.refresh_from_db()
     assert contract.guarantor_replacement_needed
