@@ -115,6 +115,8 @@ PAYMENT_CHANNELS = [("cash", _("เงินสด")), ("bank", _("โอนเ�
 class PaymentForm(forms.Form):
     """รับชำระเงินกู้ที่เคาน์เตอร์ (an installment, or more: a partial prepayment)."""
 
+    form_key = "payment_form"  # its name in the contract page's context
+
     amount = MoneyFormField(label=_("จำนวนเงินที่รับ (บาท)"), min_value=0.01)
     on = BEDateField(label=_("วันที่รับชำระ"), initial=_today)
     channel = forms.ChoiceField(label=_("ช่องทาง"), choices=PAYMENT_CHANNELS, initial="cash")
@@ -124,16 +126,20 @@ class PaymentForm(forms.Form):
 class PayoffForm(forms.Form):
     """ปิดบัญชีเงินกู้: principal and interest to the day, quoted on the screen first."""
 
+    form_key = "payoff_form"  # its name in the contract page's context
+
     on = BEDateField(label=_("วันที่ปิดบัญชี"), initial=_today)
     channel = forms.ChoiceField(label=_("ช่องทาง"), choices=PAYMENT_CHANNELS, initial="cash")
 
 
 class ReverseForm(forms.Form):
+    form_key = "reverse_form"  # its name in the contract page's context
     on = BEDateField(label=_("วันที่กลับรายการ"), initial=_today)
     reason = forms.CharField(label=_("เหตุผลที่กลับรายการ"), max_length=200)
 
 
 class RateChangeForm(forms.Form):
+    form_key = "rate_form"  # its name in the contract page's context
     annual_rate = forms.DecimalField(
         label=_("อัตราดอกเบี้ยใหม่ (% ต่อปี)"), min_value=0, max_value=30, max_digits=6, decimal_places=3
     )

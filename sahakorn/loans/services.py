@@ -437,13 +437,9 @@ def loan_disburse(
 # ======== Guarantors (ผู้ค้ำประกัน) ========
 
 
-def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) -> list[LoanContract]:
-    """A guarantor left the coop (resigned, died, expelled): flag every active contract they guarantee
-    (ต้องเปลี่ยนผู้ค้ำ), raise a "replace guarantor" event to each borrower, and return the contracts.
-
-    A second leaving status for the same person (resigned, later deceased) raises no second event.
-    """
-    contracts = list(
+def _contracts_guaranteed_by(member: Member) -> list[LoanContract]:
+    """The active contracts ``member`` guarantees now, with their borrowers."""
+    return list(
         LoanContract.objects.filter(
             status=ContractStatus.ACTIVE, guarantees__guarantor=member, guarantees__ended_on__isnull=True
         )
@@ -451,6 +447,15 @@ def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) ->
         .distinct()
         .order_by("number")
     )
+
+
+def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) -> list[LoanContract]:
+    """A guarantor left the coop (resigned, died, expelled): flag every active contract they guarantee
+    (ต้องเปลี่ยนผู้ค้ำ), raise a "replace guarantor" event to each borrower, and return the contracts.
+
+    A second leaving status for the same person (resigned, later deceased) raises no second event.
+    """
+    contracts = _contracts_guaranteed_by(member)
     if contracts:
         LoanContract.objects.filter(pk__in=[c.pk for c in contracts]).update(
             guarantor_replacement_needed=True
@@ -486,14 +491,7 @@ def guarantor_left(*, member: Member, on: dt.date, status: str | None = None) ->
 
 def guarantor_resignation_blockers(*, member: Member) -> list[str]:
     """Registered with the members app: a member who guarantees an active contract may not resign."""
-    contracts = list(
-        LoanContract.objects.filter(
-            status=ContractStatus.ACTIVE, guarantees__guarantor=member, guarantees__ended_on__isnull=True
-        )
-        .select_related("member")
-        .distinct()
-        .order_by("number")
-    )
+    contracts = _contracts_guaranteed_by(member)
     if not contracts:
         return []
     listed = ", ".join(f"{c.number} ของ {_who(c.member)}" for c in contracts)

@@ -301,30 +301,37 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _contract_page(request, contract, form=form, checks=checks)
 
 
+def _contract_action(request: HttpRequest, pk: int, *, form_class, prefix: str, act) -> HttpResponse:
+    """A counter action posted from the contract page: ``act(contract, data)`` calls the service and
+    returns the success message; a refusal goes back to the page beside the form's field."""
+    contract = _contract(pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            message = act(contract, form.cleaned_data)
+        except LoanError as e:
+            _error_to_form(form, e)
+        else:
+            messages.success(request, message)
+            return redirect("loans:contract", pk=contract.pk)
+    return _contract_page(request, contract, **{form_class.form_key: form})
+
+
 @login_required
 @permission_required("loans.add_loantransaction", raise_exception=True)
 @require_POST
 def contract_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """รับชำระ: interest to the day first, the rest to principal (a prepayment when above the installment)."""
-    contract = _contract(pk)
-    form = PaymentForm(request.POST, prefix="pay")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            row = loan_payment_record(
-                contract=contract, amount=data["amount"], on=data["on"], channel=data["channel"],
-                by=request.user, memo=data["memo"],
-            )  # fmt: skip
-        except LoanError as e:
-            _error_to_form(form, e)
-        else:
-            messages.success(
-                request,
-                f"รับชำระสัญญา {contract.number} {baht(data['amount'])} บาท: ดอกเบี้ย {baht(row.interest)} "
-                f"เงินต้น {baht(-row.principal)} บาท",
-            )
-            return redirect("loans:contract", pk=contract.pk)
-    return _contract_page(request, contract, payment_form=form)
+
+    def act(contract: LoanContract, data: dict) -> str:
+        row = loan_payment_record(contract=contract, amount=data["amount"], on=data["on"], channel=data["channel"],
+                                  by=request.user, memo=data["memo"])  # fmt: skip
+        return (
+            f"รับชำระสัญญา {contract.number} {baht(data['amount'])} บาท: ดอกเบี้ย {baht(row.interest)} "
+            f"เงินต้น {baht(-row.principal)} บาท"
+        )
+
+    return _contract_action(request, pk, form_class=PaymentForm, prefix="pay", act=act)
 
 
 @login_required
@@ -332,21 +339,14 @@ def contract_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contract_payoff(request: HttpRequest, pk: int) -> HttpResponse:
     """ปิดบัญชี: principal and interest to the chosen day, in one receipt."""
-    contract = _contract(pk)
-    form = PayoffForm(request.POST, prefix="payoff")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            row = loan_payoff(contract=contract, on=data["on"], channel=data["channel"], by=request.user)
-        except LoanError as e:
-            _error_to_form(form, e)
-        else:
-            messages.success(
-                request,
-                f"ปิดบัญชีสัญญา {contract.number} แล้ว: เงินต้น {baht(-row.principal)} ดอกเบี้ย {baht(row.interest)} บาท",
-            )
-            return redirect("loans:contract", pk=contract.pk)
-    return _contract_page(request, contract, payoff_form=form)
+
+    def act(contract: LoanContract, data: dict) -> str:
+        row = loan_payoff(contract=contract, on=data["on"], channel=data["channel"], by=request.user)
+        return (
+            f"ปิดบัญชีสัญญา {contract.number} แล้ว: เงินต้น {baht(-row.principal)} ดอกเบี้ย {baht(row.interest)} บาท"
+        )
+
+    return _contract_action(request, pk, form_class=PayoffForm, prefix="payoff", act=act)
 
 
 @login_required
@@ -354,26 +354,15 @@ def contract_payoff(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contract_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     """กลับรายการ the latest payment (the service refuses any other)."""
-    contract = _contract(pk)
-    form = ReverseForm(request.POST, prefix="rev")
-    last = latest_reversible_payment(contract)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def act(contract: LoanContract, data: dict) -> str:
+        last = latest_reversible_payment(contract)
         if last is None:
-            form.add_error(None, "ไม่มีรายการรับชำระล่าสุดที่กลับรายการได้")
-        else:
-            try:
-                loan_transaction_reverse(
-                    transaction_row=last, on=data["on"], reason=data["reason"], by=request.user
-                )
-            except LoanError as e:
-                _error_to_form(form, e)
-            else:
-                messages.success(
-                    request, f"กลับรายการรับชำระวันที่ {format_be_date(last.date)} ของสัญญา {contract.number} แล้ว"
-                )
-                return redirect("loans:contract", pk=contract.pk)
-    return _contract_page(request, contract, reverse_form=form)
+            raise LoanError("ไม่มีรายการรับชำระล่าสุดที่กลับรายการได้")
+        loan_transaction_reverse(transaction_row=last, on=data["on"], reason=data["reason"], by=request.user)
+        return f"กลับรายการรับชำระวันที่ {format_be_date(last.date)} ของสัญญา {contract.number} แล้ว"
+
+    return _contract_action(request, pk, form_class=ReverseForm, prefix="rev", act=act)
 
 
 @login_required
@@ -381,18 +370,10 @@ def contract_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contract_rate(request: HttpRequest, pk: int) -> HttpResponse:
     """เปลี่ยนอัตราดอกเบี้ย of one contract (a manager): the installment stays, the schedule is re-stored."""
-    contract = _contract(pk)
-    form = RateChangeForm(request.POST, prefix="rate")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            loan_rate_change(
-                contract=contract, annual_rate=data["annual_rate"], effective_from=data["effective_from"],
-                by=request.user,
-            )  # fmt: skip
-        except LoanError as e:
-            _error_to_form(form, e)
-        else:
-            messages.success(request, f"เปลี่ยนอัตราดอกเบี้ยสัญญา {contract.number} เป็น {data['annual_rate']}% แล้ว")
-            return redirect("loans:contract", pk=contract.pk)
-    return _contract_page(request, contract, rate_form=form)
+
+    def act(contract: LoanContract, data: dict) -> str:
+        loan_rate_change(contract=contract, annual_rate=data["annual_rate"], effective_from=data["effective_from"],
+                         by=request.user)  # fmt: skip
+        return f"เปลี่ยนอัตราดอกเบี้ยสัญญา {contract.number} เป็น {data['annual_rate']}% แล้ว"
+
+    return _contract_action(request, pk, form_class=RateChangeForm, prefix="rate", act=act)
