@@ -43,10 +43,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places
+from sahakorn.core.selectors import coop_profile_get
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import FiscalYear, JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_reverse
+from sahakorn.ledger.services import Line, fiscal_year_bounds, journal_entry_reverse
 from sahakorn.loans import calc
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 
 CHANNEL_ROLES = {"cash": "cash", "bank": "bank", "payroll": "bank"}
 ONE_DAY = dt.timedelta(days=1)
+CLOSED_REASON = "ปิดสัญญา"
 
 
 # ======== Helpers ========
@@ -248,6 +250,8 @@ def loan_payment_apply(
     if not contract.principal_balance:
         contract.status, contract.closed_on = ContractStatus.CLOSED, on
         fields += ["status", "closed_on"]
+        # A paid-off contract binds its guarantors no more (their limits count live guarantees).
+        contract.guarantees.filter(ended_on__isnull=True).update(ended_on=on, end_reason=CLOSED_REASON)
         loan_event_record(
             kind=LoanEventKind.CLOSED,
             member=contract.member,
@@ -475,6 +479,11 @@ def loan_payment_unapply(
         memo=(reason or "")[:200],
         created_by=by,
     )
+    if contract.status == ContractStatus.CLOSED:
+        # Reopened: the guarantees that ended with the payoff bind again.
+        contract.guarantees.filter(ended_on=contract.closed_on, end_reason=CLOSED_REASON).update(
+            ended_on=None, end_reason=""
+        )
     contract.principal_balance -= original.principal
     contract.interest_paid_to = original.interest_from
     contract.status, contract.closed_on = ContractStatus.ACTIVE, None
@@ -508,8 +517,11 @@ _REPAYMENT_KINDS = (LoanTxKind.PAYMENT, LoanTxKind.REVERSAL, LoanTxKind.NETTING)
 
 
 def _fiscal_year_start(as_of: dt.date) -> dt.date:
+    # The ledger's year when it is open; before that, the year the coop's start month gives.
     year = FiscalYear.objects.filter(start_date__lte=as_of, end_date__gte=as_of).first()
-    return year.start_date if year is not None else as_of.replace(month=1, day=1)
+    if year is not None:
+        return year.start_date
+    return fiscal_year_bounds(on=as_of, start_month=coop_profile_get().fiscal_year_start_month)[0]
 
 
 def loan_arrears(*, contract: LoanContract, as_of: dt.date) -> tuple[int, Decimal]:

@@ -417,7 +417,6 @@ def loan_disburse(
         )
         old.refinanced_by = contract
         old.save(update_fields=["refinanced_by"])
-        old.guarantees.filter(ended_on__isnull=True).update(ended_on=on, end_reason="ปิดสัญญา (หักกลบหนี้)")
     application.status = ApplicationStatus.DISBURSED
     application.save(update_fields=["status"])
     netted = f" หักกลบสัญญา {old.number} {baht(old_principal + old_interest)} บาท" if old is not None else ""

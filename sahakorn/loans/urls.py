@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sahakorn.loans import views
+from sahakorn.loans import urls_reports, views
 
 app_name = "loans"
 urlpatterns = [
@@ -18,3 +18,4 @@ urlpatterns = [
     path("contracts/<int:pk>/reverse/", views.contract_reverse, name="contract_reverse"),
     path("contracts/<int:pk>/rate/", views.contract_rate, name="contract_rate"),
 ]
+urlpatterns += urls_reports.urlpatterns

@@ -74,6 +74,8 @@ def test_payoff_then_reversal_reopens(client, officer, contract):
     assert (contract.status, contract.closed_on) == (ContractStatus.CLOSED, dt.date(2025, 3, 20))
     paid = contract.transactions.get(kind=LoanTxKind.PAYMENT)
     assert (paid.principal, paid.interest) == (D("-150000.00"), D("400.68"))
+    ended = contract.guarantees.get()  # the guarantor is free once the loan is paid off
+    assert (ended.ended_on, ended.end_reason) == (dt.date(2025, 3, 20), "ปิดสัญญา")
 
     r = client.post(reverse("loans:contract_reverse", args=[contract.pk]),
                     {"rev-on": "21/3/2568", "rev-reason": "รับเงินผิดสัญญา"})  # fmt: skip
@@ -82,6 +84,7 @@ def test_payoff_then_reversal_reopens(client, officer, contract):
     assert (contract.status, contract.principal_balance, contract.interest_paid_to) == (
         ContractStatus.ACTIVE, D("150000.00"), dt.date(2025, 3, 5))  # fmt: skip
     assert LoanTransaction.objects.get(kind=LoanTxKind.REVERSAL).reverses == paid
+    assert contract.guarantees.get().ended_on is None  # and bound again when it reopens
 
 
 def test_rate_change_is_for_a_manager(client, officer, manager, contract):

@@ -1,0 +1,371 @@
+"""Loan report screens (รายงานเงินกู้): the register by product, arrears, guarantor obligations, interest.
+
+Each view shows its rows on screen (paged where it can be long) and serves the same figures as
+``?format=pdf`` and ``?format=xlsx``; the figures come from ``loans.reports``. The access rule,
+the filter query and the file names are the share reports' (``shares.report_views``).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sahakorn.core.forms import BEDateField
+from sahakorn.core.paging import paginate
+from sahakorn.core.reports import (
+    DATE,
+    DECIMAL,
+    INT,
+    MONEY,
+    TEXT,
+    XlsxColumn,
+    XlsxSheet,
+    pdf_response,
+    xlsx_response,
+)
+from sahakorn.core.thai import MONTHS_TH_SHORT, be_year, ce_year, format_be_date
+from sahakorn.loans import reports
+from sahakorn.loans.models import ContractStatus, LoanProduct
+from sahakorn.members.forms import MemberNumberField, UnitChoiceField
+from sahakorn.members.models import Unit
+from sahakorn.shares.report_views import _cleaned, _format, _query, _stamp, share_view
+
+REGISTER_PAGE_SIZE = 100
+ARREARS_PAGE_SIZE = 100
+GUARANTOR_PAGE_SIZE = 50
+
+
+# ======== Filter forms (the screens' filter bars; dates are B.E.) ========
+
+
+def _product_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("ประเภทเงินกู้"),
+        required=False,
+        queryset=LoanProduct.objects.order_by("code"),
+        empty_label=_("ทุกประเภท"),
+    )
+
+
+REGISTER_STATUSES = [
+    (ContractStatus.ACTIVE, _("สัญญาที่ยังไม่ปิด")),
+    (ContractStatus.CLOSED, _("ปิดสัญญาแล้ว")),
+    (reports.ALL, _("ทั้งหมด")),
+]
+
+
+class RegisterFilterForm(forms.Form):
+    product = _product_field()
+    status = forms.ChoiceField(label=_("สถานะสัญญา"), required=False, choices=REGISTER_STATUSES)
+    as_of = BEDateField(label=_("ณ วันที่"), required=False, help_text=_("เว้นว่าง = ยอดปัจจุบัน"))
+    unit = UnitChoiceField(
+        label=_("หน่วยสังกัด"), required=False, queryset=Unit.objects.order_by("path"), empty_label=_("ทุกหน่วย")
+    )
+
+
+class ArrearsFilterForm(forms.Form):
+    as_of = BEDateField(label=_("ณ วันที่"), required=False, help_text=_("เว้นว่าง = วันนี้"))
+    product = _product_field()
+    min_missed = forms.IntegerField(
+        label=_("ขาดชำระในปีบัญชีอย่างน้อย (งวด)"), required=False, min_value=0, max_value=999
+    )
+
+
+class GuarantorFilterForm(forms.Form):
+    member = MemberNumberField(label=_("เลขทะเบียนผู้ค้ำ"), required=False, help_text=_("เว้นว่าง = ทุกคน"))
+    flagged = forms.BooleanField(label=_("เฉพาะผู้ที่ค้ำครบหรือเกินเกณฑ์"), required=False)
+
+
+class FiscalYearForm(forms.Form):
+    year = forms.IntegerField(label=_("ปีบัญชี (พ.ศ.)"), min_value=2400, max_value=2700)
+
+
+# ======== (1) Loan register by product ========
+
+REGISTER_COLUMNS = [
+    XlsxColumn("number", "เลขที่สัญญา", TEXT, 16),
+    XlsxColumn("member_number", "เลขทะเบียน", TEXT, 11),
+    XlsxColumn("name", "ชื่อ-สกุล", TEXT, 28),
+    XlsxColumn("unit_code", "หน่วย", TEXT, 9),
+    XlsxColumn("disbursed_on", "วันที่จ่ายเงินกู้", DATE, 13),
+    XlsxColumn("amount", "วงเงินกู้ (บาท)", MONEY, 15, sum=True),
+    XlsxColumn("annual_rate", "ดอกเบี้ย (%)", DECIMAL, 10),
+    XlsxColumn("installments", "จำนวนงวด", INT, 9),
+    XlsxColumn("installments_paid", "ชำระแล้ว (งวด)", INT, 10),
+    XlsxColumn("installments_left", "คงเหลือ (งวด)", INT, 10),
+    XlsxColumn("installment_amount", "ค่างวด (บาท)", MONEY, 13),
+    XlsxColumn("balance", "เงินต้นคงเหลือ (บาท)", MONEY, 16, sum=True),
+    XlsxColumn("status_label", "สถานะ", TEXT, 12),
+    XlsxColumn("contracts", "จำนวนสัญญา", INT, 10, sum=True),
+]
+
+
+def _register_subtitle(report: reports.LoanRegisterReport, filters: dict) -> list[str]:
+    lines = [
+        f"ณ วันที่ {format_be_date(report.as_of_date, 'long')}"
+        + (" (ยอดปัจจุบัน)" if report.as_of is None else "")
+        + f" · {dict(REGISTER_STATUSES)[report.status]}"
+    ]
+    parts = [str(filters[key]) for key in ("product", "unit") if filters.get(key)]
+    if parts:
+        lines.append("เฉพาะ: " + " · ".join(parts))
+    return lines
+
+
+@share_view("loans.view_loancontract")
+def report_register(request: HttpRequest) -> HttpResponse:
+    """ทะเบียนเงินกู้ by product (with product and family subtotals), reconciled with the GL per family."""
+    form = RegisterFilterForm(request.GET or None)
+    f = _cleaned(form)
+    report = reports.loan_register(
+        as_of=f.get("as_of"),
+        status=f.get("status") or ContractStatus.ACTIVE,
+        product=f.get("product"),
+        unit=f.get("unit"),
+    )
+    title = "ทะเบียนเงินกู้ตามประเภทเงินกู้"
+    subtitle = _register_subtitle(report, f)
+    name = f"loan-register-{_stamp(report.as_of_date)}"
+    if _format(request) == "xlsx":
+        # A contract row counts 1 in the last column, so a product's subtotal shows its contracts.
+        rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
+        sheet = XlsxSheet(
+            name="ทะเบียนเงินกู้",
+            title=title,
+            subtitle=subtitle,
+            columns=REGISTER_COLUMNS,
+            rows=rows,
+            totals=report.totals,
+            notes=[r.as_text() for r in report.reconciliations],
+            landscape=True,
+        )
+        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
+    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": _query(request)}
+    if _format(request) == "pdf":
+        return pdf_response(
+            template="loans/reports/register_pdf.html",
+            context={**context, "rows": report.iter_grouped()},
+            filename=f"{name}.pdf",
+            request=request,
+            landscape=True,
+        )
+    page = paginate(request, report.rows, REGISTER_PAGE_SIZE)
+    page.object_list = [reports.register_row(row) for row in page.object_list]
+    return render(request, "loans/reports/register.html", {**context, "form": form, "page": page})
+
+
+# ======== (2) Loans in arrears ========
+
+ARREARS_COLUMNS = [
+    XlsxColumn("number", "เลขที่สัญญา", TEXT, 16),
+    XlsxColumn("member_number", "เลขทะเบียน", TEXT, 11),
+    XlsxColumn("name", "ชื่อ-สกุล", TEXT, 28),
+    XlsxColumn("unit_code", "หน่วย", TEXT, 9),
+    XlsxColumn("phone_display", "โทรศัพท์", TEXT, 14),
+    XlsxColumn("installment_amount", "ค่างวด (บาท)", MONEY, 13),
+    XlsxColumn("missed", "ขาดชำระในปีบัญชี (งวด)", INT, 12, sum=True),
+    XlsxColumn("months_overdue", "ค้างชำระ (เดือน)", INT, 10),
+    XlsxColumn("overdue_since", "ค้างตั้งแต่งวด", DATE, 13),
+    XlsxColumn("overdue", "เงินต้นค้างชำระ (บาท)", MONEY, 16, sum=True),
+    XlsxColumn("balance", "เงินต้นคงเหลือ (บาท)", MONEY, 16, sum=True),
+    XlsxColumn("guarantors", "ผู้ค้ำประกัน", TEXT, 24),
+]
+
+
+@share_view("loans.view_loancontract")
+def report_arrears(request: HttpRequest) -> HttpResponse:
+    """ลูกหนี้ค้างชำระ as of a date: missed installments in the fiscal year, principal overdue, guarantors."""
+    today = timezone.localdate()
+    form = ArrearsFilterForm(request.GET or None, initial={"as_of": today})
+    f = _cleaned(form)
+    as_of = f.get("as_of") or today
+    data = reports.loans_in_arrears(
+        as_of=as_of, product=f.get("product"), min_missed=f.get("min_missed") or 0
+    )
+    fy_start, fy_end = data["fiscal_year"]
+    title = "รายงานลูกหนี้เงินกู้ค้างชำระ"
+    subtitle = [
+        f"ณ วันที่ {format_be_date(as_of, 'long')} · ขาดชำระนับตั้งแต่ต้นปีบัญชี {be_year(fy_end.year)}"
+        f" ({format_be_date(fy_start)})",
+        f"{data['totals']['contracts']:,} สัญญา"
+        + (f" · ขาดชำระอย่างน้อย {data['min_missed']} งวด" if data["min_missed"] else "")
+        + (f" · {f['product']}" if f.get("product") else ""),
+    ]
+    name = f"loan-arrears-{_stamp(as_of)}"
+    if _format(request) == "xlsx":
+        sheet = XlsxSheet(
+            name="ลูกหนี้ค้างชำระ",
+            title=title,
+            subtitle=subtitle,
+            columns=ARREARS_COLUMNS,
+            rows=reports.arrears_grouped(data),
+            totals=data["totals"],
+            notes=[r.as_text() for r in data["reconciliations"]],
+            landscape=True,
+        )
+        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
+    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": _query(request)}
+    if _format(request) == "pdf":
+        return pdf_response(
+            template="loans/reports/arrears_pdf.html",
+            context={**context, "rows": reports.arrears_grouped(data)},
+            filename=f"{name}.pdf",
+            request=request,
+            landscape=True,
+        )
+    page = paginate(request, data["rows"], ARREARS_PAGE_SIZE)
+    return render(request, "loans/reports/arrears.html", {**context, "form": form, "page": page})
+
+
+# ======== (3) Guarantor obligations per member ========
+
+GUARANTOR_COLUMNS = [
+    XlsxColumn("contract_number", "เลขที่สัญญา", TEXT, 16),
+    XlsxColumn("borrower_number", "ผู้กู้", TEXT, 11),
+    XlsxColumn("borrower_name", "ชื่อผู้กู้", TEXT, 28),
+    XlsxColumn("started_on", "ค้ำตั้งแต่", DATE, 13),
+    XlsxColumn("guarantors_on_contract", "ผู้ค้ำในสัญญา (คน)", INT, 11),
+    XlsxColumn("balance", "เงินต้นคงเหลือของสัญญา (บาท)", MONEY, 17, sum=True),
+    XlsxColumn("share", "ภาระค้ำประกัน (บาท)", MONEY, 16, sum=True),
+    XlsxColumn("contracts", "จำนวนสัญญา", INT, 10, sum=True),
+    XlsxColumn("applications", "คำขอกู้ที่ค้ำ (รอจ่าย)", INT, 12),
+    XlsxColumn("flag_label", "เกณฑ์การค้ำ", TEXT, 22),
+]
+
+
+def _guarantor_subtitle(report: reports.GuarantorReport) -> list[str]:
+    rules = report.rules
+    limit = (
+        f"ระเบียบการค้ำประกัน (มีผล {format_be_date(rules.effective_from)}): ค้ำได้ไม่เกิน "
+        f"{rules.max_contracts_per_guarantor} สัญญา (นับรวมคำขอกู้ที่ยังไม่จ่ายเงิน)"
+    )
+    if rules.max_amount_per_guarantor is not None:
+        limit += f" และรวมไม่เกิน {rules.max_amount_per_guarantor:,.2f} บาท (เงินต้นคงเหลือเต็มสัญญา)"
+    who = f"ผู้ค้ำ {report.member.number} {report.member.full_name}" if report.member else "ผู้ค้ำทุกคน"
+    if report.flagged_only:
+        who += " · เฉพาะผู้ที่ค้ำครบหรือเกินเกณฑ์"
+    return [f"ณ วันที่ {format_be_date(timezone.localdate(), 'long')} · {who}", limit]
+
+
+@share_view("loans.view_guarantee")
+def report_guarantors(request: HttpRequest) -> HttpResponse:
+    """ภาระค้ำประกัน per guarantor: contracts, borrowers, balances and shares, against the guarantor limit."""
+    form = GuarantorFilterForm(request.GET or None)
+    f = _cleaned(form)
+    report = reports.guarantor_obligations(member=f.get("member"), flagged_only=bool(f.get("flagged")))
+    title = "รายงานภาระค้ำประกันรายสมาชิก"
+    subtitle = _guarantor_subtitle(report)
+    name = f"loan-guarantors-{report.member.number}" if report.member else "loan-guarantors"
+    if _format(request) == "xlsx":
+        rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
+        sheet = XlsxSheet(
+            name="ภาระค้ำประกัน",
+            title=title,
+            subtitle=subtitle,
+            columns=GUARANTOR_COLUMNS,
+            rows=rows,
+            totals=report.totals,
+            landscape=True,
+        )
+        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
+    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": _query(request)}
+    if _format(request) == "pdf":
+        return pdf_response(
+            template="loans/reports/guarantors_pdf.html",
+            context={**context, "rows": report.iter_grouped()},
+            filename=f"{name}.pdf",
+            request=request,
+            landscape=True,
+        )
+    page = paginate(request, report.guarantors, GUARANTOR_PAGE_SIZE)
+    contracts = report.rows_for([g["guarantor_id"] for g in page.object_list])
+    page.object_list = [{**g, "rows": contracts.get(g["guarantor_id"], [])} for g in page.object_list]
+    return render(request, "loans/reports/guarantors.html", {**context, "form": form, "page": page})
+
+
+# ======== (4) Interest received per month by product ========
+
+
+def _month_heading(month) -> str:
+    return f"{MONTHS_TH_SHORT[month.month - 1]} {str(be_year(month.year))[-2:]}"
+
+
+def _interest_columns(data: dict) -> list[XlsxColumn]:
+    months = [
+        XlsxColumn(key, _month_heading(month), MONEY, 12, sum=True)
+        for key, month in zip(data["month_keys"], data["months"], strict=True)
+    ]
+    return [
+        XlsxColumn("product_code", "รหัส", TEXT, 8),
+        XlsxColumn("product_name", "ประเภทเงินกู้", TEXT, 26),
+        *months,
+        XlsxColumn("total", "รวมทั้งปี", MONEY, 14, sum=True),
+    ]
+
+
+INTEREST_RECON_COLUMNS = [
+    XlsxColumn("month_label", "เดือน", TEXT, 18),
+    XlsxColumn("received", "ดอกเบี้ยรับชำระ", MONEY, 15),
+    XlsxColumn("settled", "หัก ส่วนที่ตั้งค้างรับไว้แล้ว", MONEY, 15),
+    XlsxColumn("accrued", "บวก ดอกเบี้ยค้างรับที่ตั้งในเดือน", MONEY, 15),
+    XlsxColumn("income", "รายได้ดอกเบี้ยตามทะเบียน", MONEY, 15),
+    XlsxColumn("gl", "บัญชีดอกเบี้ยรับ (GL)", MONEY, 15),
+    XlsxColumn("mark", "ตรงกัน", TEXT, 8),
+]
+
+
+@share_view("loans.view_loantransaction")
+def report_interest(request: HttpRequest) -> HttpResponse:
+    """ดอกเบี้ยรับรายเดือนตามประเภทเงินกู้ for a fiscal year, tied to each family's interest income account."""
+    today = timezone.localdate()
+    _, current_end = reports.fiscal_year_span(on=today)
+    form = FiscalYearForm(request.GET or None, initial={"year": be_year(current_end.year)})
+    fy = ce_year(form.cleaned_data["year"]) if form.is_bound and form.is_valid() else current_end.year
+    data = reports.loan_interest_by_month(fy_end_year=fy)
+    title = "ดอกเบี้ยเงินกู้รับรายเดือนตามประเภทเงินกู้"
+    subtitle = [
+        f"ปีบัญชี {data['year_be']} ({format_be_date(data['start'], 'long')} – {format_be_date(data['end'], 'long')})"
+    ]
+    name = f"loan-interest-{data['year_be']}"
+    month_headings = [_month_heading(m) for m in data["months"]]
+    if _format(request) == "xlsx":
+        sheets = [
+            XlsxSheet(
+                name="ดอกเบี้ยรับรายเดือน",
+                title=title,
+                subtitle=subtitle,
+                columns=_interest_columns(data),
+                rows=reports.interest_rows_grouped(data),
+                totals=data["total"],
+                notes=[r.as_text() for r in data["reconciliations"]],
+                landscape=True,
+            ),
+            XlsxSheet(
+                name="กระทบยอดบัญชีแยกประเภท",
+                title="กระทบยอดดอกเบี้ยรับกับบัญชีแยกประเภท",
+                subtitle=[*subtitle, "รายได้ดอกเบี้ย = ดอกเบี้ยรับชำระ − ส่วนที่ตั้งค้างรับไว้แล้ว + ดอกเบี้ยค้างรับที่ตั้งในเดือน"],
+                columns=INTEREST_RECON_COLUMNS,
+                rows=reports.interest_recon_rows(data),
+                notes=[r.as_text() for r in data["reconciliations"]],
+            ),
+        ]
+        return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
+    context = {
+        "data": data,
+        "month_headings": month_headings,
+        "report_title": title,
+        "subtitle": subtitle,
+        "query": _query(request),
+    }
+    if _format(request) == "pdf":
+        return pdf_response(
+            template="loans/reports/interest_pdf.html",
+            context=context,
+            filename=f"{name}.pdf",
+            request=request,
+            landscape=True,
+        )
+    return render(request, "loans/reports/interest.html", {**context, "form": form})
