@@ -3,9 +3,10 @@
 A member's login (the portal, a later issue) holds no role, so it never reaches a back-office page.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 
 from sahakorn.core.roles import ROLES
@@ -26,3 +27,12 @@ def back_office_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def staff_view(perm: str) -> Callable:
+    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator

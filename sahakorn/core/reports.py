@@ -37,6 +37,59 @@ def _content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+# ======== The report screens' request plumbing ========
+
+
+def report_format(request: HttpRequest) -> str:
+    """``pdf``, ``xlsx`` or "" (the screen) from ``?format=``."""
+    return request.GET.get("format", "")
+
+
+def report_query(request: HttpRequest) -> str:
+    """The screen's filters, for the PDF and Excel buttons (without the page number)."""
+    query = request.GET.copy()
+    for key in ("page", "format"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def file_stamp(day: dt.date | None = None) -> str:
+    """A B.E. date for a download's file name: 25691201."""
+    day = day or timezone.localdate()
+    return f"{day.year + 543}{day.month:02d}{day.day:02d}"
+
+
+def filters_of(form) -> dict:
+    """A filter bar's values when it is valid, else none (the report shows its defaults)."""
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One ✔/✘ line: a sub-ledger figure beside its control account in the general ledger."""
+
+    label: str
+    subledger: Decimal
+    gl: Decimal
+    gl_label: str = "บัญชีคุมในบัญชีแยกประเภท"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.subledger - self.gl
+
+    @property
+    def ok(self) -> bool:
+        return self.subledger == self.gl
+
+    @property
+    def mark(self) -> str:
+        return "✔" if self.ok else "✘"
+
+    def as_text(self) -> str:
+        text = f"{self.mark} {self.label} {self.subledger:,.2f} · {self.gl_label} {self.gl:,.2f}"
+        return text if self.ok else f"{text} · ผลต่าง {self.difference:,.2f}"
+
+
 # ======== PDF ========
 
 

@@ -6,10 +6,7 @@ A refused operation comes back as a ``DepositError``: its message goes beside th
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.paging import paginate
+from sahakorn.core.permissions import staff_view
 from sahakorn.deposits import services
 from sahakorn.deposits.errors import DepositError
 from sahakorn.deposits.forms import (
@@ -52,15 +50,6 @@ from sahakorn.members.models import Member
 PAGE_SIZE = 50
 
 
-def deposit_view(perm: str) -> Callable:
-    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
-
-
 def _error_to_form(form, error: DepositError) -> None:
     placed = False
     for name, message in error.errors.items():
@@ -83,7 +72,7 @@ def member_section_context(member: Member) -> dict:
 # ======== Reading ========
 
 
-@deposit_view("deposits.view_depositaccount")
+@staff_view("deposits.view_depositaccount")
 def accounts(request: HttpRequest) -> HttpResponse:
     """บัญชีเงินฝาก: search by account number, member number or name; filter by product and status."""
     q = (request.GET.get("q") or "").strip()
@@ -108,7 +97,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-@deposit_view("deposits.view_depositaccount")
+@staff_view("deposits.view_depositaccount")
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     """บัญชีเงินฝาก: the passbook with running balance, holds, available balance and the actions."""
     acc = _account_or_404(pk)
@@ -131,7 +120,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@deposit_view("deposits.view_depositproduct")
+@staff_view("deposits.view_depositproduct")
 def products(request: HttpRequest) -> HttpResponse:
     """ประเภทเงินฝาก: the products' rules and their rate tiers by effective date (edited in the admin)."""
     items = []
@@ -149,7 +138,7 @@ def products(request: HttpRequest) -> HttpResponse:
 # ======== Counter operations ========
 
 
-@deposit_view("deposits.add_depositaccount")
+@staff_view("deposits.add_depositaccount")
 @require_http_methods(["GET", "POST"])
 def account_open(request: HttpRequest) -> HttpResponse:
     number = (request.GET.get("member") or "").strip()
@@ -190,7 +179,7 @@ def _account_form(request, pk, *, form_class, title: str, submit: str, action, d
     )  # fmt: skip
 
 
-@deposit_view("deposits.add_deposittransaction")
+@staff_view("deposits.add_deposittransaction")
 @require_http_methods(["GET", "POST"])
 def deposit(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -201,7 +190,7 @@ def deposit(request: HttpRequest, pk: int) -> HttpResponse:
                          action=act, done=_("บันทึกฝากเงินแล้ว"))  # fmt: skip
 
 
-@deposit_view("deposits.add_deposittransaction")
+@staff_view("deposits.add_deposittransaction")
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -212,7 +201,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                          action=act, done=_("บันทึกถอนเงินแล้ว"))  # fmt: skip
 
 
-@deposit_view("deposits.add_deposittransaction")
+@staff_view("deposits.add_deposittransaction")
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -224,7 +213,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
                          form_kwargs=lambda acc: {"source": acc})  # fmt: skip
 
 
-@deposit_view("deposits.change_depositaccount")
+@staff_view("deposits.change_depositaccount")
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -234,7 +223,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                          action=act, done=_("ปิดบัญชีแล้ว (ดอกเบี้ยถึงวันปิดบัญชีเข้าบัญชีก่อนจ่าย)"))  # fmt: skip
 
 
-@deposit_view("deposits.add_deposithold")
+@staff_view("deposits.add_deposithold")
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -246,7 +235,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
                          action=act, done=_("บันทึกอายัดแล้ว"))  # fmt: skip
 
 
-@deposit_view("deposits.change_depositaccount")
+@staff_view("deposits.change_depositaccount")
 @require_http_methods(["GET", "POST"])
 def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     def act(acc, d):
@@ -256,7 +245,7 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
                          submit=_("เปิดใช้บัญชี"), action=act, done=_("เปิดใช้บัญชีแล้ว"))  # fmt: skip
 
 
-@deposit_view("deposits.change_deposithold")
+@staff_view("deposits.change_deposithold")
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(DepositHold, pk=pk)
@@ -273,7 +262,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("deposits:account", pk=hold.account_id)
 
 
-@deposit_view("deposits.add_deposittransaction")
+@staff_view("deposits.add_deposittransaction")
 @require_http_methods(["GET", "POST"])
 def reverse_transaction(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(
@@ -297,7 +286,7 @@ def reverse_transaction(request: HttpRequest, pk: int) -> HttpResponse:
 # ======== Interest (ดอกเบี้ย) ========
 
 
-@deposit_view("deposits.view_interestrun")
+@staff_view("deposits.view_interestrun")
 @require_http_methods(["GET", "POST"])
 def interest_runs(request: HttpRequest) -> HttpResponse:
     """ประมวลผลดอกเบี้ยเงินฝาก: the run form (manager) and the run records."""

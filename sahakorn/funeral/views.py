@@ -6,10 +6,7 @@ A refused operation comes back as a ``FuneralError``; its messages go beside the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.paging import paginate
-from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, xlsx_response
-from sahakorn.core.thai import be_year, format_be_date
+from sahakorn.core.permissions import staff_view
+from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, file_stamp, xlsx_response
+from sahakorn.core.thai import format_be_date
 from sahakorn.funeral import selectors, services
 from sahakorn.funeral.errors import FuneralError
 from sahakorn.funeral.forms import (
@@ -43,15 +41,6 @@ from sahakorn.funeral.models import (
 from sahakorn.members.models import Member
 
 PAGE_SIZE = 50
-
-
-def funeral_view(perm: str) -> Callable:
-    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _error_to_form(form, error: FuneralError, formset=None, used: list[int] | None = None) -> list[str]:
@@ -82,11 +71,6 @@ def _used_forms(formset) -> list[int]:
     return [i for i, f in enumerate(formset.forms) if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-def _stamp() -> str:
-    day = timezone.localdate()
-    return f"{be_year(day.year)}{day.month:02d}{day.day:02d}"
-
-
 # ======== The member card (registered in FuneralConfig.ready) ========
 
 
@@ -106,7 +90,7 @@ MEMBER_COLUMNS = [
 ]
 
 
-@funeral_view("funeral.view_funeralmembership")
+@staff_view("funeral.view_funeralmembership")
 def members(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     rows = selectors.association_members(q=q)
@@ -118,19 +102,19 @@ def members(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         sheet = XlsxSheet(name="สมาชิกสมาคม", title="ทะเบียนสมาชิกสมาคมฌาปนกิจสงเคราะห์", columns=MEMBER_COLUMNS,
                           rows=data, subtitle=[f"ค้นหา: {q}"] if q else [])  # fmt: skip
-        return xlsx_response(filename=f"funeral-members-{_stamp()}.xlsx", sheets=[sheet])
+        return xlsx_response(filename=f"funeral-members-{file_stamp()}.xlsx", sheets=[sheet])
     page = paginate(request, rows, PAGE_SIZE)
     return render(request, "funeral/members.html", {"page": page, "q": q})
 
 
-@funeral_view("funeral.view_funeralmembership")
+@staff_view("funeral.view_funeralmembership")
 def membership(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(FuneralMembership.objects.select_related("member__unit"), pk=pk)
     record = selectors.funeral_membership_of(member=found.member, with_history=True)
     return render(request, "funeral/membership.html", {"record": record, "member": found.member})
 
 
-@funeral_view("funeral.add_funeralmembership")
+@staff_view("funeral.add_funeralmembership")
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     initial = {"member": request.GET.get("member", "")}
@@ -158,7 +142,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-@funeral_view("funeral.change_funeralmembership")
+@staff_view("funeral.change_funeralmembership")
 @require_http_methods(["GET", "POST"])
 def beneficiaries(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(FuneralMembership.objects.select_related("member"), pk=pk)
@@ -189,13 +173,13 @@ def beneficiaries(request: HttpRequest, pk: int) -> HttpResponse:
 # ======== Levies and collection (การเรียกเก็บเงินสงเคราะห์) ========
 
 
-@funeral_view("funeral.view_funerallevy")
+@staff_view("funeral.view_funerallevy")
 def levies(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.levies_with_figures(), PAGE_SIZE)
     return render(request, "funeral/levies.html", {"page": page})
 
 
-@funeral_view("funeral.add_funerallevy")
+@staff_view("funeral.add_funerallevy")
 @require_http_methods(["GET", "POST"])
 def levy_create(request: HttpRequest) -> HttpResponse:
     form = LevyForm(request.POST or None)
@@ -215,7 +199,7 @@ def levy_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funeral/levy_form.html", {"form": form})
 
 
-@funeral_view("funeral.view_funerallevy")
+@staff_view("funeral.view_funerallevy")
 @require_http_methods(["GET", "POST"])
 def levy(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(FuneralLevy.objects.select_related("claim__membership__member"), pk=pk)
@@ -255,7 +239,7 @@ def levy(request: HttpRequest, pk: int) -> HttpResponse:
 # ======== Death claims (การขอรับเงินสงเคราะห์ศพ) ========
 
 
-@funeral_view("funeral.view_deathclaim")
+@staff_view("funeral.view_deathclaim")
 def claims(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = paginate(request, selectors.death_claims(status=status), PAGE_SIZE)
@@ -264,7 +248,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     )
 
 
-@funeral_view("funeral.add_deathclaim")
+@staff_view("funeral.add_deathclaim")
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None, initial={"membership": request.GET.get("membership", "")})
@@ -315,12 +299,12 @@ def _claim_page(request: HttpRequest, claim: DeathClaim, *, decision_form=None, 
     )
 
 
-@funeral_view("funeral.view_deathclaim")
+@staff_view("funeral.view_deathclaim")
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _claim_page(request, _claim(pk))
 
 
-@funeral_view(services.APPROVE_PERMISSION)
+@staff_view(services.APPROVE_PERMISSION)
 @require_POST
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     found = _claim(pk)
@@ -336,7 +320,7 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _claim_page(request, found, decision_form=form, status=400)
 
 
-@funeral_view(services.APPROVE_PERMISSION)
+@staff_view(services.APPROVE_PERMISSION)
 @require_POST
 def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     found = _claim(pk)
@@ -352,7 +336,7 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _claim_page(request, found, decision_form=form, status=400)
 
 
-@funeral_view("funeral.add_funeralpayout")
+@staff_view("funeral.add_funeralpayout")
 @require_POST
 def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     found = _claim(pk)
@@ -402,7 +386,7 @@ def _deceased(levy: FuneralLevy) -> str:
     return f"{levy.claim.membership.number} {member.full_name}"
 
 
-@funeral_view("funeral.view_funerallevy")
+@staff_view("funeral.view_funerallevy")
 def report_dues(request: HttpRequest) -> HttpResponse:
     report = selectors.dues_report()
     if request.GET.get("format") == "xlsx":
@@ -417,5 +401,5 @@ def report_dues(request: HttpRequest) -> HttpResponse:
         sheet = XlsxSheet(name="เงินสงเคราะห์", title="รายงานการเรียกเก็บเงินสงเคราะห์ศพ", columns=DUES_COLUMNS,
                           rows=rows, totals=report.totals, landscape=True,
                           subtitle=[f"ณ วันที่ {format_be_date(timezone.localdate())}"])  # fmt: skip
-        return xlsx_response(filename=f"funeral-dues-{_stamp()}.xlsx", sheets=[sheet])
+        return xlsx_response(filename=f"funeral-dues-{file_stamp()}.xlsx", sheets=[sheet])
     return render(request, "funeral/report_dues.html", {"report": report, "back": reverse("funeral:levies")})

@@ -484,3 +484,15 @@ def fiscal_years_with_periods() -> list[FiscalYear]:
 
 def fiscal_year_for(*, on: dt.date) -> FiscalYear | None:
     return FiscalYear.objects.filter(start_date__lte=on, end_date__gte=on).first()
+
+
+def fiscal_year_span(*, on: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the fiscal year containing ``on``: the ledger's year once opened, else
+    the one the coop's start month gives (an opened year wins, as in ``fiscal_year_ensure``)."""
+    year = fiscal_year_for(on=on)
+    if year is not None:
+        return year.start_date, year.end_date
+    from sahakorn.core.selectors import coop_profile_get
+    from sahakorn.ledger.services import fiscal_year_bounds
+
+    return fiscal_year_bounds(on=on, start_month=coop_profile_get().fiscal_year_start_month)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
+from sahakorn.core.permissions import staff_view
 from sahakorn.ledger import selectors, services
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.forms import (
@@ -30,15 +29,6 @@ from sahakorn.ledger.forms import (
 from sahakorn.ledger.models import FiscalPeriod, JournalEntry
 
 JOURNAL_PAGE_SIZE = 50
-
-
-def staff_view(perm: str) -> Callable:
-    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _month_start(day: dt.date) -> dt.date:

@@ -43,11 +43,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places
-from sahakorn.core.selectors import coop_profile_get
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import FiscalYear, JournalEntry
-from sahakorn.ledger.services import Line, fiscal_year_bounds, journal_entry_reverse
+from sahakorn.ledger.models import JournalEntry
+from sahakorn.ledger.selectors import fiscal_year_span
+from sahakorn.ledger.services import Line, journal_entry_reverse
 from sahakorn.loans import calc
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
@@ -516,21 +516,13 @@ def loan_transaction_reverse(
 _REPAYMENT_KINDS = (LoanTxKind.PAYMENT, LoanTxKind.REVERSAL, LoanTxKind.NETTING)
 
 
-def _fiscal_year_start(as_of: dt.date) -> dt.date:
-    # The ledger's year when it is open; before that, the year the coop's start month gives.
-    year = FiscalYear.objects.filter(start_date__lte=as_of, end_date__gte=as_of).first()
-    if year is not None:
-        return year.start_date
-    return fiscal_year_bounds(on=as_of, start_month=coop_profile_get().fiscal_year_start_month)[0]
-
-
 def loan_arrears(*, contract: LoanContract, as_of: dt.date) -> tuple[int, Decimal]:
     """(installments missed in the fiscal year of ``as_of``, principal overdue on ``as_of``).
 
     An installment is missed when, on its due date, the principal repaid so far (payments,
     reversals, netting dated up to that day) is below the scheduled principal through it.
     """
-    start = _fiscal_year_start(as_of)
+    start = fiscal_year_span(on=as_of)[0]
     rows = list(
         ScheduledInstallment.objects.filter(
             contract=contract, superseded_at__isnull=True, due_date__lte=as_of

@@ -2,7 +2,7 @@
 
 Each view shows its rows on screen (paged where it can be long) and serves the same figures as
 ``?format=pdf`` and ``?format=xlsx``; the figures come from ``loans.reports``. The access rule,
-the filter query and the file names are the share reports' (``shares.report_views``).
+the filter query and the file names come from ``core`` like every report's.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField
 from sahakorn.core.paging import paginate
+from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import (
     DATE,
     DECIMAL,
@@ -23,15 +24,19 @@ from sahakorn.core.reports import (
     TEXT,
     XlsxColumn,
     XlsxSheet,
+    file_stamp,
+    filters_of,
     pdf_response,
+    report_format,
+    report_query,
     xlsx_response,
 )
 from sahakorn.core.thai import MONTHS_TH_SHORT, be_year, ce_year, format_be_date
+from sahakorn.ledger.selectors import fiscal_year_span
 from sahakorn.loans import reports
 from sahakorn.loans.models import ContractStatus, LoanProduct
 from sahakorn.members.forms import MemberNumberField, UnitChoiceField
 from sahakorn.members.models import Unit
-from sahakorn.shares.report_views import _cleaned, _format, _query, _stamp, share_view
 
 REGISTER_PAGE_SIZE = 100
 ARREARS_PAGE_SIZE = 100
@@ -115,11 +120,11 @@ def _register_subtitle(report: reports.LoanRegisterReport, filters: dict) -> lis
     return lines
 
 
-@share_view("loans.view_loancontract")
+@staff_view("loans.view_loancontract")
 def report_register(request: HttpRequest) -> HttpResponse:
     """ทะเบียนเงินกู้ by product (with product and family subtotals), reconciled with the GL per family."""
     form = RegisterFilterForm(request.GET or None)
-    f = _cleaned(form)
+    f = filters_of(form)
     report = reports.loan_register(
         as_of=f.get("as_of"),
         status=f.get("status") or ContractStatus.ACTIVE,
@@ -128,8 +133,8 @@ def report_register(request: HttpRequest) -> HttpResponse:
     )
     title = "ทะเบียนเงินกู้ตามประเภทเงินกู้"
     subtitle = _register_subtitle(report, f)
-    name = f"loan-register-{_stamp(report.as_of_date)}"
-    if _format(request) == "xlsx":
+    name = f"loan-register-{file_stamp(report.as_of_date)}"
+    if report_format(request) == "xlsx":
         # A contract row counts 1 in the last column, so a product's subtotal shows its contracts.
         rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
         sheet = XlsxSheet(
@@ -143,8 +148,8 @@ def report_register(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
         return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
+    if report_format(request) == "pdf":
         return pdf_response(
             template="loans/reports/register_pdf.html",
             context={**context, "rows": report.iter_grouped()},
@@ -175,12 +180,12 @@ ARREARS_COLUMNS = [
 ]
 
 
-@share_view("loans.view_loancontract")
+@staff_view("loans.view_loancontract")
 def report_arrears(request: HttpRequest) -> HttpResponse:
     """ลูกหนี้ค้างชำระ as of a date: missed installments in the fiscal year, principal overdue, guarantors."""
     today = timezone.localdate()
     form = ArrearsFilterForm(request.GET or None, initial={"as_of": today})
-    f = _cleaned(form)
+    f = filters_of(form)
     as_of = f.get("as_of") or today
     data = reports.loans_in_arrears(
         as_of=as_of, product=f.get("product"), min_missed=f.get("min_missed") or 0
@@ -194,8 +199,8 @@ def report_arrears(request: HttpRequest) -> HttpResponse:
         + (f" · ขาดชำระอย่างน้อย {data['min_missed']} งวด" if data["min_missed"] else "")
         + (f" · {f['product']}" if f.get("product") else ""),
     ]
-    name = f"loan-arrears-{_stamp(as_of)}"
-    if _format(request) == "xlsx":
+    name = f"loan-arrears-{file_stamp(as_of)}"
+    if report_format(request) == "xlsx":
         sheet = XlsxSheet(
             name="ลูกหนี้ค้างชำระ",
             title=title,
@@ -207,8 +212,8 @@ def report_arrears(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
         return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
+    if report_format(request) == "pdf":
         return pdf_response(
             template="loans/reports/arrears_pdf.html",
             context={**context, "rows": reports.arrears_grouped(data)},
@@ -250,16 +255,16 @@ def _guarantor_subtitle(report: reports.GuarantorReport) -> list[str]:
     return [f"ณ วันที่ {format_be_date(timezone.localdate(), 'long')} · {who}", limit]
 
 
-@share_view("loans.view_guarantee")
+@staff_view("loans.view_guarantee")
 def report_guarantors(request: HttpRequest) -> HttpResponse:
     """ภาระค้ำประกัน per guarantor: contracts, borrowers, balances and shares, against the guarantor limit."""
     form = GuarantorFilterForm(request.GET or None)
-    f = _cleaned(form)
+    f = filters_of(form)
     report = reports.guarantor_obligations(member=f.get("member"), flagged_only=bool(f.get("flagged")))
     title = "รายงานภาระค้ำประกันรายสมาชิก"
     subtitle = _guarantor_subtitle(report)
     name = f"loan-guarantors-{report.member.number}" if report.member else "loan-guarantors"
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
         sheet = XlsxSheet(
             name="ภาระค้ำประกัน",
@@ -271,8 +276,8 @@ def report_guarantors(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
         return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
+    if report_format(request) == "pdf":
         return pdf_response(
             template="loans/reports/guarantors_pdf.html",
             context={**context, "rows": report.iter_grouped()},
@@ -317,11 +322,11 @@ INTEREST_RECON_COLUMNS = [
 ]
 
 
-@share_view("loans.view_loantransaction")
+@staff_view("loans.view_loantransaction")
 def report_interest(request: HttpRequest) -> HttpResponse:
     """ดอกเบี้ยรับรายเดือนตามประเภทเงินกู้ for a fiscal year, tied to each family's interest income account."""
     today = timezone.localdate()
-    _, current_end = reports.fiscal_year_span(on=today)
+    _, current_end = fiscal_year_span(on=today)
     form = FiscalYearForm(request.GET or None, initial={"year": be_year(current_end.year)})
     fy = ce_year(form.cleaned_data["year"]) if form.is_bound and form.is_valid() else current_end.year
     data = reports.loan_interest_by_month(fy_end_year=fy)
@@ -331,7 +336,7 @@ def report_interest(request: HttpRequest) -> HttpResponse:
     ]
     name = f"loan-interest-{data['year_be']}"
     month_headings = [_month_heading(m) for m in data["months"]]
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         sheets = [
             XlsxSheet(
                 name="ดอกเบี้ยรับรายเดือน",
@@ -358,9 +363,9 @@ def report_interest(request: HttpRequest) -> HttpResponse:
         "month_headings": month_headings,
         "report_title": title,
         "subtitle": subtitle,
-        "query": _query(request),
+        "query": report_query(request),
     }
-    if _format(request) == "pdf":
+    if report_format(request) == "pdf":
         return pdf_response(
             template="loans/reports/interest_pdf.html",
             context=context,

@@ -38,10 +38,10 @@ from django.utils import timezone
 
 from sahakorn.core.money import SATANG, ZERO, round_money
 from sahakorn.core.phone import phone_display
+from sahakorn.core.selectors import choice_label_sql
 from sahakorn.core.thai import be_year, format_be_date
 from sahakorn.ledger.models import EntryStatus, FiscalYear, JournalLine
-from sahakorn.ledger.selectors import account_balance, account_for_role, fiscal_year_for
-from sahakorn.ledger.services import fiscal_year_bounds
+from sahakorn.ledger.selectors import account_balance, account_for_role, fiscal_year_span
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
@@ -56,7 +56,7 @@ from sahakorn.loans.models import (
 )
 from sahakorn.loans.rules import guarantee_rules_for
 from sahakorn.members.models import Member
-from sahakorn.shares.reports import _full_name, _label
+from sahakorn.members.selectors import member_full_name_sql
 from sahakorn.shares.selectors import (
     Reconciliation,
     add_months,
@@ -81,15 +81,6 @@ def family_label(family: str) -> str:
 
 def _family_order(family: str) -> int:
     return LoanFamily.values.index(family) if family in LoanFamily.values else len(LoanFamily.values)
-
-
-def fiscal_year_span(*, on: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the fiscal year containing ``on``: the ledger's year if opened, else
-    the coop's start month (an opened year wins, as in ``fiscal_year_ensure``)."""
-    year = fiscal_year_for(on=on)
-    if year is not None:
-        return year.start_date, year.end_date
-    return fiscal_year_bounds(on=on, start_month=fiscal_year_start_month())
 
 
 def _date(value: Any) -> dt.date | None:
@@ -212,13 +203,13 @@ def loan_register_queryset(
             contract_id=F("id"),
             status_value=F("row_status"),
             member_number=F("member__number"),
-            name=_full_name("member__"),
+            name=member_full_name_sql("member__"),
             unit_code=F("member__unit__code"),
             unit_name=F("member__unit__name"),
             product_code=F("product__code"),
             product_name=F("product__name"),
             family=F("product__family"),
-            status_label=_label("row_status", ContractStatus.choices),
+            status_label=choice_label_sql("row_status", ContractStatus.choices),
         )
         .order_by("product__code", "number")
     )
@@ -574,14 +565,14 @@ def guarantor_rows_queryset(*, member: Member | None = None, guarantor_ids=None)
             "started_on",
             "guarantors_on_contract",
             guarantor_number=F("guarantor__number"),
-            guarantor_name=_full_name("guarantor__"),
+            guarantor_name=member_full_name_sql("guarantor__"),
             guarantor_unit=F("guarantor__unit__code"),
             guarantor_status=F("guarantor__status"),
             contract_number=F("contract__number"),
             product_code=F("contract__product__code"),
             borrower_id=F("contract__member_id"),
             borrower_number=F("contract__member__number"),
-            borrower_name=_full_name("contract__member__"),
+            borrower_name=member_full_name_sql("contract__member__"),
             borrower_unit=F("contract__member__unit__code"),
             balance=F("contract__principal_balance"),
             replacement_needed=F("contract__guarantor_replacement_needed"),

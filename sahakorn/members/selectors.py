@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from sahakorn.core.phone import PhoneError, phone_display, phone_to_e164
 from sahakorn.core.thai import format_be_date, national_id_format, national_id_normalize
@@ -221,3 +222,11 @@ def member_history(*, member: Member) -> MemberHistory:
         for c in changes
     ]
     return MemberHistory(changes=entries, status_changes=status_changes)
+
+
+def member_full_name_sql(prefix: str = "") -> Concat:
+    """A member's full name (title first last) in SQL; ``prefix`` is the path to the member, e.g.
+    ``"account__member__"``."""
+    return Concat(
+        f"{prefix}title", f"{prefix}first_name", Value(" "), f"{prefix}last_name", output_field=CharField()
+    )

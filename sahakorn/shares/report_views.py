@@ -7,10 +7,8 @@ figures as ``?format=pdf`` and ``?format=xlsx``; the figures come from ``shares.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from sahakorn.core.forms import BEDateField
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
-from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, pdf_response, xlsx_response
+from sahakorn.core.permissions import staff_view
+from sahakorn.core.reports import (
+    DATE,
+    INT,
+    MONEY,
+    TEXT,
+    XlsxColumn,
+    XlsxSheet,
+    file_stamp,
+    filters_of,
+    pdf_response,
+    report_format,
+    report_query,
+    xlsx_response,
+)
 from sahakorn.core.thai import MONTHS_TH, be_year, ce_year, format_be_date
 from sahakorn.members.models import Member, MemberStatus, MemberType, Unit
 from sahakorn.shares import reports
@@ -32,36 +44,11 @@ REGISTER_PAGE_SIZE = 100
 STATUS_PAGE_SIZE = 200
 
 
-def share_view(perm: str) -> Callable:
-    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
-
-
 def _member_or_404(pk: int) -> Member:
     try:
         return Member.objects.select_related("unit").get(pk=pk)
     except Member.DoesNotExist:
         raise Http404(_("ไม่พบสมาชิก")) from None
-
-
-def _format(request: HttpRequest) -> str:
-    return request.GET.get("format", "")
-
-
-def _query(request: HttpRequest) -> str:
-    """The screen's filters, for the PDF and Excel buttons (without the page number)."""
-    query = request.GET.copy()
-    for key in ("page", "format"):
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def _stamp(day: dt.date) -> str:
-    return f"{be_year(day.year)}{day.month:02d}{day.day:02d}"
 
 
 # ======== Filter forms (the screens' filter bars; dates are B.E.) ========
@@ -120,10 +107,6 @@ class RequestFilterForm(forms.Form):
     )
 
 
-def _cleaned(form: forms.Form) -> dict:
-    return form.cleaned_data if form.is_bound and form.is_valid() else {}
-
-
 # ======== A member's share record ========
 
 
@@ -144,7 +127,7 @@ def member_section_context(member: Member) -> dict:
     }
 
 
-@share_view("shares.view_shareaccount")
+@staff_view("shares.view_shareaccount")
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     """ข้อมูลหุ้นของสมาชิก: the figures, each fiscal year, this month's purchases, every transaction."""
     member = _member_or_404(pk)
@@ -194,11 +177,11 @@ def _register_subtitle(report: reports.RegisterReport, filters: dict) -> list[st
     return lines
 
 
-@share_view("shares.view_shareaccount")
+@staff_view("shares.view_shareaccount")
 def report_register(request: HttpRequest) -> HttpResponse:
     """ทะเบียนหุ้น by member number or by unit (with unit subtotals), reconciled with the GL."""
     form = RegisterFilterForm(request.GET or None)
-    f = _cleaned(form)
+    f = filters_of(form)
     report = reports.share_register(
         as_of=f.get("as_of"),
         order=f.get("order") or "number",
@@ -209,9 +192,9 @@ def report_register(request: HttpRequest) -> HttpResponse:
     )
     title = "ทะเบียนหุ้น"
     subtitle = _register_subtitle(report, f)
-    name = f"share-register-{_stamp(report.as_of_date)}"
+    name = f"share-register-{file_stamp(report.as_of_date)}"
     rows = report.iter_grouped() if report.order == "unit" else report.iter_rows()
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         sheet = XlsxSheet(
             name="ทะเบียนหุ้น",
             title=title,
@@ -223,8 +206,8 @@ def report_register(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
         return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
+    if report_format(request) == "pdf":
         return pdf_response(
             template="shares/reports/register_pdf.html",
             context={**context, "rows": rows},
@@ -261,7 +244,7 @@ def _movement_rows(movement: dict) -> list[dict]:
     ]
 
 
-@share_view("shares.view_sharetransaction")
+@staff_view("shares.view_sharetransaction")
 def report_monthly_summary(request: HttpRequest) -> HttpResponse:
     """สรุปหุ้นรายเดือน: a month's contributions by member type, and the month's share-capital movement."""
     today = timezone.localdate()
@@ -271,7 +254,7 @@ def report_monthly_summary(request: HttpRequest) -> HttpResponse:
     title = "สรุปหุ้นรายเดือน"
     subtitle = [f"งวดเดือน{format_be_date(period, 'month')}"]
     name = f"share-monthly-{be_year(period.year)}{period.month:02d}"
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         sheets = [
             XlsxSheet(
                 name="สรุปตามประเภท",
@@ -292,8 +275,13 @@ def report_monthly_summary(request: HttpRequest) -> HttpResponse:
             ),
         ]
         return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
-    context = {"summary": summary, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {
+        "summary": summary,
+        "report_title": title,
+        "subtitle": subtitle,
+        "query": report_query(request),
+    }
+    if report_format(request) == "pdf":
         return pdf_response(
             template="shares/reports/monthly_summary_pdf.html",
             context=context,
@@ -324,7 +312,7 @@ HISTORY_XLSX_COLUMNS = [
 ]
 
 
-@share_view("shares.view_sharetransaction")
+@staff_view("shares.view_sharetransaction")
 def report_member_history(request: HttpRequest, pk: int) -> HttpResponse:
     """ประวัติหุ้นรายปีบัญชี of one member: per fiscal year opening, each kind, closing and the GL."""
     member = _member_or_404(pk)
@@ -332,7 +320,7 @@ def report_member_history(request: HttpRequest, pk: int) -> HttpResponse:
     title = "ประวัติทุนเรือนหุ้นรายปีบัญชี"
     subtitle = [f"สมาชิกเลขทะเบียน {member.number} {member.full_name} · {member.unit}"]
     name = f"share-history-{member.number}"
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         totals = {**history["totals"], "closing_amount": history["closing_amount"],
                   "closing_shares": history["closing_shares"]}  # fmt: skip
         sheet = XlsxSheet(
@@ -351,9 +339,9 @@ def report_member_history(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "report_title": title,
         "subtitle": subtitle,
-        "query": _query(request),
+        "query": report_query(request),
     }
-    if _format(request) == "pdf":
+    if report_format(request) == "pdf":
         return pdf_response(
             template="shares/reports/member_history_pdf.html",
             context=context,
@@ -386,12 +374,12 @@ STATUS_SUMMARY_COLUMNS = [
 ]
 
 
-@share_view("shares.view_sharetransaction")
+@staff_view("shares.view_sharetransaction")
 def report_monthly_status(request: HttpRequest) -> HttpResponse:
     """สถานะการส่งหุ้นรายเดือน as of a date: paid, behind (flagged against the default rule), suspended."""
     today = timezone.localdate()
     form = StatusFilterForm(request.GET or None, initial={"as_of": today})
-    f = _cleaned(form)
+    f = filters_of(form)
     as_of = f.get("as_of") or today
     status = reports.monthly_contribution_status(
         as_of=as_of, member_type=f.get("member_type") or None, order=f.get("order") or "type"
@@ -407,8 +395,8 @@ def report_monthly_status(request: HttpRequest) -> HttpResponse:
         f"เกณฑ์ผิดนัดตามระเบียบ: ขาดส่งติดต่อกัน {rules.default_consecutive_months} เดือน"
         f" หรือรวม {rules.default_months_per_year} เดือนในปีบัญชี",
     ]
-    name = f"share-status-{_stamp(as_of)}"
-    if _format(request) == "xlsx":
+    name = f"share-status-{file_stamp(as_of)}"
+    if report_format(request) == "xlsx":
         sheets = [
             XlsxSheet(
                 name="สรุปตามประเภท",
@@ -435,9 +423,9 @@ def report_monthly_status(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "report_title": title,
         "subtitle": subtitle,
-        "query": _query(request),
+        "query": report_query(request),
     }
-    if _format(request) == "pdf":
+    if report_format(request) == "pdf":
         return pdf_response(
             template="shares/reports/monthly_status_pdf.html",
             context=context,
@@ -464,11 +452,11 @@ REQUEST_COLUMNS = [
 ]
 
 
-@share_view("shares.view_sharerequest")
+@staff_view("shares.view_sharerequest")
 def report_requests(request: HttpRequest) -> HttpResponse:
     """คำขอถอน/โอนหุ้น by status and effective-date range, with what each moved out and the GL."""
     form = RequestFilterForm(request.GET or None)
-    f = _cleaned(form)
+    f = filters_of(form)
     data = reports.share_requests_report(
         start=f.get("start"), end=f.get("end"), status=f.get("status") or None, kind=f.get("kind") or None
     )
@@ -480,7 +468,7 @@ def report_requests(request: HttpRequest) -> HttpResponse:
     subtitle = [span + (f" · {RequestStatus(f['status']).label}" if f.get("status") else "")]
     name = "share-requests"
     totals = {"posted_shares": data["total"]["shares"], "posted_amount": data["total"]["amount"]}
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         sheet = XlsxSheet(
             name="คำขอถอนโอนหุ้น",
             title=title,
@@ -492,8 +480,8 @@ def report_requests(request: HttpRequest) -> HttpResponse:
             landscape=True,
         )
         return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": _query(request)}
-    if _format(request) == "pdf":
+    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
+    if report_format(request) == "pdf":
         return pdf_response(
             template="shares/reports/requests_pdf.html",
             context=context,
@@ -524,11 +512,11 @@ BELOW_MINIMUM_COLUMNS = [
 ]
 
 
-@share_view("shares.view_shareaccount")
+@staff_view("shares.view_shareaccount")
 def report_below_minimum(request: HttpRequest) -> HttpResponse:
     """สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำ: the work list after the salary table (or a salary) changes."""
     form = BelowMinimumFilterForm(request.GET or None)
-    on = _cleaned(form).get("on") or timezone.localdate()
+    on = filters_of(form).get("on") or timezone.localdate()
     rows = members_below_minimum(on=on)
     title = "สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำตามระเบียบ"
     subtitle = [f"ตามระเบียบหุ้นที่มีผล ณ วันที่ {format_be_date(on, 'long')} · {len(rows):,} ราย"]
@@ -536,18 +524,18 @@ def report_below_minimum(request: HttpRequest) -> HttpResponse:
         "shortfall_shares": sum(r["shortfall_shares"] for r in rows),
         "shortfall_amount": sum((r["shortfall_amount"] for r in rows), ZERO),
     }
-    if _format(request) == "xlsx":
+    if report_format(request) == "xlsx":
         sheet = XlsxSheet(
             name="ต่ำกว่าขั้นต่ำ", title=title, subtitle=subtitle, columns=BELOW_MINIMUM_COLUMNS, rows=rows,
             totals=totals, landscape=True,
         )  # fmt: skip
-        return xlsx_response(filename=f"shares-below-minimum-{_stamp(on)}.xlsx", sheets=[sheet])
+        return xlsx_response(filename=f"shares-below-minimum-{file_stamp(on)}.xlsx", sheets=[sheet])
     context = {
         "rows": rows,
         "totals": totals,
         "report_title": title,
         "subtitle": subtitle,
-        "query": _query(request),
+        "query": report_query(request),
         "form": form,
     }
     return render(request, "shares/reports/below_minimum.html", context)

@@ -16,8 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -26,17 +24,16 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.selectors import choice_label_sql
 from sahakorn.ledger.models import EntryStatus, JournalLine
 from sahakorn.ledger.selectors import account_for_role
 from sahakorn.ledger.services import fiscal_year_bounds
 from sahakorn.members.models import Member, MemberStatus, MemberType
+from sahakorn.members.selectors import member_full_name_sql
 from sahakorn.shares.models import (
     MonthlyRun,
     RequestKind,
@@ -68,25 +65,6 @@ REGISTER_ORDERS = ("number", "unit")
 LEFT = "left"  # the register's status filter for every member who is no longer a member
 
 
-def _label(field_name: str, choices) -> Case:
-    """A choice's Thai label computed in SQL, so rows stay plain ``values()`` dicts."""
-    return Case(
-        *[When(**{field_name: value}, then=Value(str(label))) for value, label in choices],
-        default=F(field_name),
-        output_field=CharField(),
-    )
-
-
-def _full_name(prefix: str) -> Concat:
-    return Concat(
-        f"{prefix}title",
-        f"{prefix}first_name",
-        Value(" "),
-        f"{prefix}last_name",
-        output_field=CharField(),
-    )
-
-
 def _member_filter(prefix: str, *, status: str | None, member_type: str | None, unit=None) -> Q:
     q = Q()
     if status == LEFT:
@@ -108,14 +86,14 @@ def _register_member_fields(prefix: str) -> dict:
     return {
         **fields,
         "number": F(f"{prefix}number"),
-        "name": _full_name(prefix),
+        "name": member_full_name_sql(prefix),
         "unit_code": F(f"{prefix}unit__code"),
         "unit_name": F(f"{prefix}unit__name"),
         "unit_path": F(f"{prefix}unit__path"),
         "member_type": F(f"{prefix}member_type"),
-        "member_type_label": _label(f"{prefix}member_type", MemberType.choices),
+        "member_type_label": choice_label_sql(f"{prefix}member_type", MemberType.choices),
         "status": F(f"{prefix}status"),
-        "status_label": _label(f"{prefix}status", MemberStatus.choices),
+        "status_label": choice_label_sql(f"{prefix}status", MemberStatus.choices),
     }
 
 
@@ -652,10 +630,10 @@ def monthly_contribution_status(
         "balance_amount",
         "member_id",
         number=F("member__number"),
-        name=_full_name("member__"),
+        name=member_full_name_sql("member__"),
         unit_code=F("member__unit__code"),
         member_type=F("member__member_type"),
-        member_type_label=_label("member__member_type", MemberType.choices),
+        member_type_label=choice_label_sql("member__member_type", MemberType.choices),
     ).annotate(
         last_paid=Max("transactions__period", filter=paid),
         paid_this_month=Count("transactions", filter=paid & Q(transactions__period=this_month)),
@@ -784,12 +762,12 @@ def share_requests_report(
             "requested_at",
             "decided_at",
             "reason",
-            kind_label=_label("kind", RequestKind.choices),
-            status_label=_label("status", RequestStatus.choices),
+            kind_label=choice_label_sql("kind", RequestKind.choices),
+            status_label=choice_label_sql("status", RequestStatus.choices),
             number=F("member__number"),
-            name=_full_name("member__"),
+            name=member_full_name_sql("member__"),
             to_number=F("to_member__number"),
-            to_name=_full_name("to_member__"),
+            to_name=member_full_name_sql("to_member__"),
             requested_shares=F("shares"),
             requested_by_name=F("requested_by__username"),
             decided_by_name=F("decided_by__username"),

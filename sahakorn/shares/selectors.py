@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, ExtractYear, Round
 from django.utils import timezone
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.reports import Reconciliation as CoreReconciliation
 from sahakorn.core.selectors import coop_profile_get
 from sahakorn.ledger.models import EntryStatus, JournalLine
 from sahakorn.ledger.selectors import account_balance, account_for_role
@@ -117,29 +118,10 @@ def fiscal_year_expression(date_field: str, *, start_month: int):
 
 
 @dataclass(frozen=True)
-class Reconciliation:
-    """One ✔/✘ line: a figure of the share sub-ledger beside the share-capital control account (GL)."""
+class Reconciliation(CoreReconciliation):
+    """A share figure beside the share-capital control account (GL)."""
 
-    label: str
-    subledger: Decimal
-    gl: Decimal
     gl_label: str = "บัญชีคุมทุนเรือนหุ้น (บัญชีแยกประเภท)"
-
-    @property
-    def difference(self) -> Decimal:
-        return self.subledger - self.gl
-
-    @property
-    def ok(self) -> bool:
-        return self.subledger == self.gl
-
-    @property
-    def mark(self) -> str:
-        return "✔" if self.ok else "✘"
-
-    def as_text(self) -> str:
-        text = f"{self.mark} {self.label} {self.subledger:,.2f} · {self.gl_label} {self.gl:,.2f}"
-        return text if self.ok else f"{text} · ผลต่าง {self.difference:,.2f}"
 
 
 def share_capital_gl_balance(*, as_of: dt.date | None = None) -> Decimal:

@@ -15,10 +15,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from sahakorn.core.money import ZERO, round_money
-from sahakorn.core.selectors import coop_profile_get
 from sahakorn.core.thai import format_be_date
-from sahakorn.ledger.selectors import fiscal_year_for
-from sahakorn.ledger.services import fiscal_year_bounds
+from sahakorn.ledger.selectors import fiscal_year_span
 from sahakorn.members.models import Member, MemberStatus, MemberType
 from sahakorn.members.selectors import years_months_between
 from sahakorn.welfare.models import (
@@ -79,14 +77,6 @@ def beneficiary_normalize(name: str) -> str:
     return " ".join((name or "").split())
 
 
-def fiscal_year_span(on: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the fiscal year containing ``on`` (an opened year wins over the setting)."""
-    year = fiscal_year_for(on=on)
-    if year is not None:
-        return year.start_date, year.end_date
-    return fiscal_year_bounds(on=on, start_month=coop_profile_get().fiscal_year_start_month)
-
-
 def _months(start: dt.date, end: dt.date) -> int:
     years, months = years_months_between(start, end)
     return years * 12 + months
@@ -138,7 +128,7 @@ def budget_check(
     """The scheme's annual budget: paid in the fiscal year (plus what is promised) plus ``amount``."""
     if scheme.annual_budget is None:
         return None
-    start, end = fiscal_year_span(on)
+    start, end = fiscal_year_span(on=on)
     used = scheme_paid_total(scheme=scheme, start=start, end=end)
     figure = f"งบ {baht(scheme.annual_budget)} บาท จ่ายแล้ว {baht(used)} บาท"
     if include_committed:
@@ -232,7 +222,7 @@ def _limit_checks(
     if per_person:
         base = base.filter(beneficiary_name=beneficiary)
     if scheme.max_per_year:
-        start, end = fiscal_year_span(on)
+        start, end = fiscal_year_span(on=on)
         used = base.filter(applied_on__gte=start, applied_on__lte=end).count()
         per = "ต่อผู้รับประโยชน์" if scheme.per_beneficiary else ""
         checks.append(
@@ -331,7 +321,7 @@ def claim_evaluate(
         figure = f"{asked} วัน × {baht(scheme.amount)} บาท"
         passed, message = asked > 0, "กรุณากรอกจำนวนวันมากกว่า 0"
         if asked > 0 and scheme.max_days_per_year:
-            start, end = fiscal_year_span(applied_on)
+            start, end = fiscal_year_span(on=applied_on)
             used = (
                 _counting(scheme=scheme, member=member, exclude_claim_id=exclude_claim_id)
                 .filter(applied_on__gte=start, applied_on__lte=end)

@@ -6,11 +6,7 @@ above the form) and its rule checks are shown in a table, so the officer sees wh
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,15 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.paging import paginate
-from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, xlsx_response
-from sahakorn.core.thai import be_year, format_be_date
+from sahakorn.core.permissions import staff_view
+from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, file_stamp, xlsx_response
+from sahakorn.core.thai import format_be_date
+from sahakorn.ledger.selectors import fiscal_year_span
 from sahakorn.members.models import Member
 from sahakorn.welfare import services
 from sahakorn.welfare.errors import WelfareError
 from sahakorn.welfare.forms import ClaimForm, DecisionForm, PayForm, PaymentsFilterForm, ReverseForm
 from sahakorn.welfare.models import ClaimStatus, PaymentMethod, WelfareClaim, WelfareScheme
 from sahakorn.welfare.reconcile import welfare_reconcile
-from sahakorn.welfare.rules import RuleCheck, fiscal_year_span
+from sahakorn.welfare.rules import RuleCheck
 from sahakorn.welfare.selectors import (
     claims_base,
     welfare_claims,
@@ -38,15 +36,6 @@ from sahakorn.welfare.selectors import (
 
 PAGE_SIZE = 50
 SECTION_RECENT = 5
-
-
-def welfare_view(perm: str) -> Callable:
-    """Login first (anonymous users go to the login page), then the permission (403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _error_to_form(form, error: WelfareError) -> None:
@@ -81,7 +70,7 @@ def member_section_context(member: Member) -> dict:
 # ======== Schemes (ประเภทสวัสดิการ) ========
 
 
-@welfare_view("welfare.view_welfarescheme")
+@staff_view("welfare.view_welfarescheme")
 def schemes(request: HttpRequest) -> HttpResponse:
     """The schemes, and for ``?member=…`` which of them that member can claim today and why not."""
     member = _member_from_query(request)
@@ -102,10 +91,10 @@ def schemes(request: HttpRequest) -> HttpResponse:
     )
 
 
-@welfare_view("welfare.view_welfarescheme")
+@staff_view("welfare.view_welfarescheme")
 def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(WelfareScheme.objects.prefetch_related("levels"), pk=pk)
-    start, end = fiscal_year_span(timezone.localdate())
+    start, end = fiscal_year_span(on=timezone.localdate())
     report = welfare_payments_report(start=start, end=end)
     paid = next((s for s in report.schemes if s.code == scheme.code), None)
     return render(
@@ -126,7 +115,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ======== Claims (คำขอรับสวัสดิการ) ========
 
 
-@welfare_view("welfare.add_welfareclaim")
+@staff_view("welfare.add_welfareclaim")
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest) -> HttpResponse:
     """The claim form: ``check`` shows the rule checks and the amount; ``save`` applies (refused if a rule fails)."""
@@ -184,7 +173,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@welfare_view("welfare.view_welfareclaim")
+@staff_view("welfare.view_welfareclaim")
 def claims(request: HttpRequest) -> HttpResponse:
     """The queue: pending claims by default (approve/reject), approved ones waiting for payment, all."""
     status = request.GET.get("status", ClaimStatus.PENDING)
@@ -208,7 +197,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     )
 
 
-@welfare_view("welfare.view_welfareclaim")
+@staff_view("welfare.view_welfareclaim")
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _claim_detail_render(request, get_object_or_404(claims_base(), pk=pk))
 
@@ -260,13 +249,13 @@ def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     return _claim_detail_render(request, claim, form=form, status=400)
 
 
-@welfare_view("welfare.approve_welfareclaim")
+@staff_view("welfare.approve_welfareclaim")
 @require_POST
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approve=True)
 
 
-@welfare_view("welfare.approve_welfareclaim")
+@staff_view("welfare.approve_welfareclaim")
 @require_POST
 def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approve=False)
@@ -286,7 +275,7 @@ def _deposit_account(member: Member, number: str):
     return account
 
 
-@welfare_view("welfare.pay_welfareclaim")
+@staff_view("welfare.pay_welfareclaim")
 @require_http_methods(["GET", "POST"])
 def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_base(), pk=pk)
@@ -318,7 +307,7 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "welfare/claim_pay.html", {"form": form, "claim": claim})
 
 
-@welfare_view("welfare.reverse_welfareclaim")
+@staff_view("welfare.reverse_welfareclaim")
 @require_http_methods(["GET", "POST"])
 def claim_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_base(), pk=pk)
@@ -365,14 +354,10 @@ DETAIL_COLUMNS = [
 ]
 
 
-def _stamp(day: dt.date) -> str:
-    return f"{be_year(day.year)}{day.month:02d}{day.day:02d}"
-
-
-@welfare_view("welfare.view_welfareclaim")
+@staff_view("welfare.view_welfareclaim")
 def report_payments(request: HttpRequest) -> HttpResponse:
     """Payments by scheme for a date range (default: this fiscal year so far), on screen and as XLSX."""
-    start, end = fiscal_year_span(timezone.localdate())
+    start, end = fiscal_year_span(on=timezone.localdate())
     form = PaymentsFilterForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -401,7 +386,9 @@ def report_payments(request: HttpRequest) -> HttpResponse:
                 landscape=True,
             ),
         ]
-        return xlsx_response(filename=f"welfare-payments-{_stamp(start)}-{_stamp(end)}.xlsx", sheets=sheets)
+        return xlsx_response(
+            filename=f"welfare-payments-{file_stamp(start)}-{file_stamp(end)}.xlsx", sheets=sheets
+        )
     query = request.GET.copy()
     query.pop("format", None)
     return render(
