@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField, MoneyFormField
@@ -48,7 +48,7 @@ class GuarantorNumbersField(forms.CharField):
         for number in text.split():
             member = Member.objects.filter(number=number).first()
             if member is None:
-                raise ValidationError(_t("ไม่พบสมาชิกเลขทะเบียน %(number)s") % {"number": number})
+                raise ValidationError(gettext("ไม่พบสมาชิกเลขทะเบียน %(number)s") % {"number": number})
             members.append(member)
         return members
 
@@ -75,7 +75,7 @@ class ApplicationForm(forms.Form):
             return None
         contract = LoanContract.objects.filter(number=number, status=ContractStatus.ACTIVE).first()
         if contract is None:
-            raise ValidationError(_t("ไม่พบสัญญาเงินกู้ที่ยังไม่ปิดเลขที่ %(number)s") % {"number": number})
+            raise ValidationError(gettext("ไม่พบสัญญาเงินกู้ที่ยังไม่ปิดเลขที่ %(number)s") % {"number": number})
         return contract
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.banks import bank_choices
@@ -89,7 +89,7 @@ class MemberForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("spouse_national_id") and data.get("spouse_national_id") == data.get("national_id"):
-            self.add_error("spouse_national_id", _t("เลขประจำตัวประชาชนคู่สมรสต้องไม่ใช่เลขของสมาชิกเอง"))
+            self.add_error("spouse_national_id", gettext("เลขประจำตัวประชาชนคู่สมรสต้องไม่ใช่เลขของสมาชิกเอง"))
         return data
 
     def clean_salary(self):
