@@ -380,6 +380,7 @@ STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
     ("welfare", _step_in("sahakorn.generator.welfare_step", "welfare_step")),
     ("funeral", _step_in("sahakorn.generator.funeral_step", "funeral_step")),
     ("news", _step_in("sahakorn.generator.news_step", "news_step")),
+    ("loans", _step_in("sahakorn.generator.loans_step", "loans_step")),
 ]
 
 

@@ -5,6 +5,13 @@
   contribution batch against a naive per-member Python version (capped, extrapolated linearly)
   and a hand-written GROUP BY. The batch runs inside a transaction that is rolled back, so the
   data set is unchanged. ``--database-url`` runs the whole bench against another database.
+- ``bench loans``: on a generated coop (the same way), time the month-end interest accrual over
+  every active contract (``loan_interest_accrual_run``, rolled back) against the naive per-loan
+  version (one voucher per contract; capped, extrapolated linearly, rolled back) and one plain
+  SQL SUM/GROUP BY of balance × rate × days; and the eligibility check of one borrower with
+  several contracts and guarantors (``loan_eligibility_all`` and ``loan_application_checks``)
+  against a naive version that walks every loan and guarantee in Python and one plain SQL
+  aggregate of the same figures (best of ``--repeat``).
 - ``bench generate``: time ``sahakorn generate`` step by step in a fresh throwaway PostgreSQL
   database, created and dropped through psycopg on the server's ``postgres`` database.
 
@@ -21,12 +28,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from sahakorn.core.thai import format_be_date
 from sahakorn.generator.coop import GeneratorError, coop_generate
@@ -71,7 +79,7 @@ def _add_months(first: dt.date, n: int) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Benchmarks (วัดเวลา): bench shares, bench generate"
+    help = "Benchmarks (วัดเวลา): bench shares, bench loans, bench generate"
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -90,6 +98,23 @@ class Command(BaseCommand):
             "--naive-cap", type=int, default=2000, help="members the naive loops visit (then ×)"
         )
         shares.add_argument("--repeat", type=int, default=1, help="best of N for the read-only timings")
+        loans = actions.add_parser(
+            "loans", help="month-end loan interest accrual and one member's eligibility"
+        )
+        loans.add_argument(
+            "--members", type=int, default=10_000, help="members to generate if the DB is empty"
+        )
+        loans.add_argument(
+            "--years", type=int, default=3, help="years of history to generate if the DB is empty"
+        )
+        loans.add_argument("--seed", type=int, default=2569)
+        loans.add_argument(
+            "--database-url", default=None, help="bench this database instead of the current one"
+        )
+        loans.add_argument(
+            "--naive-cap", type=int, default=2000, help="contracts the naive accrual visits (then ×)"
+        )
+        loans.add_argument("--repeat", type=int, default=3, help="best of N for the read-only timings")
         gen = actions.add_parser("generate", help="time the generator in a throwaway PostgreSQL database")
         gen.add_argument("--members", type=int, default=100_000)
         gen.add_argument("--years", type=int, default=5)
@@ -104,11 +129,14 @@ class Command(BaseCommand):
         gen.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, action: str, **options) -> None:
-        if action == "shares":
+        if action in ("shares", "loans"):
             if options["database_url"]:
                 self._rerun_against(options["database_url"])
                 return
-            self.bench_shares(**options)
+            if action == "shares":
+                self.bench_shares(**options)
+            else:
+                self.bench_loans(**options)
         elif options["here"]:
             self.generate_here(**options)
         else:
@@ -147,18 +175,23 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ bench shares
 
+    def _generate_if_empty(self, *, members: int, years: int, seed: int) -> None:
+        if Member.objects.exists():
+            return
+        db = connection.settings_dict["NAME"]
+        self.stdout.write(f"ฐานข้อมูล {db} ว่าง: สร้างสหกรณ์ตัวอย่าง {members:,} ราย {years} ปี (seed {seed}) …")
+        started = time.perf_counter()
+        try:
+            coop_generate(members=members, years=years, seed=seed, show_progress=True)
+        except GeneratorError as e:
+            raise CommandError(str(e)) from None
+        self.stdout.write(f"  generated in {time.perf_counter() - started:.1f} s")
+
     def bench_shares(self, *, members: int, years: int, seed: int, naive_cap: int, repeat: int, **_) -> None:
         from sahakorn.shares.reports import monthly_contribution_summary, share_register_rows
 
         db = connection.settings_dict["NAME"]
-        if not Member.objects.exists():
-            self.stdout.write(f"ฐานข้อมูล {db} ว่าง: สร้างสหกรณ์ตัวอย่าง {members:,} ราย {years} ปี (seed {seed}) …")
-            started = time.perf_counter()
-            try:
-                coop_generate(members=members, years=years, seed=seed, show_progress=True)
-            except GeneratorError as e:
-                raise CommandError(str(e)) from None
-            self.stdout.write(f"  generated in {time.perf_counter() - started:.1f} s")
+        self._generate_if_empty(members=members, years=years, seed=seed)
         n_members = Member.objects.count()
         n_accounts = ShareAccount.objects.count()
         n_tx = ShareTransaction.objects.count()
@@ -287,6 +320,236 @@ class Command(BaseCommand):
             )
             return sum(row[1] for row in cursor.fetchall())
 
+    # ------------------------------------------------------------------ bench loans
+
+    def bench_loans(self, *, members: int, years: int, seed: int, naive_cap: int, repeat: int, **_) -> None:
+        from sahakorn.loans.accrual import loan_interest_accrual_run, loan_interest_accrual_run_naive
+        from sahakorn.loans.calc import month_end as loan_month_end
+        from sahakorn.loans.eligibility import loan_eligibility_all
+        from sahakorn.loans.models import AccrualRun, ContractStatus, Guarantee, LoanContract, LoanTransaction
+        from sahakorn.loans.services import loan_application_checks
+
+        db = connection.settings_dict["NAME"]
+        self._generate_if_empty(members=members, years=years, seed=seed)
+        active = LoanContract.objects.filter(status=ContractStatus.ACTIVE, principal_balance__gt=0)
+        n_active = active.count()
+        self.stdout.write(
+            f"database {connection.vendor} {db}: members {Member.objects.count():,}, contracts "
+            f"{LoanContract.objects.count():,} (active {n_active:,}), loan transactions "
+            f"{LoanTransaction.objects.count():,}, guarantees {Guarantee.objects.count():,}"
+        )
+        if not n_active:
+            raise CommandError(
+                "no active loan contracts to bench (generate a coop with the loans step first)"
+            )
+        timings: list[Timing] = []
+
+        # (a) month-end accrual: the first month-end after the last movement that has no run yet
+        last = LoanTransaction.objects.aggregate(last=Max("date"))["last"]
+        period_end = loan_month_end(last + dt.timedelta(days=1))
+        while AccrualRun.objects.filter(period_end=period_end).exists():
+            period_end = loan_month_end(period_end + dt.timedelta(days=1))
+        label = f"accrual {period_end}"
+        run_total = {}
+
+        def accrue() -> int:
+            run = loan_interest_accrual_run(period_end=period_end)
+            run_total["amount"] = run.amount
+            return run.contracts
+
+        rows, seconds = self._rolled_back(accrue)
+        timings.append(Timing("accrual", f"{label}: loan_interest_accrual_run()", rows, seconds,
+                              f"set-based, one voucher per family, {run_total['amount']:,.2f} baht, rolled back"))  # fmt: skip
+        cap = min(naive_cap, n_active)
+        scale = n_active / cap
+        posted, seconds = self._rolled_back(
+            lambda: loan_interest_accrual_run_naive(period_end=period_end, limit=cap)
+        )
+        timings.append(Timing("accrual", f"{label}: naive per-loan service", rows, seconds * scale,
+                              f"{cap:,} contracts timed ({posted:,} posted, a voucher each), ×{scale:,.1f} (linear), "
+                              "rolled back"))  # fmt: skip
+        sql_rows, seconds = _timed(lambda: self._sql_accrual(period_end, run_total), repeat)
+        same = "same total as the run" if run_total.get("sql") == run_total["amount"] else (
+            f"total {run_total.get('sql')} differs from the run")  # fmt: skip
+        timings.append(Timing("accrual", f"{label}: one SQL SUM/GROUP BY", sql_rows, seconds,
+                              f"hand-written, read-only, {same}"))  # fmt: skip
+
+        # (b) one borrower's eligibility: the active member with the most contracts, one of them an
+        # ordinary loan with guarantors (who sign again for the application checked)
+        on = last + dt.timedelta(days=1)
+        guaranteed = LoanContract.objects.filter(
+            status=ContractStatus.ACTIVE, guarantees__isnull=False, guarantees__ended_on__isnull=True
+        )
+        member = (
+            Member.objects.filter(status=MemberStatus.ACTIVE, pk__in=guaranteed.values("member_id"))
+            .annotate(
+                n=Count("loan_contracts", filter=Q(loan_contracts__status=ContractStatus.ACTIVE), distinct=True),
+                g=Count("loan_contracts__guarantees", filter=Q(loan_contracts__status=ContractStatus.ACTIVE,
+                                                               loan_contracts__guarantees__ended_on__isnull=True)),
+            )
+            .order_by("-n", "-g", "number")
+            .first()
+        )  # fmt: skip
+        if member is not None:
+            ordinary = guaranteed.filter(member=member).select_related("product").order_by("-amount").first()
+            guarantors = [
+                g.guarantor
+                for g in ordinary.guarantees.filter(ended_on__isnull=True).select_related("guarantor")
+            ]
+            n_contracts = LoanContract.objects.filter(member=member, status=ContractStatus.ACTIVE).count()
+            who = f"member {member.number} ({n_contracts} contracts, {len(guarantors)} guarantors)"
+            rows, seconds = _timed(lambda: sum(len(e.checks) for e in loan_eligibility_all(member=member, on=on)),
+                                   repeat)  # fmt: skip
+            timings.append(Timing("eligibility", f"eligibility {member.number}: loan_eligibility_all()", rows, seconds,
+                                  f"{who}, every product"))  # fmt: skip
+
+            def checks() -> int:
+                return len(loan_application_checks(member=member, product=ordinary.product, amount=ordinary.amount,
+                                                   installments=ordinary.installments, guarantors=guarantors, on=on))  # fmt: skip
+
+            rows, seconds = _timed(checks, repeat)
+            timings.append(Timing("eligibility", f"eligibility {member.number}: loan_application_checks()", rows,
+                                  seconds, f"{ordinary.product.code} {ordinary.amount:,.2f} baht with its guarantors"))  # fmt: skip
+            figures = {}
+            rows, seconds = _timed(lambda: self._naive_eligibility(member, guarantors, on, figures), 1)
+            timings.append(Timing("eligibility", f"eligibility {member.number}: naive, walks every loan", rows, seconds,
+                                  f"{figures['walked']:,} contracts and guarantees read in Python"))  # fmt: skip
+            rows, seconds = _timed(lambda: self._sql_eligibility(member, guarantors, figures), repeat)
+            same = "same figures as the walk" if figures.get("sql") == figures.get("naive") else (
+                f"figures differ: {figures.get('sql')} vs {figures.get('naive')}")  # fmt: skip
+            timings.append(Timing("eligibility", f"eligibility {member.number}: one SQL aggregate", rows, seconds,
+                                  f"hand-written: shares, deposits, installments, guarantors' contracts; {same}"))  # fmt: skip
+        self.stdout.write("")
+        self._table(timings)
+        self.stdout.write(
+            f"unchanged after the bench: loan transactions {LoanTransaction.objects.count():,}, "
+            f"accrual runs {AccrualRun.objects.count():,}"
+        )
+
+    @staticmethod
+    def _sql_accrual(period_end: dt.date, out: dict) -> int:
+        """The accrual's figure per family in one statement (what the run computes, nothing written)."""
+        from sahakorn.core.money import SATANG
+
+        if connection.vendor == "postgresql":
+            start = "GREATEST(c.interest_paid_to, COALESCE(a.last, c.interest_paid_to))"
+            days = f"(CAST(%(period_end)s AS date) - {start})"
+        else:
+            start = "MAX(c.interest_paid_to, COALESCE(a.last, c.interest_paid_to))"
+            days = f"CAST(julianday(%(period_end)s) - julianday({start}) AS INTEGER)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT family, COUNT(*), SUM((satang * rate * days * 2 + 36500000) / 73000000)
+                FROM (
+                  SELECT p.family AS family, CAST(ROUND(c.principal_balance * 100) AS BIGINT) AS satang,
+                         CAST(ROUND(c.annual_rate * 1000) AS BIGINT) AS rate, {days} AS days
+                  FROM loans_loancontract c
+                  JOIN loans_loanproduct p ON p.id = c.product_id
+                  LEFT JOIN (SELECT contract_id, MAX(interest_to) AS last FROM loans_loantransaction
+                             WHERE kind = 'accrual' GROUP BY contract_id) a ON a.contract_id = c.id
+                  WHERE c.status = 'active' AND c.principal_balance > 0
+                ) d
+                WHERE days > 0 AND (satang * rate * days * 2 + 36500000) / 73000000 > 0
+                GROUP BY family
+                """,  # noqa: S608 -- fixed fragments; the date is a parameter
+                {"period_end": period_end},
+            )
+            rows = cursor.fetchall()
+        out["sql"] = (Decimal(sum(int(r[2]) for r in rows)) / 100).quantize(SATANG)
+        return sum(int(r[1]) for r in rows)
+
+    @staticmethod
+    def _naive_eligibility(member, guarantors, on: dt.date, out: dict) -> int:
+        """The eligibility figures the slow way: every contract and every guarantee read into Python."""
+        from sahakorn.core.money import ZERO
+        from sahakorn.deposits.models import AccountStatus, DepositAccount
+        from sahakorn.loans.eligibility import maximum_limits
+        from sahakorn.loans.models import ContractStatus, Guarantee, LoanContract, LoanProduct
+        from sahakorn.loans.rules import (
+            MemberFacts,
+            amount_checks,
+            contract_monthly_deduction,
+            first_due_after,
+            loan_rules_for,
+            member_checks,
+        )
+
+        installments, statuses, walked = ZERO, {}, 0
+        for contract in LoanContract.objects.all().iterator(chunk_size=5000):
+            walked += 1
+            statuses[contract.pk] = contract.status
+            if contract.member_id == member.pk and contract.status == ContractStatus.ACTIVE:
+                installments += contract_monthly_deduction(contract)
+        wanted = {g.pk: 0 for g in guarantors}
+        for guarantee in Guarantee.objects.all().iterator(chunk_size=5000):
+            walked += 1
+            if guarantee.guarantor_id in wanted and guarantee.ended_on is None:
+                if (
+                    guarantee.contract_id is not None
+                    and statuses.get(guarantee.contract_id) == ContractStatus.ACTIVE
+                ):
+                    wanted[guarantee.guarantor_id] += 1
+        shares = sum((a.balance_amount for a in ShareAccount.objects.filter(member=member)), ZERO)
+        deposits = sum((a.balance for a in DepositAccount.objects.filter(member=member)
+                        if a.status != AccountStatus.CLOSED), ZERO)  # fmt: skip
+        facts = MemberFacts(member=member, on=on, salary=member.salary, shares=shares, deposits=deposits,
+                            monthly_shares=ZERO, other_installments=installments)  # fmt: skip
+        checks = 0
+        for product in LoanProduct.objects.filter(is_active=True).order_by("code"):
+            rules = loan_rules_for(product=product, on=on)
+            limits = maximum_limits(rules=rules, facts=facts, installments=rules.max_installments)
+            maximum = max(ZERO, min(limit.amount for limit in limits))
+            checks += len(member_checks(rules=rules, facts=facts))
+            if maximum > 0:
+                checks += len(amount_checks(rules=rules, facts=facts, amount=maximum,
+                                            installments=rules.max_installments, first_due=first_due_after(on)))  # fmt: skip
+        out["walked"] = walked
+        out["naive"] = (shares, deposits, installments, tuple(sorted(wanted.items())))
+        return checks
+
+    @staticmethod
+    def _sql_eligibility(member, guarantors, out: dict) -> int:
+        """The same figures in one hand-written statement: shares, deposits, other installments, and each
+        guarantor's guarantees on active contracts."""
+        from sahakorn.core.money import SATANG, ZERO
+
+        ids = [g.pk for g in guarantors] or [0]
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT 'shares', 0, (SELECT SUM(balance_amount) FROM shares_shareaccount WHERE member_id = %s)
+                UNION ALL
+                SELECT 'deposits', 0, (SELECT SUM(balance) FROM deposits_depositaccount
+                                       WHERE member_id = %s AND status <> 'closed')
+                UNION ALL
+                SELECT 'installments', 0, (
+                  SELECT SUM(CASE WHEN repayment_style = 'equal_installment' THEN installment_amount
+                                  ELSE CASE WHEN installment_amount < principal_balance THEN installment_amount
+                                            ELSE principal_balance END
+                                       + ROUND(principal_balance * annual_rate / 1200, 2) END)
+                  FROM loans_loancontract WHERE member_id = %s AND status = 'active')
+                UNION ALL
+                SELECT 'guarantor', g.guarantor_id, COUNT(*)
+                FROM loans_guarantee g JOIN loans_loancontract c ON c.id = g.contract_id
+                WHERE g.guarantor_id IN ({marks}) AND g.ended_on IS NULL AND c.status = 'active'
+                GROUP BY g.guarantor_id
+                """,  # noqa: S608 -- the IN list is placeholders only
+                [member.pk, member.pk, member.pk, *ids],
+            )
+            rows = cursor.fetchall()
+
+        def money(value) -> Decimal:
+            return ZERO if value is None else Decimal(str(value)).quantize(SATANG)
+
+        figures = {kind: value for kind, _, value in rows if kind != "guarantor"}
+        counts = {g.pk: 0 for g in guarantors}
+        counts.update({guarantor: int(n) for kind, guarantor, n in rows if kind == "guarantor"})
+        out["sql"] = (money(figures["shares"]), money(figures["deposits"]), money(figures["installments"]),
+                      tuple(sorted(counts.items())))  # fmt: skip
+        return len(rows)
+
     # ------------------------------------------------------------------ bench generate
 
     def bench_generate(self, *, members: int, years: int, seed: int, as_of, database_url, keep, **_) -> None:
@@ -331,7 +594,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"generate --members {members:,} --years {years}: {total:.1f} s on {connection.vendor} "
             f"({format_be_date(coop.history_start)} – {format_be_date(coop.as_of)}; members {c['members']:,}, "
-            f"share transactions {c.get('share_transactions', 0):,}, journal entries {c.get('journal_entries', 0):,})"
+            f"share transactions {c.get('share_transactions', 0):,}, loan contracts {c.get('loan_contracts', 0):,} "
+            f"(active {c.get('loan_contracts_active', 0):,}), loan transactions {c.get('loan_transactions', 0):,}, "
+            f"journal entries {c.get('journal_entries', 0):,})"
         )
         if settings.DEBUG:
             self.stdout.write("note: DEBUG is on")
