@@ -75,9 +75,10 @@ def _due_sql() -> str:
                CAST(ROUND(c.annual_rate * 1000) AS BIGINT) AS rate_milli,
                {start} AS start_on
         FROM (
-          SELECT c0.*, (SELECT MAX(t.interest_to) FROM loans_loantransaction t
-                        WHERE t.contract_id = c0.id AND t.kind = %(accrual)s) AS last_accrual
+          SELECT c0.*, la.last_accrual
           FROM loans_loancontract c0
+          LEFT JOIN (SELECT t.contract_id, MAX(t.interest_to) AS last_accrual FROM loans_loantransaction t
+                     WHERE t.kind = %(accrual)s GROUP BY t.contract_id) la ON la.contract_id = c0.id
           WHERE c0.status = %(active)s AND c0.principal_balance > 0
         ) c
         JOIN loans_loanproduct p ON p.id = c.product_id

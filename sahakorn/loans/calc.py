@@ -155,8 +155,11 @@ def monthly_due_dates(first_due: dt.date, installments: int) -> list[dt.date]:
     """Due dates on the same day as ``first_due`` each month (31 Jan → 29 Feb → 31 Mar …).
 
     Each date is counted from ``first_due``, not from the previous due date, so a February does not
-    drag every later due date to the 28th/29th.
+    drag every later due date to the 28th/29th; and a first due date on a month's last day (the
+    payroll deduction day) stays on the last day: 28 Feb → 31 Mar → 30 Apr.
     """
+    if first_due == month_end(first_due):
+        return [month_end(add_months(first_due.replace(day=1), k)) for k in range(installments)]
     return [add_months(first_due, k) for k in range(installments)]
 
 

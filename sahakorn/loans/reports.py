@@ -25,6 +25,8 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -143,17 +145,23 @@ def _balance_as_of(as_of: dt.date) -> Coalesce:
 
 def _installments_paid() -> Coalesce:
     """Installments reached by the principal repaid, as ``selectors.contract_summary`` counts them:
-    the current schedule rows whose closing balance the contract's balance has come down to."""
-    rows = (
-        ScheduledInstallment.objects.filter(
-            contract=OuterRef("pk"), superseded_at__isnull=True, closing_balance__gte=OuterRef("balance")
-        )
-        .order_by()
+    the number of the last current schedule row whose closing balance the contract's balance has
+    come down to (or the row before the first stored one: a brought-forward schedule starts late)."""
+    current = ScheduledInstallment.objects.filter(
+        contract=OuterRef("pk"), superseded_at__isnull=True
+    ).order_by()
+    reached = (
+        current.filter(closing_balance__gte=OuterRef("balance"))
         .values("contract")
-        .annotate(n=Count("id"))
+        .annotate(n=Max("number"))
         .values("n")
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    before_first = current.values("contract").annotate(n=Min("number") - 1).values("n")
+    return Coalesce(
+        Subquery(reached, output_field=IntegerField()),
+        Subquery(before_first, output_field=IntegerField()),
+        Value(0),
+    )
 
 
 def _register_contracts(*, as_of: dt.date | None, status: str, product=None, unit=None) -> QuerySet:

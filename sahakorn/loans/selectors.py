@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
@@ -58,10 +58,15 @@ def contract_summary(contract: LoanContract, *, on: dt.date | None = None) -> Co
     """One contract's figures for the member's loan record and the contract page."""
     on = on or timezone.localdate()
     c = contract
-    # Installments reached by the principal repaid: the schedule rows whose closing balance the
+    # Installments reached by the principal repaid: the last schedule row whose closing balance the
     # contract's balance has come down to (payments don't name an installment; a prepayment
-    # counts for the rows it covers).
-    paid = c.schedule.filter(superseded_at__isnull=True, closing_balance__gte=c.principal_balance).count()
+    # counts for the rows it covers). A schedule brought forward from the old system starts at a
+    # later number: the rows before it count as paid.
+    current = c.schedule.filter(superseded_at__isnull=True)
+    figures = current.aggregate(
+        reached=Max("number", filter=Q(closing_balance__gte=c.principal_balance)), first=Min("number")
+    )
+    paid = figures["reached"] if figures["reached"] is not None else max((figures["first"] or 1) - 1, 0)
     this_month = c.transactions.filter(
         kind=LoanTxKind.PAYMENT, date__year=on.year, date__month=on.month
     ).aggregate(p=Sum("principal"), i=Sum("interest"))

@@ -122,6 +122,16 @@ def test_due_dates_keep_the_day_of_the_first_due_date_at_month_end():
     ]
 
 
+def test_a_first_due_date_at_a_short_month_end_keeps_to_month_ends():
+    # a loan first due with February's payroll is due with every later month's payroll
+    assert monthly_due_dates(dt.date(2025, 2, 28), 3) == [
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 30),
+    ]
+    assert monthly_due_dates(dt.date(2025, 2, 25), 2) == [dt.date(2025, 2, 25), dt.date(2025, 3, 25)]
+
+
 # ======== Equal principal (คงต้น) ========
 
 

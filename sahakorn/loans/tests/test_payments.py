@@ -251,3 +251,16 @@ def test_a_product_rate_change_applies_to_contracts_paid_up_and_lists_the_others
         from sahakorn.loans.payments import loan_product_rate_apply
 
         loan_product_rate_apply(product=product, effective_from=dt.date(2026, 2, 3), by=officer)
+
+
+def test_a_schedule_brought_forward_from_row_five_counts_four_installments_paid(officer):
+    # given: a contract migrated with its schedule from installment 5 on (rows 1–4 were paid in the old system)
+    contract = contract_create(amount=D("100000.00"), installments=12)
+    ScheduledInstallment.objects.filter(contract=contract, number__lte=4).delete()
+    fifth = ScheduledInstallment.objects.get(contract=contract, number=5)
+    contract.principal_balance = fifth.closing_balance + fifth.principal
+    contract.save(update_fields=["principal_balance"])
+
+    # when / then: nothing paid since the migration: 4 paid, 8 left
+    [summary] = loan_contracts_of(member=contract.member)
+    assert (summary.installments_paid, summary.installments_left) == (4, 8)
