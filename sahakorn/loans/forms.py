@@ -99,7 +99,9 @@ class DisburseForm(forms.Form):
 
 
 class ReplaceGuarantorForm(forms.Form):
-    old = forms.ModelChoiceField(label=_("ผู้ค้ำเดิม"), queryset=Member.objects.none())
+    old = forms.ModelChoiceField(
+        label=_("ผู้ค้ำเดิม"), queryset=Member.objects.none(), empty_label=_("— เลือกผู้ค้ำที่จะเปลี่ยน —")
+    )
     new = MemberNumberField(label=_("เลขทะเบียนผู้ค้ำใหม่"))
     on = BEDateField(label=_("วันที่"), initial=_today)
 
