@@ -7,7 +7,7 @@ it is paid, refinanced (a new contract nets the old one off, หักกลบ�
 the coop (paid off that day); after a natural end the member borrows again after a gap. A lane in
 use when the history starts brings its contract in as ยอดยกมา (an OPENING row at the history
 start, disbursed months or years earlier); the others start inside the history. At 100,000
-members this gives about 287,000 active contracts, and 820,000 over the history.
+members this gives about 303,000 active contracts, and 885,000 over the history.
 
 Every contract follows the product rules in force: the amount is the smallest of the product
 maximum, the salary multiple, ten times the shares, and what net pay leaves room for (with the
@@ -114,7 +114,7 @@ HOUSING = (30_000_000, 50_000_000, 70_000_000, 100_000_000, 120_000_000, 150_000
 # coop's emergency loans stand for its counter, ATM and special-emergency variants, the ordinary ones
 # for a main loan and a smaller second one. Ordinary loans are bounded by the guarantors there are.
 LANES = {
-    "emergency": ((2, 8, 65, 25), (40, 40, 20, 0)),
+    "emergency": ((2, 4, 50, 44), (40, 40, 20, 0)),
     "ordinary": ((5, 45, 50, 0), (65, 30, 5, 0)),
     "special": ((45, 55, 0, 0), (92, 8, 0, 0)),
 }
