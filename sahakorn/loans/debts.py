@@ -52,11 +52,16 @@ class _ContractDebt:
             .select_related("product", "member")
             .get(pk=self.contract_id)
         )
-        self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
+        try:
+            # Locked now: a payment recorded since the debts were read is refused here, not lost.
+            self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
+        except LoanError as e:
+            raise DebtSettlementError(f"สัญญา {contract.number}: {e.message}") from e
         return self.split.credit_lines(memo=f"หักชำระจากหุ้น สัญญา {contract.number}")
 
     def settle(self, *, amount: Decimal, on: dt.date, entry, by) -> None:
-        assert self.split is not None and self.split.amount == amount, "credit_lines() first, same amount"
+        if self.split is None or self.split.amount != amount:
+            raise DebtSettlementError("ต้องคำนวณการหักชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
         loan_payment_apply(self.split, entry=entry, channel="shares", by=by, memo="หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ")
 
 

@@ -768,35 +768,41 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
         ]
         available = amount
         settled = []
-        if rules.withdrawal_settles_debts:
-            for debt in member_debts(member=member, on=on):
-                settle = min(debt.amount, available)
-                if settle <= 0:
-                    break
-                if settle < debt.minimum:
-                    continue  # e.g. not even a loan's interest to the day: the next debt may take it
-                lines.append(
-                    Line(
-                        "share_refund_payable", debit=settle, member_id=member.pk, memo=f"หักชำระ{debt.label}"
-                    )
-                )
-                if debt.credit_lines is not None:
-                    lines += debt.credit_lines(settle)
-                else:
+        try:
+            if rules.withdrawal_settles_debts:
+                for debt in member_debts(member=member, on=on):
+                    settle = min(debt.amount, available)
+                    if settle <= 0:
+                        break
+                    if settle < debt.minimum:
+                        continue  # e.g. not even a loan's interest to the day: the next debt may take it
                     lines.append(
                         Line(
-                            debt.account_role,
-                            credit=settle,
+                            "share_refund_payable",
+                            debit=settle,
                             member_id=member.pk,
-                            memo=f"ชำระจากหุ้น {_who(member)}",
+                            memo=f"หักชำระ{debt.label}",
                         )
                     )
-                settled.append((debt, settle))
-                available -= settle
-        entry = _post(on=on, description=f"ถอนหุ้น (พ้นสมาชิกภาพ) {_who(member)}", lines=lines, by=by)
-        for debt, settle in settled:
-            if debt.settle is not None:
-                debt.settle(amount=settle, on=on, entry=entry, by=by)
+                    if debt.credit_lines is not None:
+                        lines += debt.credit_lines(settle)
+                    else:
+                        lines.append(
+                            Line(
+                                debt.account_role,
+                                credit=settle,
+                                member_id=member.pk,
+                                memo=f"ชำระจากหุ้น {_who(member)}",
+                            )
+                        )
+                    settled.append((debt, settle))
+                    available -= settle
+            entry = _post(on=on, description=f"ถอนหุ้น (พ้นสมาชิกภาพ) {_who(member)}", lines=lines, by=by)
+            for debt, settle in settled:
+                if debt.settle is not None:
+                    debt.settle(amount=settle, on=on, entry=entry, by=by)
+        except DebtSettlementError as e:
+            raise ShareError(f"หักชำระหนี้จากหุ้นไม่ได้: {e}") from e
         _move(
             account=account,
             kind=TransactionKind.WITHDRAWAL,

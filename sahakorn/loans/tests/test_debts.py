@@ -94,3 +94,21 @@ def test_reversing_the_withdrawal_reopens_the_loans(officer, manager):
     assert account_balance(account="loan_ordinary", member_id=member.pk) == D("30000.00")
     assert account_balance(account="interest_income_ordinary", member_id=member.pk) == D("0.00")
     assert loans_reconcile().ok
+
+
+def test_a_payment_recorded_after_the_debts_were_read_refuses_the_settlement(officer):
+    # given: the debts were read for 30 June, then a payment to 5 July came in at the counter
+    from sahakorn.loans.debts import loan_member_debts
+    from sahakorn.loans.payments import loan_payment_record
+    from sahakorn.shares.debts import DebtSettlementError
+
+    member = member_with_shares(5000)
+    contract = contract_create(member=member, family="ordinary", amount=D("30000.00"), disbursed_on=LENT_ON)
+    [debt] = loan_member_debts(member=member, on=LEFT_ON)
+    loan_payment_record(
+        contract=contract, amount=D("1000.00"), on=dt.date(2026, 7, 5), channel="cash", by=officer
+    )
+
+    # when / then: the settlement is refused with the contract named, nothing half-done
+    with pytest.raises(DebtSettlementError, match=f"สัญญา {contract.number}: วันที่ชำระ 30 มิ.ย. 2569 อยู่ก่อน"):
+        debt.credit_lines(debt.amount)
