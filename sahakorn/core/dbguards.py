@@ -53,3 +53,22 @@ def immutable_rows(*, table: str, message: str) -> migrations.RunPython:
         lambda apps, schema_editor: run(schema_editor, forward=True),
         lambda apps, schema_editor: run(schema_editor, forward=False),
     )
+
+
+def immutable_rows_after_sqlite_rebuild(*, table: str, message: str) -> migrations.RunPython:
+    """Re-install the guard after a migration that rebuilt ``table`` on SQLite.
+
+    SQLite cannot add some columns in place, so Django copies the table into a new one and drops
+    the old, and the triggers go with it; PostgreSQL alters in place and keeps them.
+    """
+    create = _statements(table, message)["sqlite"][0]
+
+    def run(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for sql in create:
+            schema_editor.execute(
+                sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1), params=None
+            )
+
+    return migrations.RunPython(run, migrations.RunPython.noop)

@@ -1,6 +1,8 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sahakorn.core.interest import DayBasis
+
 
 class CoopProfile(models.Model):
     """The cooperative itself (ข้อมูลสหกรณ์): its names for documents and its fiscal year.
@@ -21,6 +23,20 @@ class CoopProfile(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="1 = มกราคม … 10 = ตุลาคม",
+    )
+    # Coop practice that changes figures (ระเบียบของสหกรณ์): products may override the day basis.
+    day_basis = models.CharField(
+        "ฐานจำนวนวันต่อปีในการคิดดอกเบี้ย",
+        max_length=10,
+        choices=DayBasis.choices,
+        default=DayBasis.DAYS_365,
+        help_text="ใช้กับเงินกู้และเงินฝากทุกประเภทที่ไม่ได้กำหนดเอง",
+    )
+    installment_grace_days = models.PositiveSmallIntegerField(
+        "ผ่อนผันการชำระค่างวด (วัน)",
+        default=0,
+        validators=[MaxValueValidator(31)],
+        help_text="ค่างวดที่ชำระภายในจำนวนวันนี้หลังวันครบกำหนด ไม่นับเป็นการขาดชำระ",
     )
 
     class Meta:

@@ -31,7 +31,9 @@ class Rounding(StrEnum):
     BAHT_TRUNCATE = "baht_truncate"  # 10.99 → 10
     BAHT_UP = "baht_up"  # 10.01 → 11
     QUARTER_UP = "quarter_up"  # up to the next 0.25 baht: 10.01 → 10.25
+    QUARTER_HALF_UP = "quarter_half_up"  # to the nearest 0.25 baht, a tie up: 46.71 → 46.75, 28.03 → 28.00
     TEN_BAHT_UP = "ten_baht_up"  # up to the next 10 baht: 1,201 → 1,210
+    HUNDRED_BAHT_UP = "hundred_baht_up"  # up to the next 100 baht: 277.78 → 300
 
     @property
     def label_th(self) -> str:
@@ -47,7 +49,9 @@ ROUNDING_LABELS_TH = {
     Rounding.BAHT_TRUNCATE: "ตัดเศษสตางค์ทิ้ง",
     Rounding.BAHT_UP: "ปัดขึ้นเป็นบาท",
     Rounding.QUARTER_UP: "ปัดขึ้นทีละ 25 สตางค์",
+    Rounding.QUARTER_HALF_UP: "ปัดเป็น 25 สตางค์ที่ใกล้ที่สุด",
     Rounding.TEN_BAHT_UP: "ปัดขึ้นทีละ 10 บาท",
+    Rounding.HUNDRED_BAHT_UP: "ปัดขึ้นทีละ 100 บาท",
 }
 
 _RULES: dict[Rounding, tuple[Decimal, str]] = {
@@ -58,7 +62,9 @@ _RULES: dict[Rounding, tuple[Decimal, str]] = {
     Rounding.BAHT_TRUNCATE: (Decimal("1"), ROUND_DOWN),
     Rounding.BAHT_UP: (Decimal("1"), ROUND_UP),
     Rounding.QUARTER_UP: (Decimal("0.25"), ROUND_UP),
+    Rounding.QUARTER_HALF_UP: (Decimal("0.25"), ROUND_HALF_UP),
     Rounding.TEN_BAHT_UP: (Decimal("10"), ROUND_UP),
+    Rounding.HUNDRED_BAHT_UP: (Decimal("100"), ROUND_UP),
 }
 
 

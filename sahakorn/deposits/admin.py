@@ -50,6 +50,7 @@ class DepositProductForm(forms.ModelForm):
             "gl_role",
             "credit_months",
             "interest_rounding",
+            "day_basis",
             "min_opening",
             "min_balance",
             "max_withdrawals_per_month",

@@ -2,8 +2,10 @@
 
 Both touch every account of a product, so neither loops over accounts with a query each: the
 interest run reads the product's transactions with ONE streamed query, computes each account with
-the pure calculator, posts one summary voucher and writes the rows and the balances with a few
-statements; dormancy is one INSERT … SELECT and one UPDATE per product.
+the pure calculator (in Python, on the product's or else the coop's day basis, resolved once per
+run: SQL only streams whole-satang amounts, no interest figure is computed there), posts one
+summary voucher and writes the rows and the balances with a few statements; dormancy is one
+INSERT … SELECT and one UPDATE per product.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from django.utils import timezone
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.errors import DepositError
-from sahakorn.deposits.interest import account_interest, early_schedule, rate_schedule, stream_product
+from sahakorn.deposits.interest import (
+    account_interest,
+    day_basis_of,
+    early_schedule,
+    rate_schedule,
+    stream_product,
+)
 from sahakorn.deposits.models import (
     AccountStatus,
     DepositAccount,
@@ -129,10 +137,12 @@ def deposit_interest_run(
     }
     schedule = rate_schedule(product)
     early = early_schedule(product) if product.kind == DepositKind.FIXED_TERM else None
+    basis = day_basis_of(product)
     credits: list[tuple[int, Decimal]] = []
     for account_id, opening, moves in stream_product(product=product, start=start, end=end):
         interest = account_interest(product=product, opening=opening, moves=moves, start=start, end=end,
-                                    matures_on=info[account_id][1], schedule=schedule, early=early)  # fmt: skip
+                                    matures_on=info[account_id][1], schedule=schedule, early=early,
+                                    day_basis=basis)  # fmt: skip
         if interest > 0:
             credits.append((account_id, interest))
     total = sum((amount for _, amount in credits), ZERO)

@@ -1,7 +1,8 @@
 """Interest figures read from the database and fed to the pure calculator in ``rules.py``.
 
 Used by the interest run (``batch.py``) for a whole product, and by the closing of one account
-(interest accrued up to the closing day is credited before the balance is paid out).
+(interest accrued up to the closing day is credited before the balance is paid out). Both compute
+on the product's day basis, or the coop's when the product leaves it empty (``day_basis_of``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from sahakorn.core.interest import coop_day_basis
 from sahakorn.core.money import SATANG, ZERO
 from sahakorn.deposits.models import (
     DepositAccount,
@@ -26,6 +28,11 @@ from sahakorn.deposits.rules import ONE_DAY, RateSchedule, RateTier, Segment, in
 
 EARLY_KINDS = (TransactionKind.WITHDRAWAL.value, TransactionKind.TRANSFER_OUT.value)
 _EMPTY = RateSchedule([])
+
+
+def day_basis_of(product: DepositProduct) -> str:
+    """The day basis ``product`` earns on: its own, else the coop's (one query when it defers)."""
+    return product.day_basis or coop_day_basis()
 
 
 def rate_schedule(product: DepositProduct) -> RateSchedule:
@@ -140,14 +147,18 @@ def account_interest(
     matures_on: dt.date | None,
     schedule: RateSchedule,
     early: RateSchedule | None,
+    day_basis: str,
 ) -> Decimal:
-    """One account's interest over [start, end]; a fixed-term early withdrawal switches the schedule."""
+    """One account's interest over [start, end]; a fixed-term early withdrawal switches the schedule.
+
+    ``day_basis`` is the account's product's (``day_basis_of``), also when the early schedule is
+    another product's: the basis is how this account's days are counted, not part of the rates.
+    """
     if product.kind == DepositKind.FIXED_TERM and withdrawn_early(matures_on=matures_on, moves=moves):
         schedule = early if early is not None else _EMPTY
     segments = segments_from(opening, ((day, amount) for day, amount, _ in moves), start)
-    return interest_for_period(
-        segments=segments, rates=schedule, start=start, end=end, rounding=product.interest_rounding
-    )
+    return interest_for_period(segments=segments, rates=schedule, start=start, end=end,
+                               rounding=product.interest_rounding, day_basis=day_basis)  # fmt: skip
 
 
 def interest_accrued(*, account: DepositAccount, through: dt.date, closing: bool = False) -> Decimal:
@@ -176,4 +187,5 @@ def interest_accrued(*, account: DepositAccount, through: dt.date, closing: bool
         matures_on=account.matures_on,
         schedule=rate_schedule(product),
         early=early,
+        day_basis=day_basis_of(product),
     )

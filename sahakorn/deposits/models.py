@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import MoneyField, Rounding
 
 DEPOSIT_GL_ROLES = ("deposit_savings", "deposit_special_savings", "deposit_fixed")
@@ -58,6 +59,13 @@ class DepositProduct(models.Model):
         max_length=20,
         choices=[(r.value, r.label_th) for r in Rounding if r is not Rounding.NONE],
         default=Rounding.SATANG_HALF_UP,
+    )
+    day_basis = models.CharField(
+        "ฐานจำนวนวันต่อปี",
+        max_length=10,
+        choices=DayBasis.choices,
+        blank=True,
+        help_text="เว้นว่าง = ตามที่สหกรณ์กำหนด",
     )
     min_opening = MoneyField("ยอดเปิดบัญชีขั้นต่ำ (บาท)", default=0)
     min_balance = MoneyField("ยอดคงเหลือขั้นต่ำ (บาท)", default=0)

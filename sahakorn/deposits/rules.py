@@ -2,10 +2,12 @@
 
 Interest (ดอกเบี้ยเงินฝาก) is daily: each day's closing balance (after that day's movements, so
 a deposit earns from its own day and a withdrawal stops earning on its own day) times the rate of
-that day, by the schedule in force that day AND the tier that day's balance reaches, over 365:
-actual/365, so a leap year still divides by 365 and 29 February earns a day like any other.
-The day-amounts are summed exactly (balance × rate × days is a finite decimal) and divided and
-rounded once, at crediting, with the product's rounding rule.
+that day, by the schedule in force that day AND the tier that day's balance reaches, divided by
+the length of the year by the day basis (``sahakorn.core.interest``): under ``365`` a leap year
+still divides by 365 and 29 February earns a day like any other; under ``actual`` each day of a
+leap year divides by 366. The day-amounts are summed exactly, each weighted over the common
+denominator (balance × rate × weighted days is a finite decimal), and divided and rounded once, at
+crediting, with the product's rounding rule.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis, weighted_days, year_weight
 from sahakorn.core.money import ZERO, Rounding, round_money
 
-DAY_BASIS = 365
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -70,9 +72,18 @@ class RateSchedule:
 
 
 def interest_numerator(
-    *, segments: Sequence[Segment], schedule: RateSchedule, start: dt.date, end: dt.date
+    *,
+    segments: Sequence[Segment],
+    schedule: RateSchedule,
+    start: dt.date,
+    end: dt.date,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> Decimal:
-    """Σ over days in [start, end] of balance × annual rate % (exact): interest × 36,500."""
+    """Σ over days in [start, end] of balance × annual rate % × the day's weight (exact).
+
+    That is interest × ``INTEREST_DIVISOR``; ``weighted_days`` splits a piece that crosses
+    1 January under the ``actual`` basis, so each day counts by its own year's length.
+    """
     if end < start:
         return ZERO
     # Breakpoints where the balance or the rate version may change, inside (start, end].
@@ -96,10 +107,9 @@ def interest_numerator(
         while seg_index < len(segs) and segs[seg_index].start <= piece_start:
             balance = segs[seg_index].balance
             seg_index += 1
-        days = (piece_end - piece_start).days + 1
         rate = schedule.rate_on(piece_start, balance)
         if rate and balance > 0:
-            total += balance * rate * days
+            total += balance * rate * weighted_days(piece_start, piece_end, day_basis)
     return total
 
 
@@ -110,8 +120,9 @@ def interest_for_period(
     start: dt.date,
     end: dt.date,
     rounding: Rounding | str,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> Decimal:
-    """Interest earned over [start, end], actual/365, rounded once by ``rounding``.
+    """Interest earned over [start, end] on ``day_basis``, rounded once by ``rounding``.
 
     ``segments`` are the account's closing balances from each date on (sorted by date; before the
     first one the balance is zero). ``rates`` are the product's tiers (see ``RateTier``).
@@ -119,14 +130,24 @@ def interest_for_period(
     if Rounding(rounding) is Rounding.NONE:
         raise ValueError("interest is credited in satang: choose a rounding rule other than NONE")
     schedule = rates if isinstance(rates, RateSchedule) else RateSchedule(rates)
-    numerator = interest_numerator(segments=segments, schedule=schedule, start=start, end=end)
+    numerator = interest_numerator(
+        segments=segments, schedule=schedule, start=start, end=end, day_basis=day_basis
+    )
     if not numerator:
         return ZERO
-    return round_money(numerator / (100 * DAY_BASIS), rounding)
+    # One exact fraction: the numerator is a multiple of 0.000001, so it lies at least
+    # 0.000001 / INTEREST_DIVISOR from any satang tie, far beyond the 28 digits of the division.
+    return round_money(numerator / INTEREST_DIVISOR, rounding)
 
 
 def interest_for_period_naive(
-    *, segments: Sequence[Segment], rates: Sequence[RateTier], start: dt.date, end: dt.date, rounding: str
+    *,
+    segments: Sequence[Segment],
+    rates: Sequence[RateTier],
+    start: dt.date,
+    end: dt.date,
+    rounding: str,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> Decimal:
     """The same figure one day at a time: the baseline the tests compare ``interest_for_period`` with."""
     schedule = RateSchedule(rates)
@@ -137,9 +158,9 @@ def interest_for_period_naive(
         for seg in segments:
             if seg.start <= day:
                 balance = seg.balance
-        total += balance * schedule.rate_on(day, balance)
+        total += balance * schedule.rate_on(day, balance) * year_weight(day_basis, day.year)
         day += ONE_DAY
-    return round_money(total / (100 * DAY_BASIS), rounding) if total else ZERO
+    return round_money(total / INTEREST_DIVISOR, rounding) if total else ZERO
 
 
 # ======== Crediting periods ========

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahakorn.core.interest import DayBasis, coop_day_basis
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
 from sahakorn.deposits import services
@@ -132,7 +133,8 @@ def products(request: HttpRequest) -> HttpResponse:
         items.append({"product": product, "schedules": sorted(schedules.items(), reverse=True),
                       "open_accounts": open_accounts.count(),
                       "total": open_accounts.aggregate(t=Sum("balance"))["t"] or 0})  # fmt: skip
-    return render(request, "deposits/products.html", {"items": items})
+    coop_basis = DayBasis(coop_day_basis()).label  # what a product with an empty day basis earns on
+    return render(request, "deposits/products.html", {"items": items, "coop_day_basis_label": coop_basis})
 
 
 # ======== Counter operations ========

@@ -4,8 +4,9 @@ About 60% of members hold an ordinary savings account (some also special savings
 deposit). Members who joined before the history opened theirs earlier and bring a balance forward
 (ยอดยกมา) at its start; the others open one soon after joining. Then a few deposits and
 withdrawals a year, interest credited at the end of every crediting month of the history (June
-and December for the seeded products) with the same calculator the interest run uses, and for
-members who left, interest to the day before leaving and the payout that closes the account.
+and December for the seeded products) with the same calculator and day basis (the product's, else
+the coop's) the interest run uses, and for members who left, interest to the day before leaving
+and the payout that closes the account.
 Accounts left without movement long enough are marked dormant by the real service at the end.
 
 The GL gets summary vouchers: one opening voucher per product, one voucher per product and month
@@ -22,10 +23,11 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from sahakorn.core.interest import INTEREST_DIVISOR, weighted_days
 from sahakorn.core.money import ZERO, round_money
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposits_mark_dormant, interest_run_description
-from sahakorn.deposits.interest import early_schedule, rate_schedule
+from sahakorn.deposits.interest import day_basis_of, early_schedule, rate_schedule
 from sahakorn.deposits.models import (
     AccountStatus,
     Channel,
@@ -36,7 +38,6 @@ from sahakorn.deposits.models import (
     TransactionKind,
 )
 from sahakorn.deposits.rules import (
-    DAY_BASIS,
     ONE_DAY,
     RateSchedule,
     Segment,
@@ -79,6 +80,7 @@ class _Product:
     schedule: RateSchedule
     early: RateSchedule | None
     periods: list[dt.date]  # crediting dates inside the history
+    day_basis: str  # the product's, else the coop's
     seq: int = 0
 
 
@@ -107,11 +109,11 @@ def _interest(acc: _Account, start: dt.date, end: dt.date, segments: list[Segmen
             rate = schedule.rate(version, opening)
             if not rate:
                 return ZERO
-            days = (end - start).days + 1
-            return round_money(opening * rate * days / (100 * DAY_BASIS), acc.p.product.interest_rounding)
+            days = weighted_days(start, end, acc.p.day_basis)
+            return round_money(opening * rate * days / INTEREST_DIVISOR, acc.p.product.interest_rounding)
     full = ([Segment(start, opening)] if opening else []) + segments
     return interest_for_period(segments=full, rates=schedule, start=start, end=end,
-                               rounding=acc.p.product.interest_rounding)  # fmt: skip
+                               rounding=acc.p.product.interest_rounding, day_basis=acc.p.day_basis)  # fmt: skip
 
 
 def _plan_account(coop: GeneratedCoop, rng, acc: _Account, *, first_on: dt.date, opening_kind: str,
@@ -213,7 +215,8 @@ def deposits_step(coop: GeneratedCoop) -> None:
                 periods.append(day)
             day = month_end(day + ONE_DAY)
         by_kind[product.kind] = _Product(product=product, schedule=rate_schedule(product),
-                                         early=early_schedule(product), periods=periods)  # fmt: skip
+                                         early=early_schedule(product), periods=periods,
+                                         day_basis=day_basis_of(product))  # fmt: skip
     savings = by_kind.get(DepositKind.SAVINGS)
     if savings is None:
         return

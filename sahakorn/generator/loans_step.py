@@ -72,6 +72,7 @@ from sahakorn.loans import calc
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
+    InstallmentPolicy,
     LoanEventKind,
     LoanFamily,
     LoanProduct,
@@ -1320,6 +1321,17 @@ class _Book:
         events.flush()
         self.coop.counts["loan_guarantees"] = len(self.records)
 
+    def write_rates(self) -> None:
+        """Each contract's rate history: the rate it was paid out at (the generated book has no rate
+        resolutions), one INSERT…SELECT."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO loans_loancontractrate "
+                "(contract_id, effective_from, annual_rate, installment_policy, reason, created_at) "
+                "SELECT id, disbursed_on, annual_rate, %s, %s, %s FROM loans_loancontract",
+                [InstallmentPolicy.KEEP.value, "อัตราเมื่อจ่ายเงินกู้", self.stamp],
+            )
+
     def _iso(self, day: int) -> str:
         text = self.days.get(day)
         if text is None:
@@ -1404,6 +1416,7 @@ def loans_step(coop: GeneratedCoop) -> None:
         with book.copying():
             book.write_contracts()
             written = book.write_transactions(entry)
+        book.write_rates()
     active = [c for c in book.contracts if c.close == INF]
     counts = coop.counts
     counts["loan_contracts"] = len(book.contracts)

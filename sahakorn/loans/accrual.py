@@ -21,15 +21,18 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from sahakorn.core.money import SATANG, ZERO, round_money
+from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis
+from sahakorn.core.money import SATANG, ZERO, Rounding
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource
 from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.loans.interest import day_basis_for
 from sahakorn.loans.models import (
     AccrualRun,
     ContractStatus,
     LoanContract,
     LoanFamily,
+    LoanProduct,
     LoanTransaction,
     LoanTxKind,
 )
@@ -40,52 +43,146 @@ if TYPE_CHECKING:
     User = AbstractBaseUser
 
 _TABLE = "loans_accrual_due"
-_DIVISOR = 36_500 * 1000  # days/year × percent, and the rate kept in thousandths
+_BASIS_CODES = {DayBasis.DAYS_365: 0, DayBasis.DAYS_366: 1, DayBasis.ACTUAL: 2}
 
 
 def accrual_description(period_end: dt.date, family: str) -> str:
     return f"ตั้งดอกเบี้ยเงินกู้ค้างรับ {LoanFamily(family).label} ถึงวันที่ {format_be_date(period_end)}"
 
 
-def _start_sql() -> str:
-    return """
-    CASE WHEN last_accrual IS NOT NULL AND last_accrual > interest_paid_to
-         THEN last_accrual ELSE interest_paid_to END
+class _Dialect:
+    """The few date expressions PostgreSQL and SQLite write differently."""
+
+    def __init__(self) -> None:
+        self.pg = connection.vendor == "postgresql"
+
+    def days(self, later: str, earlier: str) -> str:
+        if self.pg:
+            return f"({later} - {earlier})"
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def minus_day(self, day: str) -> str:
+        return f"({day} - 1)" if self.pg else f"date({day}, '-1 day')"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.pg else f"MAX({a}, {b})"
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
+
+    def year(self, day: str) -> str:
+        return (
+            f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)"
+            if self.pg
+            else f"CAST(strftime('%%Y', {day}) AS INTEGER)"
+        )
+
+    def day_of_year(self, day: str) -> str:
+        return (
+            f"CAST(EXTRACT(DOY FROM {day}) AS INTEGER)"
+            if self.pg
+            else f"CAST(strftime('%%j', {day}) AS INTEGER)"
+        )
+
+    def leap_days_through(self, day: str) -> str:
+        """L(day): how many days from 1 Jan of year 1 up to ``day`` fall in leap years, in integers:
+        366 × the leap years before ``day``'s year, plus ``day``'s day of the year if its year is one."""
+        y = self.year(day)
+        before = f"(({y} - 1) / 4 - ({y} - 1) / 100 + ({y} - 1) / 400)"
+        # %% is the modulo operator once the query's parameters are filled in (both drivers).
+        leap = f"(({y} %% 4 = 0 AND {y} %% 100 <> 0) OR {y} %% 400 = 0)"
+        return f"(366 * {before} + CASE WHEN {leap} THEN {self.day_of_year(day)} ELSE 0 END)"
+
+    def weighted_days(self, start: str, end: str, basis: str) -> str:
+        """Σ day weights over (start, end] (see ``core/interest.py``): 366 a day divided by 365, 365 a
+        day divided by 366; under the actual basis 366 × days − the leap-year days among them."""
+        days = self.days(end, start)
+        leap = f"({self.leap_days_through(end)} - {self.leap_days_through(start)})"
+        return (
+            f"(CASE {basis} WHEN 0 THEN 366 * {days} WHEN 1 THEN 365 * {days} ELSE 366 * {days} - {leap} END)"
+        )
+
+
+def _due_sql(basis_case: str) -> str:
+    """Every active contract's interest to the month-end in whole satang, one INSERT…SELECT.
+
+    From the later of ``interest_paid_to`` and the contract's last accrual (one index seek each), the
+    days to the month-end are cut at each rate change of the contract's history; each piece is
+    principal × rate (thousandths of a percent) × its weighted days, and the pieces' sum is divided
+    by 1,000 × 100 × 133,590 and rounded half-up once: exactly ``calc.interest_between``.
+
+    Almost every contract has had one rate over the whole span (its latest rate took effect by the
+    span's first day), and that rate is the one the contract caches: those take the first branch,
+    with no join and no grouping. Only a contract whose rate changed inside the span is cut into
+    pieces against its history (the second branch).
     """
-
-
-def _days_sql(start: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(CAST(%(period_end)s AS date) - ({start}))"
-    return f"CAST(julianday(%(period_end)s) - julianday({start}) AS INTEGER)"
-
-
-def _due_sql() -> str:
-    start = _start_sql()
-    days = _days_sql("start_on")
+    d = _Dialect()
+    period_end = "CAST(%(period_end)s AS date)" if d.pg else "%(period_end)s"
+    materialized = "MATERIALIZED" if d.pg else ""
+    last_accrual = "(SELECT MAX(t.date) FROM loans_loantransaction t WHERE t.contract_id = c.id AND t.kind = %(accrual)s)"
+    latest_rate = "(SELECT MAX(r.effective_from) FROM loans_loancontractrate r WHERE r.contract_id = c.id)"
+    next_from = (
+        "(SELECT MIN(r1.effective_from) FROM loans_loancontractrate r1 "
+        "WHERE r1.contract_id = r.contract_id AND r1.effective_from > r.effective_from)"
+    )
+    piece_start = d.greatest("b.start_on", d.minus_day("r.effective_from"))
+    piece_end = f"COALESCE({d.least(period_end, d.minus_day(next_from))}, {period_end})"
+    one_rate = d.weighted_days("b.start_on", period_end, "b.basis")
+    pieces = d.weighted_days("p.piece_start", "p.piece_end", "p.basis")
+    divisor = INTEREST_DIVISOR * 1000  # satang × thousandths of a percent → satang
+    # Half-up in integers; PostgreSQL sums bigints as numeric, so its quotient needs div().
+    if d.pg:
+        one_rounded = f"div(b.principal_satang * b.rate_milli * {one_rate} + {divisor // 2}, {divisor})"
+        rounded = f"div(SUM(numerator) + {divisor // 2}, {divisor})"
+    else:
+        one_rounded = f"(b.principal_satang * b.rate_milli * {one_rate} + {divisor // 2}) / {divisor}"
+        rounded = f"(SUM(numerator) + {divisor // 2}) / {divisor}"
     return f"""
-    INSERT INTO {_TABLE} (contract_id, family, start_on, satang)
-    SELECT contract_id, family, start_on,
-           (principal_satang * rate_milli * days * 2 + {_DIVISOR}) / ({_DIVISOR} * 2)
-    FROM (
-      SELECT contract_id, family, start_on, principal_satang, rate_milli, {days} AS days
+    WITH b AS {materialized} (
+      SELECT contract_id, family, basis, principal_satang, rate_milli, start_on, latest_rate
       FROM (
-        SELECT c.id AS contract_id, p.family AS family,
+        SELECT c.id AS contract_id, p.family AS family, {basis_case} AS basis,
                CAST(ROUND(c.principal_balance * 100) AS BIGINT) AS principal_satang,
                CAST(ROUND(c.annual_rate * 1000) AS BIGINT) AS rate_milli,
-               {start} AS start_on
-        FROM (
-          SELECT c0.*, la.last_accrual
-          FROM loans_loancontract c0
-          LEFT JOIN (SELECT t.contract_id, MAX(t.interest_to) AS last_accrual FROM loans_loantransaction t
-                     WHERE t.kind = %(accrual)s GROUP BY t.contract_id) la ON la.contract_id = c0.id
-          WHERE c0.status = %(active)s AND c0.principal_balance > 0
-        ) c
+               {d.greatest("c.interest_paid_to", f"COALESCE({last_accrual}, c.interest_paid_to)")} AS start_on,
+               {latest_rate} AS latest_rate
+        FROM loans_loancontract c
         JOIN loans_loanproduct p ON p.id = c.product_id
-      ) base
-    ) d
-    WHERE days > 0
+        WHERE c.status = %(active)s AND c.principal_balance > 0
+      ) c0
+      WHERE start_on < %(period_end)s
+    )
+    INSERT INTO {_TABLE} (contract_id, family, start_on, satang)
+    SELECT b.contract_id, b.family, b.start_on, {one_rounded}
+    FROM b
+    WHERE b.latest_rate IS NULL OR {d.minus_day("b.latest_rate")} <= b.start_on
+    UNION ALL
+    SELECT contract_id, family, start_on, {rounded}
+    FROM (
+      SELECT p.contract_id, p.family, p.start_on, p.principal_satang * p.rate_milli * {pieces} AS numerator
+      FROM (
+        SELECT b.contract_id, b.family, b.start_on, b.basis, b.principal_satang,
+               CAST(ROUND(r.annual_rate * 1000) AS BIGINT) AS rate_milli,
+               {piece_start} AS piece_start, {piece_end} AS piece_end
+        FROM b JOIN loans_loancontractrate r ON r.contract_id = b.contract_id AND r.effective_from <= %(period_end)s
+        WHERE {d.minus_day("b.latest_rate")} > b.start_on
+      ) p
+      WHERE p.piece_end > p.piece_start
+    ) x
+    GROUP BY contract_id, family, start_on
     """  # noqa: S608 -- fixed table names and fragments; every value is a parameter
+
+
+def _basis_case(period_end: dt.date, params: dict) -> str:
+    """Each product's day basis on ``period_end`` as a SQL CASE over product ids (codes as parameters)."""
+    whens = []
+    for k, product_id in enumerate(LoanProduct.objects.values_list("pk", flat=True)):
+        params[f"basis_product_{k}"] = product_id
+        params[f"basis_code_{k}"] = _BASIS_CODES[DayBasis(day_basis_for(product_id, period_end))]
+        whens.append(f"WHEN %(basis_product_{k})s THEN %(basis_code_{k})s")
+    if not whens:
+        return "0"
+    return f"(CASE c.product_id {' '.join(whens)} ELSE 0 END)"
 
 
 def _money_from_satang(satang) -> Decimal:
@@ -113,6 +210,7 @@ def loan_interest_accrual_run(*, period_end: dt.date, by: User | None = None) ->
         "accrual": LoanTxKind.ACCRUAL.value,
         "active": ContractStatus.ACTIVE.value,
     }
+    basis_case = _basis_case(period_end, params)
     count, total, first_entry = 0, ZERO, None
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TABLE}")
@@ -120,7 +218,7 @@ def loan_interest_accrual_run(*, period_end: dt.date, by: User | None = None) ->
             f"CREATE TEMPORARY TABLE {_TABLE} "
             "(contract_id bigint, family varchar(20), start_on date, satang bigint)"
         )
-        cursor.execute(_due_sql(), params)
+        cursor.execute(_due_sql(basis_case), params)
         cursor.execute(f"DELETE FROM {_TABLE} WHERE satang <= 0")  # noqa: S608
         cursor.execute(
             f"SELECT family, COUNT(*), SUM(satang) FROM {_TABLE} GROUP BY family ORDER BY family"  # noqa: S608
@@ -171,7 +269,8 @@ def loan_interest_accrual_run(*, period_end: dt.date, by: User | None = None) ->
 def loan_interest_accrual_run_naive(
     *, period_end: dt.date, by: User | None = None, limit: int | None = None
 ) -> int:
-    """The same accrual one contract at a time, one voucher each (benchmark baseline only).
+    """The same accrual one contract at a time, one voucher each (benchmark baseline only): the
+    per-contract ``contract_accrual_post`` over every active contract.
 
     Writes no run record; never use it for real work. Returns how many contracts it accrued.
     """
@@ -184,41 +283,102 @@ def loan_interest_accrual_run_naive(
         contracts = contracts[:limit]
     posted = 0
     for contract in contracts:
-        last = (
-            LoanTransaction.objects.filter(contract=contract, kind=LoanTxKind.ACCRUAL)
-            .order_by("-interest_to")
-            .values_list("interest_to", flat=True)
-            .first()
-        )
-        start = max(contract.interest_paid_to, last) if last else contract.interest_paid_to
-        days = (period_end - start).days
-        if days <= 0:
-            continue
-        interest = round_money(contract.principal_balance * contract.annual_rate * days / Decimal(36_500))
-        if interest <= 0:
-            continue
-        family = contract.product.family
         with transaction.atomic():
-            entry = journal_entry_record(
-                date=period_end,
-                description=f"ตั้งดอกเบี้ยค้างรับ สัญญา {contract.number}",
-                lines=[
-                    Line(account=f"accrued_interest_{family}", debit=interest),
-                    Line(account=f"interest_income_{family}", credit=interest),
-                ],
-                source=EntrySource.LOANS,
-                created_by=by,
-            )
-            LoanTransaction.objects.create(
-                contract=contract,
-                date=period_end,
-                kind=LoanTxKind.ACCRUAL,
-                interest=interest,
-                interest_from=start,
-                interest_to=period_end,
-                journal_entry=entry,
-                memo="ดอกเบี้ยค้างรับสิ้นเดือน",
-                created_by=by,
-            )
-        posted += 1
+            posted += contract_accrual_post(contract=contract, period_end=period_end, by=by) is not None
     return posted
+
+
+# ======== One contract's accruals recomputed ========
+#
+# A movement dated before a month-end accrual already posted (a payment received late, a share
+# settlement dated the day the member left, a payment reversed) changes what that accrual should
+# have been. Each such accrual is reversed on its own date and posted again, on its own date, from
+# the contract as it now stands, so the GL and the sub-ledger read the same on every day.
+
+
+def contract_accruals_reverse(
+    *, contract: LoanContract, rows: list[LoanTransaction], by: User | None
+) -> None:
+    """Reverse each of ``rows`` (the contract's accruals) with a voucher on the accrual's own date."""
+    from sahakorn.loans.vouchers import loan_voucher_post
+
+    family = contract.product.family
+    for row in rows:
+        entry = loan_voucher_post(
+            on=row.date,
+            description=f"กลับรายการดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(row.interest_to)} "
+            "(คำนวณใหม่)",
+            lines=[
+                Line(account=f"interest_income_{family}", debit=row.interest),
+                Line(account=f"accrued_interest_{family}", credit=row.interest),
+            ],
+            by=by,
+        )
+        LoanTransaction.objects.create(
+            contract=contract,
+            date=row.date,
+            kind=LoanTxKind.ACCRUAL_REVERSAL,
+            interest=-row.interest,
+            interest_from=row.interest_from,
+            interest_to=row.interest_to,
+            journal_entry=entry,
+            reverses=row,
+            memo="กลับรายการเพื่อคำนวณดอกเบี้ยค้างรับใหม่",
+            created_by=by,
+        )
+
+
+def contract_accrual_post(
+    *, contract: LoanContract, period_end: dt.date, by: User | None
+) -> LoanTransaction | None:
+    """Accrue one contract's interest to ``period_end`` as the month-end run does (from the later of
+    ``interest_paid_to`` and its last accrual before that day, by its rate history and day basis,
+    half-up to the satang)."""
+    from sahakorn.loans import calc
+    from sahakorn.loans.interest import contract_rates
+    from sahakorn.loans.vouchers import loan_voucher_post
+
+    if contract.status != ContractStatus.ACTIVE or not contract.principal_balance:
+        return None
+    last = (
+        LoanTransaction.objects.filter(
+            contract_id=contract.pk, kind=LoanTxKind.ACCRUAL, date__lt=period_end, reversed_by__isnull=True
+        )
+        .order_by("-interest_to")
+        .values_list("interest_to", flat=True)
+        .first()
+    )
+    start = max(contract.interest_paid_to, last) if last else contract.interest_paid_to
+    if start >= period_end:
+        return None
+    interest = calc.interest_between(
+        principal=contract.principal_balance,
+        start=start,
+        end=period_end,
+        rates=contract_rates(contract),
+        rounding=Rounding.SATANG_HALF_UP,
+        day_basis=day_basis_for(contract.product_id, period_end),
+    )
+    if interest <= 0:
+        return None
+    family = contract.product.family
+    entry = loan_voucher_post(
+        on=period_end,
+        description=f"ตั้งดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(period_end)} (คำนวณใหม่)",
+        lines=[
+            Line(account=f"accrued_interest_{family}", debit=interest),
+            Line(account=f"interest_income_{family}", credit=interest),
+        ],
+        by=by,
+    )
+    return LoanTransaction.objects.create(
+        contract=contract,
+        date=period_end,
+        kind=LoanTxKind.ACCRUAL,
+        interest=interest,
+        interest_from=start,
+        interest_to=period_end,
+        journal_entry=entry,
+        memo="ดอกเบี้ยค้างรับสิ้นเดือน (คำนวณใหม่)",
+        created_by=by,
+    )

@@ -82,9 +82,9 @@ class LoanProductRulesForm(forms.ModelForm):
         model = LoanProductRules
         fields = [
             "product", "effective_from", "note", "annual_rate", "max_amount", "max_installments",
-            "repayment_style", "installment_rounding", "interest_rounding", "earns_average_return",
+            "repayment_style", "installment_rounding", "interest_rounding", "day_basis", "earns_average_return",
             "member_types", "salary_multiple", "min_share_percent", "own_funds_percent", "min_membership_months",
-            "net_pay_min_percent", "net_pay_min_amount", "max_age_at_end",
+            "net_pay_min_percent", "net_pay_min_amount", "max_age_at_end", "max_missed_installments",
         ]  # fmt: skip
 
     def clean(self):
@@ -129,6 +129,7 @@ class LoanProductRulesAdmin(_AddOnly, admin.ModelAdmin):
                     "repayment_style",
                     "installment_rounding",
                     "interest_rounding",
+                    "day_basis",
                     "earns_average_return",
                 ]
             },
@@ -145,6 +146,7 @@ class LoanProductRulesAdmin(_AddOnly, admin.ModelAdmin):
                     "net_pay_min_percent",
                     "net_pay_min_amount",
                     "max_age_at_end",
+                    "max_missed_installments",
                 ]
             },
         ),  # fmt: skip

@@ -1,11 +1,13 @@
 """Pure loan calculators: interest by days, repayment schedules, payoff (no database).
 
 Loan interest (ดอกเบี้ยเงินกู้) is daily on the outstanding balance: balance × the rate in force
-that day, over 365, actual days (a leap year still divides by 365 and 29 February is charged like any
-other day). A span of interest is (start, end]: every day after ``start`` up to and including ``end``,
-so back-to-back spans (disbursement → 1st due date → 2nd due date …) never charge a day twice or miss
-one. Day-amounts are summed exactly (balance × rate × days is a finite decimal) and divided and
-rounded once, with the coop's rule, through ``round_money``.
+that day, divided by the day basis the coop uses (``core/interest.py``: 365 always, 366 always, or
+each day by the length of its own year). A span of interest is (start, end]: every day after
+``start`` up to and including ``end``, so back-to-back spans (disbursement → 1st due date → 2nd due
+date …) never charge a day twice or miss one. Day-amounts are summed exactly over one common
+denominator and divided and rounded once, with the coop's rule, through ``round_money``; a span
+that crosses a rate change or a new year is computed piece by piece inside that one sum
+(10,000 at 6% for 10 days then 5% for 21 days = (10,000×6×10 + 10,000×5×21) / 36,500 = 45.21).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis, weighted_days, year_weight
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places, round_money
 
-DAY_BASIS = 365
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -34,7 +36,8 @@ class RatePeriod:
 class Installment:
     """One row (งวด) of a repayment schedule: ``payment`` = ``principal`` + ``interest``.
 
-    ``days`` are the days of interest it carries: (previous due date or disbursement, ``due_date``].
+    ``days`` are the days of interest it carries: (previous due date or disbursement, ``due_date``],
+    unless the caller gave the day counts itself.
     """
 
     number: int
@@ -96,8 +99,11 @@ def _check_amount(amount: Decimal, what: str) -> None:
         raise ValueError(f"{what} ต้องมากกว่าศูนย์และมีทศนิยมไม่เกิน 2 ตำแหน่ง (ได้ {amount})")
 
 
-def _numerator(principal: Decimal, start: dt.date, end: dt.date, table: _RateTable) -> Decimal:
-    """Σ over the days in (start, end] of principal × annual rate % (exact): the interest × 36,500."""
+def _numerator(
+    principal: Decimal, start: dt.date, end: dt.date, table: _RateTable, basis: DayBasis | str
+) -> Decimal:
+    """Σ over the days in (start, end] of principal × annual rate % × the day's weight (exact): the
+    interest × ``INTEREST_DIVISOR``."""
     piece_start = start + ONE_DAY
     if end < piece_start or not principal:
         return ZERO
@@ -106,17 +112,33 @@ def _numerator(principal: Decimal, start: dt.date, end: dt.date, table: _RateTab
     # Walk rate period by rate period rather than day by day: a 30-year loan is ~11,000 days.
     while index + 1 < len(table.dates) and table.dates[index + 1] <= end:
         next_change = table.dates[index + 1]
-        total += principal * table.values[index] * (next_change - piece_start).days
+        total += principal * table.values[index] * weighted_days(piece_start, next_change - ONE_DAY, basis)
         piece_start, index = next_change, index + 1
-    return total + principal * table.values[index] * ((end - piece_start).days + 1)
+    return total + principal * table.values[index] * weighted_days(piece_start, end, basis)
 
 
 def _interest(
-    principal: Decimal, start: dt.date, end: dt.date, table: _RateTable, rounding: Rounding | str
+    principal: Decimal,
+    start: dt.date,
+    end: dt.date,
+    table: _RateTable,
+    rounding: Rounding | str,
+    basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> Decimal:
     if end < start:
         raise ValueError(f"วันสิ้นสุด {end.isoformat()} อยู่ก่อนวันเริ่ม {start.isoformat()}")
-    return round_money(_numerator(principal, start, end, table) / (100 * DAY_BASIS), rounding)
+    return round_money(_numerator(principal, start, end, table, basis) / INTEREST_DIVISOR, rounding)
+
+
+def _interest_for_days(
+    principal: Decimal, start: dt.date, due: dt.date, days: int, table: _RateTable, rounding, basis
+) -> Decimal:
+    """Interest for a row whose day count the caller fixed (e.g. every month counted as 30 days):
+    the rate in force on the row's first day, the days counted in the due date's year."""
+    if days < 0:
+        raise ValueError(f"จำนวนวันต้องไม่ติดลบ (ได้ {days})")
+    numerator = principal * table.rate_on(start + ONE_DAY) * year_weight(basis, due.year) * days
+    return round_money(numerator / INTEREST_DIVISOR, rounding)
 
 
 def interest_between(
@@ -126,14 +148,15 @@ def interest_between(
     end: dt.date,
     rates: Sequence[RatePeriod],
     rounding: Rounding | str = Rounding.SATANG_HALF_UP,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> Decimal:
-    """Interest on a constant ``principal`` for the days (start, end], actual/365, rounded once.
+    """Interest on a constant ``principal`` for the days (start, end], by ``day_basis``, rounded once.
 
     Each day takes the rate of the latest ``RatePeriod`` effective on or before it, so a rate change
     mid-span applies from its effective date. ``start == end`` is no days and no interest.
     """
     _check_rounding(rounding, "ดอกเบี้ย")
-    return _interest(principal, start, end, _RateTable(rates), rounding)
+    return _interest(principal, start, end, _RateTable(rates), rounding, day_basis)
 
 
 # ======== Due dates ========
@@ -163,12 +186,54 @@ def monthly_due_dates(first_due: dt.date, installments: int) -> list[dt.date]:
     return [add_months(first_due, k) for k in range(installments)]
 
 
-def _check_loan(amount: Decimal, first_due: dt.date, installments: int, disbursed_on: dt.date) -> None:
+def _check_loan(
+    amount: Decimal, installments: int, disbursed_on: dt.date, due_dates: Sequence[dt.date]
+) -> None:
     _check_amount(amount, "ยอดเงินกู้")
     if installments < 1:
         raise ValueError(f"จำนวนงวดต้องอย่างน้อย 1 งวด (ได้ {installments})")
-    if first_due <= disbursed_on:
-        raise ValueError(f"งวดแรก {first_due.isoformat()} ต้องอยู่หลังวันจ่ายเงินกู้ {disbursed_on.isoformat()}")
+    if len(due_dates) != installments:
+        raise ValueError(f"วันครบกำหนดมี {len(due_dates)} วัน แต่จำนวนงวดคือ {installments}")
+    previous = disbursed_on
+    for due in due_dates:
+        if due <= previous:
+            raise ValueError(f"วันครบกำหนด {due.isoformat()} ต้องอยู่หลัง {previous.isoformat()}")
+        previous = due
+
+
+def _day_counts(days: int | Sequence[int] | None, installments: int) -> list[int | None]:
+    """Per-row day counts that replace the dates' own (``None``: count the dates)."""
+    if days is None:
+        return [None] * installments
+    if isinstance(days, int):
+        return [days] * installments
+    days = list(days)
+    if len(days) != installments:
+        raise ValueError(f"จำนวนวันมี {len(days)} ค่า แต่จำนวนงวดคือ {installments}")
+    return days
+
+
+class _Rows:
+    """Builds the rows of a schedule: interest on the opening balance for the row's days."""
+
+    def __init__(self, *, table: _RateTable, rounding, basis, start: dt.date, days: list[int | None]) -> None:
+        self.table, self.rounding, self.basis = table, rounding, basis
+        self.previous, self.days = start, days
+        self.rows: list[Installment] = []
+
+    def interest(self, balance: Decimal, due: dt.date) -> Decimal:
+        fixed = self.days[len(self.rows)]
+        if fixed is None:
+            return _interest(balance, self.previous, due, self.table, self.rounding, self.basis)
+        return _interest_for_days(balance, self.previous, due, fixed, self.table, self.rounding, self.basis)
+
+    def add(self, number: int, due: dt.date, opening: Decimal, principal: Decimal, interest: Decimal) -> None:
+        fixed = self.days[len(self.rows)]
+        row = _row(number, self.previous, due, opening, principal, interest)
+        if fixed is not None:
+            row = Installment(**{**row.__dict__, "days": fixed})
+        self.rows.append(row)
+        self.previous = due
 
 
 # ======== Schedules ========
@@ -179,34 +244,55 @@ def schedule_equal_principal(
     amount: Decimal,
     annual_rate: Decimal | None = None,
     rates: Sequence[RatePeriod] | None = None,
-    first_due: dt.date,
+    first_due: dt.date | None = None,
     installments: int,
     disbursed_on: dt.date,
     interest_rounding: Rounding | str = Rounding.SATANG_HALF_UP,
     principal_rounding: Rounding | str = Rounding.BAHT_UP,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
+    due_dates: Sequence[dt.date] | None = None,
+    days: int | Sequence[int] | None = None,
 ) -> list[Installment]:
     """Equal principal plus interest (คงต้น): the principal part is ``amount / installments`` rounded
-    by ``principal_rounding`` (coops round it up to a baht or 10 baht), interest by days on the
-    opening balance, and the last installment takes whatever principal remains, to the satang.
+    by ``principal_rounding`` (coops round it up to 1, 10 or 100 baht: 50,000 over 180 → 277.78 →
+    300 up to 100 baht), interest by days on the opening balance, and the last installment takes
+    whatever principal remains, to the satang.
 
-    When rounding the principal up would repay the loan before the last installment (a small loan
-    over many months), the schedule ends at the installment that closes it: it never goes negative.
+    When rounding the principal up would repay the loan before the last installment (50,000 at 300
+    a month is repaid in 167 installments, the 167th taking 200), the schedule ends at the
+    installment that closes it: it never goes negative.
+
+    ``due_dates`` default to monthly from ``first_due``; ``days`` replace the dates' own day counts.
     """
     table = _table(annual_rate, rates)
-    _check_loan(amount, first_due, installments, disbursed_on)
+    due_dates = _due_dates(first_due, installments, due_dates)
+    _check_loan(amount, installments, disbursed_on, due_dates)
     _check_rounding(interest_rounding, "ดอกเบี้ย")
     _check_rounding(principal_rounding, "เงินต้นต่องวด")
     per_installment = round_money(amount / installments, principal_rounding)
-    rows: list[Installment] = []
-    balance, previous = amount, disbursed_on
-    for number, due in enumerate(monthly_due_dates(first_due, installments), start=1):
-        interest = _interest(balance, previous, due, table, interest_rounding)
+    rows = _Rows(
+        table=table, rounding=interest_rounding, basis=day_basis, start=disbursed_on,
+        days=_day_counts(days, installments),
+    )  # fmt: skip
+    balance = amount
+    for number, due in enumerate(due_dates, start=1):
+        interest = rows.interest(balance, due)
         principal = balance if number == installments or per_installment >= balance else per_installment
-        rows.append(_row(number, previous, due, balance, principal, interest))
-        balance, previous = balance - principal, due
+        rows.add(number, due, balance, principal, interest)
+        balance -= principal
         if not balance:
             break
-    return rows
+    return rows.rows
+
+
+def _due_dates(
+    first_due: dt.date | None, installments: int, due_dates: Sequence[dt.date] | None
+) -> list[dt.date]:
+    if due_dates is not None:
+        return list(due_dates)
+    if first_due is None:
+        raise ValueError("ระบุงวดแรก (first_due) หรือวันครบกำหนดทุกงวด (due_dates)")
+    return monthly_due_dates(first_due, installments)
 
 
 def level_payment(
@@ -237,37 +323,50 @@ def schedule_equal_installment(
     amount: Decimal,
     annual_rate: Decimal | None = None,
     rates: Sequence[RatePeriod] | None = None,
-    first_due: dt.date,
+    first_due: dt.date | None = None,
     installments: int,
     disbursed_on: dt.date,
     interest_rounding: Rounding | str = Rounding.SATANG_HALF_UP,
     installment_step_rounding: Rounding | str = Rounding.TEN_BAHT_UP,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
+    due_dates: Sequence[dt.date] | None = None,
+    days: int | Sequence[int] | None = None,
+    installment: Decimal | None = None,
 ) -> list[Installment]:
     """Equal installments (คงยอด): the level payment (see ``level_payment``, at the rate in force on
-    the first day of interest), interest by days on the opening balance, principal = payment −
-    interest; the last installment pays the remaining principal plus its interest, closing at 0.00
-    (so it may differ from the level payment).
+    the first day of interest) or the ``installment`` the caller fixed, interest by days on the
+    opening balance, principal = payment − interest; the last installment pays the remaining
+    principal plus its interest, closing at 0.00 (so it may differ from the level payment).
 
     Raises ValueError when an installment's interest reaches the level payment (e.g. a first due
     date long after disbursement at a high rate): the principal would never come down.
     """
     table = _table(annual_rate, rates)
-    _check_loan(amount, first_due, installments, disbursed_on)
+    due_dates = _due_dates(first_due, installments, due_dates)
+    _check_loan(amount, installments, disbursed_on, due_dates)
     _check_rounding(interest_rounding, "ดอกเบี้ย")
-    payment = level_payment(
-        amount=amount,
-        annual_rate=table.rate_on(disbursed_on + ONE_DAY),
-        installments=installments,
-        rounding=installment_step_rounding,
-    )
+    if installment is None:
+        payment = level_payment(
+            amount=amount,
+            annual_rate=table.rate_on(disbursed_on + ONE_DAY),
+            installments=installments,
+            rounding=installment_step_rounding,
+        )
+    else:
+        _check_amount(installment, "ค่างวด")
+        payment = installment
     return _amortize(
         balance=amount,
         payment=payment,
-        table=table,
-        start=disbursed_on,
-        due_dates=monthly_due_dates(first_due, installments),
+        rows=_Rows(
+            table=table,
+            rounding=interest_rounding,
+            basis=day_basis,
+            start=disbursed_on,
+            days=_day_counts(days, installments),
+        ),  # fmt: skip
+        due_dates=due_dates,
         first_number=1,
-        interest_rounding=interest_rounding,
     )
 
 
@@ -281,6 +380,7 @@ def reschedule_after_rate_change(
     due_dates: Sequence[dt.date],
     first_number: int = 1,
     interest_rounding: Rounding | str = Rounding.SATANG_HALF_UP,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> list[Installment]:
     """The remaining installments after a rate change: the installment amount ``payment`` stays and
     the principal part moves (payment − interest by days at the new rates).
@@ -301,32 +401,27 @@ def reschedule_after_rate_change(
     return _amortize(
         balance=balance,
         payment=payment,
-        table=table,
-        start=last_interest_date,
+        rows=_Rows(
+            table=table,
+            rounding=interest_rounding,
+            basis=day_basis,
+            start=last_interest_date,
+            days=[None] * len(due_dates),
+        ),  # fmt: skip
         due_dates=due_dates,
         first_number=first_number,
-        interest_rounding=interest_rounding,
     )
 
 
 def _amortize(
-    *,
-    balance: Decimal,
-    payment: Decimal,
-    table: _RateTable,
-    start: dt.date,
-    due_dates: Sequence[dt.date],
-    first_number: int,
-    interest_rounding: Rounding | str,
+    *, balance: Decimal, payment: Decimal, rows: _Rows, due_dates: Sequence[dt.date], first_number: int
 ) -> list[Installment]:
     """Level ``payment`` installments on ``balance``; the last (or the one that can) closes it."""
-    rows: list[Installment] = []
-    previous = start
     for k, due in enumerate(due_dates):
-        if due <= previous:
-            raise ValueError(f"วันครบกำหนด {due.isoformat()} ต้องอยู่หลัง {previous.isoformat()}")
+        if due <= rows.previous:
+            raise ValueError(f"วันครบกำหนด {due.isoformat()} ต้องอยู่หลัง {rows.previous.isoformat()}")
         number = first_number + k
-        interest = _interest(balance, previous, due, table, interest_rounding)
+        interest = rows.interest(balance, due)
         if k == len(due_dates) - 1 or payment - interest >= balance:
             principal = balance
         else:
@@ -336,11 +431,11 @@ def _amortize(
                     f"ค่างวด {payment} บาท ไม่มากกว่าดอกเบี้ย {interest} บาท ของงวดที่ {number} "
                     f"(ครบกำหนด {due.isoformat()}): เงินต้นจะไม่ลดลง ต้องเพิ่มค่างวด"
                 )
-        rows.append(_row(number, previous, due, balance, principal, interest))
-        balance, previous = balance - principal, due
+        rows.add(number, due, balance, principal, interest)
+        balance -= principal
         if not balance:
             break
-    return rows
+    return rows.rows
 
 
 def _row(
@@ -368,6 +463,7 @@ def payoff_amount(
     payoff_date: dt.date,
     rates: Sequence[RatePeriod],
     rounding: Rounding | str = Rounding.SATANG_HALF_UP,
+    day_basis: DayBasis | str = DayBasis.DAYS_365,
 ) -> tuple[Decimal, Decimal]:
     """What closes the loan on ``payoff_date`` (ยอดปิดบัญชี): (principal, interest to the day).
 
@@ -376,5 +472,10 @@ def payoff_amount(
     """
     _check_amount(principal, "เงินต้นคงเหลือ")
     return principal, interest_between(
-        principal=principal, start=last_interest_date, end=payoff_date, rates=rates, rounding=rounding
+        principal=principal,
+        start=last_interest_date,
+        end=payoff_date,
+        rates=rates,
+        rounding=rounding,
+        day_basis=day_basis,
     )

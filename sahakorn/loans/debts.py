@@ -2,9 +2,9 @@
 
 The share withdrawal (``shares.services.share_request_approve``) asks every registered provider
 for the member's debts. This one gives each active contract, emergency before ordinary before
-special (the order the coop collects in), as principal plus interest to the day; when the shares
-take it, the credit side is the same split a counter payment makes (interest first, accrued
-interest settled) and the settlement is a PAYMENT on the contract (channel ``shares``), so the
+special (the order the coop collects in), as principal plus interest in arrears and to the day of
+leaving; when the shares take it, the credit side is the same split a counter payment makes
+(arrears and interest first, accrued interest settled) and the settlement is a PAYMENT on the contract (channel ``shares``), so the
 loan sub-ledger, the contract and the GL move together in the withdrawal's one voucher.
 """
 
@@ -19,7 +19,6 @@ from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import ContractStatus, LoanContract, LoanFamily, LoanTransaction, LoanTxKind
 from sahakorn.loans.payments import (
     PaymentSplit,
-    accrued_unsettled,
     loan_payment_apply,
     loan_payment_split,
     loan_payment_unapply,
@@ -27,15 +26,17 @@ from sahakorn.loans.payments import (
 )
 from sahakorn.shares.debts import DebtSettlementError, MemberDebt
 
-LOAN_ROLES = tuple(f"loan_{family}" for family in LoanFamily.values)
+# The loan accounts and the interest in arrears are the contracts' own (the GL default must not
+# report them a second time).
+LOAN_ROLES = (*(f"loan_{family}" for family in LoanFamily.values), "receivable_pending_interest")
 _FAMILY_ORDER = {family: k for k, family in enumerate(LoanFamily.values)}
 
 
 def _settlement_day(contract: LoanContract, on: dt.date) -> dt.date:
-    # A month-end accrual or a payment may already be dated after the day the member left (the
-    # withdrawal is approved later): interest then runs to that day, never backwards.
-    _, accrued_to = accrued_unsettled(contract)
-    return max(on, contract.interest_paid_to, accrued_to or on)
+    # Interest runs to the day the member left, the day the withdrawal's voucher is dated: month-end
+    # accruals posted after it are recomputed by the payment. Only interest already charged to a
+    # later day (a payroll receipt after the exit date) moves the settlement to that day.
+    return max(on, contract.interest_paid_to)
 
 
 class _ContractDebt:
@@ -84,7 +85,6 @@ def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
                 label=f"{contract.product.name} สัญญา {contract.number}",
                 account_role=contract.product.gl_role,
                 amount=principal + interest,
-                minimum=interest,
                 credit_lines=debt.credit_lines,
                 settle=debt.settle,
             )

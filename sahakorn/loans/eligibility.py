@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from sahakorn.core.money import ZERO
 from sahakorn.deposits.models import AccountStatus, DepositAccount
+from sahakorn.loans.arrears import member_missed_installments
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import ContractStatus, LoanContract, LoanProduct, LoanProductRules
 from sahakorn.loans.rules import (
@@ -89,6 +90,7 @@ def member_facts(*, member: Member, on: dt.date, refinance: LoanContract | None 
         deposits=deposits or ZERO,
         monthly_shares=monthly,
         other_installments=sum((contract_monthly_deduction(c) for c in contracts), ZERO),
+        missed_installments=member_missed_installments(member=member, on=on),
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField, MoneyFormField
 from sahakorn.deposits.models import AccountStatus, DepositAccount
-from sahakorn.loans.models import ContractStatus, LoanContract, LoanProduct
+from sahakorn.loans.models import ContractStatus, InstallmentPolicy, LoanContract, LoanProduct
 from sahakorn.members.forms import MemberNumberField
 from sahakorn.members.models import Member
 
@@ -146,6 +146,27 @@ class RateChangeForm(forms.Form):
         label=_("อัตราดอกเบี้ยใหม่ (% ต่อปี)"), min_value=0, max_value=30, max_digits=6, decimal_places=3
     )
     effective_from = BEDateField(label=_("มีผลตั้งแต่"))
+    installment_policy = forms.ChoiceField(
+        label=_("ค่างวด"),
+        choices=[
+            (InstallmentPolicy.KEEP, _("คงค่างวดเดิม (เงินต้นต่องวดเปลี่ยน)")),
+            (InstallmentPolicy.RECOMPUTE, _("คำนวณค่างวดใหม่ตามงวดที่เหลือ")),
+        ],
+        initial=InstallmentPolicy.KEEP,
+    )
+    reason = forms.CharField(label=_("เหตุผล/มติที่"), max_length=300, required=False)
+
+
+class RefundForm(forms.Form):
+    """คืนดอกเบี้ย: interest received and to be given back (e.g. billed to the month-end after a payoff)."""
+
+    form_key = "refund_form"  # its name in the contract page's context
+    amount = MoneyFormField(label=_("จำนวนเงินที่คืน (บาท)"), min_value=0.01)
+    on = BEDateField(label=_("วันที่คืน"), initial=_today)
+    channel = forms.ChoiceField(
+        label=_("ช่องทาง"), choices=[("cash", _("เงินสด")), ("bank", _("โอนเข้าบัญชีธนาคาร"))], initial="bank"
+    )
+    reason = forms.CharField(label=_("เหตุผลที่คืนดอกเบี้ย"), max_length=200)
 
 
 class ContractFilterForm(forms.Form):

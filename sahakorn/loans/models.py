@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import MoneyField, Rounding
 
 
@@ -67,6 +68,10 @@ class LoanProductRules(models.Model):
         "ปัดดอกเบี้ย", max_length=20, choices=ROUNDING_CHOICES, default=Rounding.SATANG_HALF_UP
     )
     earns_average_return = models.BooleanField("ได้รับเงินเฉลี่ยคืน", default=True)
+    day_basis = models.CharField(
+        "ฐานจำนวนวันต่อปี", max_length=10, choices=DayBasis.choices, blank=True,
+        help_text="เว้นว่าง = ตามที่สหกรณ์กำหนด",
+    )  # fmt: skip
     # Eligibility (หลักเกณฑ์การกู้); empty = the rule is not used by this product
     salary_multiple = models.DecimalField(
         "กู้ได้ไม่เกินกี่เท่าของเงินเดือน", max_digits=6, decimal_places=2, null=True, blank=True
@@ -83,6 +88,10 @@ class LoanProductRules(models.Model):
     )
     net_pay_min_amount = MoneyField("และไม่น้อยกว่า (บาท)", null=True, blank=True)
     max_age_at_end = models.PositiveSmallIntegerField("อายุเมื่อผ่อนงวดสุดท้ายไม่เกิน (ปี)", null=True, blank=True)
+    max_missed_installments = models.PositiveSmallIntegerField(
+        "ขาดชำระค่างวดในปีบัญชีได้ไม่เกิน (งวด)", null=True, blank=True,
+        help_text="นับงวดที่ขาดชำระของทุกสัญญาในปีบัญชีของวันที่ยื่นคำขอ; เว้นว่าง = ไม่ใช้",
+    )  # fmt: skip
     member_types = models.CharField("ประเภทสมาชิกที่กู้ได้", max_length=50, default="ordinary,associate")
     note = models.CharField("เหตุผล/มติ", max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -197,6 +206,8 @@ class LoanContract(models.Model):
     first_due = models.DateField("งวดแรก")
     interest_paid_to = models.DateField("คิดดอกเบี้ยถึงวันที่")
     principal_balance = MoneyField("เงินต้นคงเหลือ")
+    # Interest charged to ``interest_paid_to`` that a receipt did not cover; collected first next time.
+    interest_arrears = MoneyField("ดอกเบี้ยค้างชำระ", default=0, db_default=0)
     status = models.CharField(max_length=10, choices=ContractStatus.choices, default=ContractStatus.ACTIVE)
     closed_on = models.DateField(null=True, blank=True)
     refinanced_by = models.ForeignKey(
@@ -213,6 +224,43 @@ class LoanContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.member.number}"
+
+
+class InstallmentPolicy(models.TextChoices):
+    KEEP = "keep", "คงค่างวดเดิม (เงินต้นต่องวดเปลี่ยน)"
+    RECOMPUTE = "recompute", "คำนวณค่างวดใหม่ตามงวดที่เหลือ"
+
+
+class LoanContractRate(models.Model):
+    """The contract's rate from a day on (อัตราดอกเบี้ยของสัญญา): its effective-dated history.
+
+    The first row is the rate at disbursement; each rate resolution adds one. Interest over days
+    that span a change is computed piece by piece; ``LoanContract.annual_rate`` caches the latest.
+    Never edited or deleted.
+    """
+
+    contract = models.ForeignKey(LoanContract, on_delete=models.PROTECT, related_name="rates")
+    effective_from = models.DateField("มีผลตั้งแต่")
+    annual_rate = models.DecimalField("อัตราดอกเบี้ยต่อปี (%)", max_digits=6, decimal_places=3)
+    installment_policy = models.CharField(
+        "ค่างวด", max_length=10, choices=InstallmentPolicy.choices, default=InstallmentPolicy.KEEP
+    )
+    reason = models.CharField("เหตุผล/มติ", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "effective_from"], name="loan_contract_one_rate_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.annual_rate}% ตั้งแต่ {self.effective_from}"
 
 
 class Guarantee(models.Model):
@@ -262,13 +310,17 @@ class LoanTxKind(models.TextChoices):
     NETTING = "netting", "หักกลบหนี้"
     REVERSAL = "reversal", "กลับรายการ"
     OPENING = "opening", "ยอดยกมา"
+    ACCRUAL_REVERSAL = "accrual_reversal", "กลับรายการดอกเบี้ยค้างรับ"
+    REFUND = "refund", "คืนดอกเบี้ย"
 
 
 class LoanTransaction(models.Model):
     """One movement of a contract (รายการเงินกู้): principal and interest as separate signed figures.
 
-    ``principal`` raises (+) or lowers (−) the balance; ``interest`` is interest paid (a payment)
-    or accrued (an accrual). Never updated or deleted.
+    ``principal`` raises (+) or lowers (−) the balance; ``interest`` is interest received (a payment,
+    netting), accrued (an accrual), or given back (a refund, −). ``interest_arrears`` is interest
+    charged to ``interest_to`` that the receipt did not cover (+), or earlier such interest it
+    collected (−). Never updated or deleted.
     """
 
     contract = models.ForeignKey(LoanContract, on_delete=models.PROTECT, related_name="transactions")
@@ -277,6 +329,7 @@ class LoanTransaction(models.Model):
     channel = models.CharField(max_length=20, blank=True)
     principal = MoneyField("เงินต้น", default=0)
     interest = MoneyField("ดอกเบี้ย", default=0)
+    interest_arrears = MoneyField("ดอกเบี้ยค้างชำระ", default=0, db_default=0)
     interest_from = models.DateField(null=True, blank=True)
     interest_to = models.DateField(null=True, blank=True)
     installment_number = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -294,7 +347,12 @@ class LoanTransaction(models.Model):
 
     class Meta:
         ordering = ["contract", "date", "id"]
-        indexes = [models.Index(fields=["contract", "date"]), models.Index(fields=["date", "kind"])]
+        indexes = [
+            models.Index(fields=["contract", "date"]),
+            models.Index(fields=["date", "kind"]),
+            # The accrual run reads each contract's latest accrual with one index seek.
+            models.Index(fields=["contract", "kind", "date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.get_kind_display()} {self.principal}/{self.interest}"
@@ -329,6 +387,8 @@ class LoanEventKind(models.TextChoices):
     GUARANTOR_LEFT = "guarantor_left", "ผู้ค้ำพ้นสมาชิกภาพ ต้องเปลี่ยนผู้ค้ำ"
     GUARANTOR_REPLACED = "guarantor_replaced", "เปลี่ยนผู้ค้ำแล้ว"
     CLOSED = "closed", "ปิดสัญญา"
+    RATE_CHANGED = "rate_changed", "เปลี่ยนอัตราดอกเบี้ย"
+    INTEREST_REFUNDED = "interest_refunded", "คืนดอกเบี้ย"
 
 
 class LoanEvent(models.Model):

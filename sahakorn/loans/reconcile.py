@@ -3,8 +3,11 @@
 Per family (emergency / ordinary / special):
 
 - principal: Σ LoanTransaction.principal == Σ contracts' ``principal_balance`` == GL loan_<family>;
-- accrued interest outstanding (ACCRUAL rows after the contract's ``interest_paid_to``, i.e. not
-  yet settled by a payment) == GL accrued_interest_<family>.
+- accrued interest outstanding (ACCRUAL rows, net of their reversals, after the contract's
+  ``interest_paid_to``, i.e. not yet settled by a payment) == GL accrued_interest_<family>;
+
+and for the whole book, interest in arrears (charged, not yet received): Σ transactions'
+``interest_arrears`` == Σ contracts' ``interest_arrears`` == GL receivable_pending_interest.
 
 Contracts whose cached balance differs from their own transactions are listed (one GROUP BY).
 """
@@ -22,6 +25,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from sahakorn.core.money import SATANG, ZERO
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans.models import LoanContract, LoanFamily, LoanTransaction, LoanTxKind
+from sahakorn.loans.payments import INTEREST_DUE_ROLE
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,17 @@ class LoansReconcileResult:
     mismatches: list[CacheMismatch] = field(default_factory=list)
     lines: list[tuple[str, str]] = field(default_factory=list)
 
+    arrears_transactions: Decimal = ZERO
+    arrears_contracts: Decimal = ZERO
+    arrears_ledger: Decimal = ZERO
+
+    @property
+    def arrears_ok(self) -> bool:
+        return self.arrears_transactions == self.arrears_contracts == self.arrears_ledger
+
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.families) and not self.mismatches
+        return all(f.ok for f in self.families) and not self.mismatches and self.arrears_ok
 
 
 def _cents(name: str):
@@ -106,7 +118,8 @@ def loans_reconcile(*, as_of: dt.date | None = None) -> LoansReconcileResult:
     contracts = _by_family(LoanContract.objects.all(), "product__family", "principal_balance")
     accrued = _by_family(
         LoanTransaction.objects.filter(
-            kind=LoanTxKind.ACCRUAL, interest_to__gt=F("contract__interest_paid_to")
+            kind__in=(LoanTxKind.ACCRUAL, LoanTxKind.ACCRUAL_REVERSAL),
+            interest_to__gt=F("contract__interest_paid_to"),
         ),
         "contract__product__family",
         "interest",
@@ -130,6 +143,19 @@ def loans_reconcile(*, as_of: dt.date | None = None) -> LoansReconcileResult:
             (f"{label}: ดอกเบี้ยค้างรับตามสัญญา", f"{figures.accrued:,.2f}"),
             (f"{label}: ดอกเบี้ยค้างรับในบัญชีแยกประเภท", f"{figures.accrued_ledger:,.2f}"),
         ]
+    arrears_rows = _by_family(rows, "contract__product__family", "interest_arrears")
+    result.arrears_transactions = sum(arrears_rows.values(), ZERO)
+    result.arrears_contracts = (
+        sum(_by_family(LoanContract.objects.all(), "product__family", "interest_arrears").values(), ZERO)
+        if as_of is None
+        else result.arrears_transactions
+    )
+    result.arrears_ledger = account_balance(account=INTEREST_DUE_ROLE, as_of=as_of)
+    result.lines += [
+        ("ดอกเบี้ยค้างชำระ: รวมรายการ", f"{result.arrears_transactions:,.2f}"),
+        ("ดอกเบี้ยค้างชำระ: รวมตามสัญญา", f"{result.arrears_contracts:,.2f}"),
+        ("ดอกเบี้ยค้างชำระ: บัญชีลูกหนี้รอเรียกเก็บ-ดอกเบี้ย", f"{result.arrears_ledger:,.2f}"),
+    ]
     result.mismatches = [
         CacheMismatch(
             contract_id=c.pk, number=c.number, cached=c.principal_balance, transactions=_money(c.tx)

@@ -175,6 +175,7 @@ ARREARS_COLUMNS = [
     XlsxColumn("months_overdue", "ค้างชำระ (เดือน)", INT, 10),
     XlsxColumn("overdue_since", "ค้างตั้งแต่งวด", DATE, 13),
     XlsxColumn("overdue", "เงินต้นค้างชำระ (บาท)", MONEY, 16, sum=True),
+    XlsxColumn("interest_arrears", "ดอกเบี้ยค้างชำระ (บาท)", MONEY, 14, sum=True),
     XlsxColumn("balance", "เงินต้นคงเหลือ (บาท)", MONEY, 16, sum=True),
     XlsxColumn("guarantors", "ผู้ค้ำประกัน", TEXT, 24),
 ]
@@ -194,7 +195,8 @@ def report_arrears(request: HttpRequest) -> HttpResponse:
     title = "รายงานลูกหนี้เงินกู้ค้างชำระ"
     subtitle = [
         f"ณ วันที่ {format_be_date(as_of, 'long')} · ขาดชำระนับตั้งแต่ต้นปีบัญชี {be_year(fy_end.year)}"
-        f" ({format_be_date(fy_start)})",
+        f" ({format_be_date(fy_start)})"
+        + (f" · ผ่อนผันการชำระ {data['grace_days']} วันหลังวันครบกำหนด" if data["grace_days"] else ""),
         f"{data['totals']['contracts']:,} สัญญา"
         + (f" · ขาดชำระอย่างน้อย {data['min_missed']} งวด" if data["min_missed"] else "")
         + (f" · {f['product']}" if f.get("product") else ""),
@@ -314,6 +316,7 @@ def _interest_columns(data: dict) -> list[XlsxColumn]:
 INTEREST_RECON_COLUMNS = [
     XlsxColumn("month_label", "เดือน", TEXT, 18),
     XlsxColumn("received", "ดอกเบี้ยรับชำระ", MONEY, 15),
+    XlsxColumn("arrears", "บวก ดอกเบี้ยค้างชำระสุทธิ", MONEY, 15),
     XlsxColumn("settled", "หัก ส่วนที่ตั้งค้างรับไว้แล้ว", MONEY, 15),
     XlsxColumn("accrued", "บวก ดอกเบี้ยค้างรับที่ตั้งในเดือน", MONEY, 15),
     XlsxColumn("income", "รายได้ดอกเบี้ยตามทะเบียน", MONEY, 15),

@@ -44,6 +44,7 @@ from sahakorn.core.selectors import choice_label_sql
 from sahakorn.core.thai import be_year, format_be_date
 from sahakorn.ledger.models import EntryStatus, FiscalYear, JournalLine
 from sahakorn.ledger.selectors import account_balance, account_for_role, fiscal_year_span
+from sahakorn.loans.arrears import as_of_params, coverage_sql, overdue_principal
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
@@ -71,9 +72,9 @@ from sahakorn.shares.selectors import (
 
 ALL = "all"  # the register's status filter for active and closed contracts together
 FAMILY_LABELS = dict(LoanFamily.choices)
-# Interest received: paid on payments and netting, taken back (negative) on reversals. The same
-# kinds repay principal in ``payments.loan_arrears`` (the arrears query names them one by one).
-INTEREST_KINDS = (LoanTxKind.PAYMENT, LoanTxKind.NETTING, LoanTxKind.REVERSAL)
+# Interest received: paid on payments and netting, taken back (negative) on reversals and refunds.
+INTEREST_KINDS = (LoanTxKind.PAYMENT, LoanTxKind.NETTING, LoanTxKind.REVERSAL, LoanTxKind.REFUND)
+ACCRUAL_KINDS = (LoanTxKind.ACCRUAL, LoanTxKind.ACCRUAL_REVERSAL)
 _MONEY = DecimalField(max_digits=15, decimal_places=2)
 
 
@@ -347,127 +348,63 @@ def loan_register(
 
 
 def _arrears_sql(*, product: bool) -> str:
-    """Every live contract's arrears in one statement (window functions, no per-contract loop).
-
-    The schedule's current rows due by ``as_of`` and the repayments dated by then form one stream
-    per contract, ordered by day with a day's repayments before its installments, exactly as
-    ``payments.loan_arrears`` compares them: an installment is missed when the principal repaid by
-    its due date is below the principal scheduled through it. Money is in whole satang.
-
-    Only the fiscal year's rows need the running sums one by one; everything before it enters as
-    one opening row per contract, so the window sorts about a year of rows per contract instead of
-    the whole history. The earlier rows are read one by one only for contracts behind since before
-    the year, to count their installments still uncovered (``early``).
-    """
+    """Every live contract's arrears in one statement: ``arrears.coverage_sql`` over the contracts
+    disbursed by ``as_of`` and not closed by then (the one rule the member card, eligibility and the
+    dividend run read), then each listed contract's borrower, balance and guarantors."""
     if connection.vendor == "postgresql":
         guarantors = "string_agg(gm.number, ',')"
     else:
         guarantors = "group_concat(gm.number, ',')"
-    product_filter = "AND c.product_id = %(product)s" if product else ""
-    return f"""
-    WITH live AS (
-      SELECT c.id FROM loans_loancontract c
-      WHERE c.disbursed_on <= %(as_of)s AND (c.closed_on IS NULL OR c.closed_on > %(as_of)s)
-        {product_filter}
-    ),
-    sched AS (
-      SELECT s.contract_id, s.due_date, s.number, CAST(ROUND(s.principal * 100) AS BIGINT) AS due
-      FROM loans_scheduledinstallment s JOIN live ON live.id = s.contract_id
-      WHERE s.superseded_at IS NULL AND s.due_date <= %(as_of)s
-    ),
-    repay AS (
-      SELECT t.contract_id, t.date, -CAST(ROUND(t.principal * 100) AS BIGINT) AS paid
-      FROM loans_loantransaction t JOIN live ON live.id = t.contract_id
-      WHERE t.kind IN (%(payment)s, %(reversal)s, %(netting)s) AND t.date <= %(as_of)s
-    ),
-    events AS (
-      SELECT contract_id, %(before_fy)s AS on_day, 0 AS ord, 0 AS number, SUM(due) AS due, 0 AS paid
-      FROM sched WHERE due_date < %(fy_start)s GROUP BY contract_id
-      UNION ALL
-      SELECT contract_id, %(before_fy)s, 0, 0, 0, SUM(paid)
-      FROM repay WHERE date < %(fy_start)s GROUP BY contract_id
-      UNION ALL
-      SELECT contract_id, date, 1, 0, 0, paid FROM repay WHERE date >= %(fy_start)s
-      UNION ALL
-      SELECT contract_id, due_date, 2, number, due, 0 FROM sched WHERE due_date >= %(fy_start)s
-    ),
-    running AS (
-      SELECT contract_id, on_day, ord, due,
-             SUM(due) OVER w AS due_so_far,
-             SUM(paid) OVER w AS paid_so_far,
-             SUM(paid) OVER (PARTITION BY contract_id) AS paid_total
-      FROM events
-      WINDOW w AS (PARTITION BY contract_id ORDER BY on_day, ord, number ROWS UNBOUNDED PRECEDING)
-    ),
-    fy AS (
-      SELECT contract_id,
-             SUM(CASE WHEN ord = 2 AND paid_so_far < due_so_far THEN 1 ELSE 0 END) AS missed,
-             SUM(due) AS due_total,
-             SUM(CASE WHEN ord = 0 THEN due ELSE 0 END) AS due_before,
-             MAX(paid_total) AS paid_total,
-             SUM(CASE WHEN ord = 2 AND due_so_far > paid_total THEN 1 ELSE 0 END) AS months_overdue,
-             MIN(CASE WHEN ord = 2 AND due_so_far > paid_total THEN on_day END) AS overdue_since
-      FROM running
-      GROUP BY contract_id
-    ),
-    early AS (
-      SELECT s.contract_id, s.due_date, fy.paid_total,
-             SUM(s.due) OVER (PARTITION BY s.contract_id ORDER BY s.due_date, s.number
-                              ROWS UNBOUNDED PRECEDING) AS due_so_far
-      FROM sched s JOIN fy ON fy.contract_id = s.contract_id AND fy.paid_total < fy.due_before
-      WHERE s.due_date < %(fy_start)s
-    ),
-    early_overdue AS (
-      SELECT contract_id, COUNT(*) AS months, MIN(due_date) AS since
-      FROM early WHERE due_so_far > paid_total GROUP BY contract_id
-    )
+    scope = "c.disbursed_on <= %(until)s AND (c.closed_on IS NULL OR c.closed_on > %(until)s)"
+    if product:
+        scope += " AND c.product_id = %(product)s"
+    select = f"""
     SELECT c.id, c.number, c.member_id, m.number, m.title || m.first_name || ' ' || m.last_name,
            m.phone, u.code, u.name, p.id, p.code, p.name, p.family, c.disbursed_on, c.amount,
-           c.installment_amount, a.missed, a.due_total, a.paid_total,
-           a.months_overdue + COALESCE(e.months, 0), COALESCE(e.since, a.overdue_since),
+           c.installment_amount, a.missed, a.due_total, a.paid_total, a.pay_due_total, a.money_total,
+           a.arrears_total, a.months_overdue, a.overdue_since,
            (SELECT SUM(CAST(ROUND(b.principal * 100) AS BIGINT)) FROM loans_loantransaction b
-            WHERE b.contract_id = c.id AND b.date <= %(as_of)s),
+            WHERE b.contract_id = c.id AND b.date <= %(until)s),
            (SELECT {guarantors} FROM loans_guarantee g JOIN members_member gm ON gm.id = g.guarantor_id
             WHERE g.contract_id = c.id AND g.ended_on IS NULL)
-    FROM fy a
-    LEFT JOIN early_overdue e ON e.contract_id = a.contract_id
+    FROM coverage_overdue a
     JOIN loans_loancontract c ON c.id = a.contract_id
     JOIN loans_loanproduct p ON p.id = c.product_id
     JOIN members_member m ON m.id = c.member_id
     JOIN members_unit u ON u.id = m.unit_id
-    WHERE a.missed >= %(min_missed)s AND (a.missed > 0 OR a.due_total > a.paid_total)
+    WHERE a.missed >= %(min_missed)s
+      AND (a.missed > 0 OR a.arrears_total > 0
+           OR (a.due_total > a.paid_total AND a.pay_due_total > a.money_total))
     ORDER BY p.code, c.number
     """  # noqa: S608 -- fixed table names and fragments; every value is a parameter
+    return coverage_sql(scope=scope) + select
 
 
 ARREARS_KEYS = (
     "contract_id", "number", "member_id", "member_number", "name", "phone", "unit_code", "unit_name",
     "product_id", "product_code", "product_name", "family", "disbursed_on", "amount",
-    "installment_amount", "missed", "due_total", "paid_total", "months_overdue", "overdue_since",
-    "balance", "guarantors",
+    "installment_amount", "missed", "due_total", "paid_total", "pay_due_total", "money_total",
+    "arrears_total", "months_overdue", "overdue_since", "balance", "guarantors",
 )  # fmt: skip
 
 
-def loans_in_arrears(*, as_of: dt.date, product=None, min_missed: int = 0) -> dict:
+def loans_in_arrears(
+    *, as_of: dt.date, product=None, min_missed: int = 0, grace_days: int | None = None
+) -> dict:
     """Contracts behind their schedule on ``as_of`` (ลูกหนี้ค้างชำระ), by product, in one query.
 
-    A contract is listed when it missed an installment in the fiscal year of ``as_of`` or has
-    principal overdue on that day (and, with ``min_missed``, missed at least that many). Rows:
-    the figures of ``payments.loan_arrears`` (``missed`` in the year, ``overdue`` principal) plus
-    ``months_overdue`` (installments due and not yet covered by the principal repaid),
-    ``overdue_since`` (the oldest of them), the balance on ``as_of``, the borrower's phone and unit,
-    and the numbers of the guarantors in force.
+    A contract is listed when it missed an installment in the fiscal year of ``as_of``, has
+    principal overdue or interest in arrears on that day (and, with ``min_missed``, missed at least
+    that many). The rule is ``arrears``' (its module notes). Rows: ``missed`` in the year and
+    ``overdue`` principal (what ``arrears.loan_arrears`` gives), ``months_overdue`` (installments
+    due and not covered by everything repaid), ``overdue_since`` (the oldest of them),
+    ``interest_arrears`` (ดอกเบี้ยค้างชำระ), ``scheduled`` / ``repaid`` (principal through
+    ``as_of``), the balance on ``as_of``, the borrower's phone and unit, and the numbers of the
+    guarantors in force. ``grace_days`` defaults to the coop's.
     """
     fy_start, fy_end = fiscal_year_span(on=as_of)
-    params = {
-        "as_of": as_of,
-        "fy_start": fy_start,
-        "before_fy": fy_start - dt.timedelta(days=1),
-        "min_missed": max(int(min_missed or 0), 0),
-        "payment": LoanTxKind.PAYMENT.value,
-        "reversal": LoanTxKind.REVERSAL.value,
-        "netting": LoanTxKind.NETTING.value,
-    }
+    params = as_of_params(as_of=as_of, grace_days=grace_days)
+    params["min_missed"] = max(int(min_missed or 0), 0)
     if product is not None:
         params["product"] = product.pk
     with connection.cursor() as cursor:
@@ -475,20 +412,20 @@ def loans_in_arrears(*, as_of: dt.date, product=None, min_missed: int = 0) -> di
         raw = [dict(zip(ARREARS_KEYS, values, strict=True)) for values in cursor.fetchall()]
     rows = []
     for row in raw:
-        due, paid = _money_from_satang(row.pop("due_total")), _money_from_satang(row.pop("paid_total"))
-        amount = Decimal(row["amount"]).quantize(SATANG)
+        totals = {key: row.pop(key) for key in ("due_total", "paid_total", "pay_due_total", "money_total")}
         rows.append(
             {
                 **row,
                 "disbursed_on": _date(row["disbursed_on"]),
                 "overdue_since": _date(row["overdue_since"]),
-                "amount": amount,
+                "amount": Decimal(row["amount"]).quantize(SATANG),
                 "installment_amount": Decimal(row["installment_amount"]).quantize(SATANG),
                 "missed": int(row["missed"]),
                 "months_overdue": int(row["months_overdue"]),
-                "scheduled": due,
-                "repaid": paid,
-                "overdue": max(due - paid, ZERO),
+                "scheduled": _money_from_satang(totals["due_total"]),
+                "repaid": _money_from_satang(totals["paid_total"]),
+                "overdue": overdue_principal(**totals),
+                "interest_arrears": _money_from_satang(row.pop("arrears_total")),
                 "balance": _money_from_satang(row["balance"]),
                 "phone_display": phone_display(row["phone"] or ""),
                 "guarantors": ", ".join(sorted(filter(None, (row["guarantors"] or "").split(",")))),
@@ -501,22 +438,25 @@ def loans_in_arrears(*, as_of: dt.date, product=None, min_missed: int = 0) -> di
             row["product_id"],
             {"product_id": row["product_id"], "product_code": row["product_code"],
              "product_name": row["product_name"], "row_label": f"{row['product_code']} {row['product_name']}",
-             "contracts": 0, "missed": 0, "overdue": ZERO, "balance": ZERO},
+             "contracts": 0, "missed": 0, "overdue": ZERO, "interest_arrears": ZERO, "balance": ZERO},
         )  # fmt: skip
         s["contracts"] += 1
         s["missed"] += row["missed"]
         s["overdue"] += row["overdue"]
+        s["interest_arrears"] += row["interest_arrears"]
         s["balance"] += row["balance"]
     product_subtotals = [subtotals[k] for k in sorted(subtotals, key=lambda k: subtotals[k]["product_code"])]
     totals = {
         "contracts": len(rows),
         "missed": sum(r["missed"] for r in rows),
         "overdue": sum((r["overdue"] for r in rows), ZERO),
+        "interest_arrears": sum((r["interest_arrears"] for r in rows), ZERO),
         "balance": sum((r["balance"] for r in rows), ZERO),
     }
     return {
         "as_of": as_of,
         "fiscal_year": (fy_start, fy_end),
+        "grace_days": params["grace"],
         "min_missed": params["min_missed"],
         "rows": rows,
         "product_subtotals": product_subtotals,
@@ -738,7 +678,7 @@ def _settled_accruals() -> Subquery:
     return Subquery(
         LoanTransaction.objects.filter(
             contract=OuterRef("contract_id"),
-            kind=LoanTxKind.ACCRUAL,
+            kind__in=ACCRUAL_KINDS,  # net of accruals reversed before the receipt settled them
             date__gt=OuterRef("interest_from"),
             date__lte=OuterRef("interest_to"),
         )
@@ -780,12 +720,15 @@ def loan_interest_by_month(*, fy_end_year: int) -> dict:
     """Interest received (ดอกเบี้ยรับ) per month of a fiscal year by product, with family subtotals,
     and each family's month tied to the GL to the satang.
 
-    ``received`` is the interest of payments and netting less reversals, by the receipt's date.
-    The GL identity per family and month follows the vouchers: a receipt credits
-    ``accrued_interest_<family>`` with the interest already accrued at month-ends and
-    ``interest_income_<family>`` with the rest, a reversal swaps the same lines, and the month-end
-    accrual credits income. So GL income (credits − debits) = received − ``settled`` (accruals the
-    receipts settled, less those reversals gave back) + ``accrued`` (accruals posted in the month).
+    ``received`` is the interest of payments and netting less reversals and refunds, by the
+    receipt's date. The GL identity per family and month follows the vouchers: a receipt recognises
+    the interest charged to its day (what it received, plus what it left in arrears, less the
+    arrears it collected: ``arrears``), crediting ``accrued_interest_<family>`` with the part
+    already accrued at month-ends and ``interest_income_<family>`` with the rest; a reversal swaps
+    the same lines; a refund debits income; the month-end accrual credits income and its reversal
+    (recomputation) debits it. So GL income (credits − debits) = received + ``arrears`` −
+    ``settled`` (accruals the receipts settled, less those reversals gave back) + ``accrued``
+    (accruals posted in the month, net of those reversed).
 
     Rows (products, families, the total) carry ``received`` (a list by month, also as ``m01``…
     ``m12`` keys for the files) and year figures; each family carries ``recon`` month by month
@@ -795,8 +738,9 @@ def loan_interest_by_month(*, fy_end_year: int) -> dict:
     in_year = Q(date__gte=start, date__lte=end)
     receipts = LoanTransaction.objects.filter(in_year, kind__in=INTEREST_KINDS)
     received = _by_product_month(receipts, money_sum("interest"))
+    arrears = _by_product_month(receipts, money_sum("interest_arrears"))
     accrued = _by_product_month(
-        LoanTransaction.objects.filter(in_year, kind=LoanTxKind.ACCRUAL), money_sum("interest")
+        LoanTransaction.objects.filter(in_year, kind__in=ACCRUAL_KINDS), money_sum("interest")
     )
     # A reversal carries its payment's interest window, so the same accruals come back unsettled.
     settled_by = _by_product_month(
@@ -811,9 +755,10 @@ def loan_interest_by_month(*, fy_end_year: int) -> dict:
     }
     gl = _gl_interest_income(start=start, end=end)
 
-    def figures(product_ids: list[int], month: dt.date) -> tuple[Decimal, Decimal, Decimal]:
+    def figures(product_ids: list[int], month: dt.date) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         return (
             sum((received.get((p, month), ZERO) for p in product_ids), ZERO),
+            sum((arrears.get((p, month), ZERO) for p in product_ids), ZERO),
             sum((settled.get((p, month), ZERO) for p in product_ids), ZERO),
             sum((accrued.get((p, month), ZERO) for p in product_ids), ZERO),
         )
@@ -822,12 +767,15 @@ def loan_interest_by_month(*, fy_end_year: int) -> dict:
         by_month = [figures(ids, m) for m in months]
         out = {
             **fields,
-            "received": [r for r, _, _ in by_month],
-            "total": sum((r for r, _, _ in by_month), ZERO),
-            "settled_total": sum((s for _, s, _ in by_month), ZERO),
-            "accrued_total": sum((a for _, _, a in by_month), ZERO),
+            "received": [r for r, _, _, _ in by_month],
+            "total": sum((r for r, _, _, _ in by_month), ZERO),
+            "arrears_total": sum((x for _, x, _, _ in by_month), ZERO),
+            "settled_total": sum((s for _, _, s, _ in by_month), ZERO),
+            "accrued_total": sum((a for _, _, _, a in by_month), ZERO),
         }
-        out["income_total"] = out["total"] - out["settled_total"] + out["accrued_total"]
+        out["income_total"] = (
+            out["total"] + out["arrears_total"] - out["settled_total"] + out["accrued_total"]
+        )
         out.update({_month_key(n): value for n, value in enumerate(out["received"])})
         return out
 
@@ -846,11 +794,11 @@ def loan_interest_by_month(*, fy_end_year: int) -> dict:
         ]
         recon = []
         for month in months:
-            r, s, a = figures(ids, month)
-            income = r - s + a
+            r, x, s, a = figures(ids, month)
+            income = r + x - s + a
             g = gl.get((family, month), ZERO)
-            recon.append({"month": month, "received": r, "settled": s, "accrued": a, "income": income, "gl": g,
-                          "ok": income == g, "difference": income - g})  # fmt: skip
+            recon.append({"month": month, "received": r, "arrears": x, "settled": s, "accrued": a, "income": income,
+                          "gl": g, "ok": income == g, "difference": income - g})  # fmt: skip
         fam["recon"] = recon
         fam["gl_total"] = sum((m["gl"] for m in recon), ZERO)
         fam["ok"] = all(m["ok"] for m in recon)
@@ -908,6 +856,7 @@ def interest_recon_rows(data: dict) -> Iterator[dict]:
             "row_kind": "subtotal",
             "row_label": f"รวม{fam['family_label']}",
             "received": fam["total"],
+            "arrears": fam["arrears_total"],
             "settled": fam["settled_total"],
             "accrued": fam["accrued_total"],
             "income": fam["income_total"],

@@ -139,6 +139,8 @@ class MemberFacts:
     deposits: Decimal
     monthly_shares: Decimal
     other_installments: Decimal  # existing loans' monthly deductions (not the one refinanced)
+    # Installments missed over all the member's contracts in the fiscal year of ``on`` (``arrears``)
+    missed_installments: int = 0
 
 
 # ======== Eligibility checks ========
@@ -172,6 +174,15 @@ def member_checks(*, rules: LoanProductRules, facts: MemberFacts) -> list[RuleCh
                 f"เป็นสมาชิกตั้งแต่ {format_be_date(member.joined_on)} ({months} เดือน)",
                 months >= rules.min_membership_months,
                 "ระยะเวลาเป็นสมาชิกยังไม่ครบ",
+            )
+        )
+    if rules.max_missed_installments is not None:
+        checks.append(
+            _row(
+                "ขาดชำระค่างวดในปีบัญชี",
+                f"{facts.missed_installments} งวด (ไม่เกิน {rules.max_missed_installments} งวด)",
+                facts.missed_installments <= rules.max_missed_installments,
+                "ขาดชำระค่างวดในปีบัญชีเกินที่กำหนด",
             )
         )
     return checks

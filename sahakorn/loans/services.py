@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sahakorn.core.interest import coop_day_basis
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.services import Line
@@ -26,6 +27,7 @@ from sahakorn.loans.models import (
     Guarantee,
     LoanApplication,
     LoanContract,
+    LoanContractRate,
     LoanEvent,
     LoanEventKind,
     LoanProduct,
@@ -240,6 +242,22 @@ def loan_application_reject(*, application: LoanApplication, by: User, note: str
 # ======== Disbursement (จ่ายเงินกู้) ========
 
 
+def loan_schedule_store(*, contract: LoanContract, rows) -> list[ScheduledInstallment]:
+    """Store calculator rows (``calc.Installment``) as the contract's current schedule rows."""
+    return ScheduledInstallment.objects.bulk_create(
+        ScheduledInstallment(
+            contract=contract,
+            number=r.number,
+            due_date=r.due_date,
+            principal=r.principal,
+            interest=r.interest,
+            payment=r.payment,
+            closing_balance=r.closing_balance,
+        )
+        for r in rows
+    )
+
+
 def _contract_number(product: LoanProduct, on: dt.date) -> str:
     LoanProduct.objects.select_for_update().filter(pk=product.pk).first()  # one number at a time per product
     prefix = f"{product.code}-{on.year + 543}-"
@@ -262,6 +280,7 @@ def _schedule(
         installments=installments,
         disbursed_on=on,
         interest_rounding=rules.interest_rounding,
+        day_basis=rules.day_basis or coop_day_basis(),
     )
     try:
         if rules.repayment_style == RepaymentStyle.EQUAL_PRINCIPAL:
@@ -330,18 +349,14 @@ def loan_disburse(
         interest_paid_to=on,
         principal_balance=amount,
     )
-    ScheduledInstallment.objects.bulk_create(
-        ScheduledInstallment(
-            contract=contract,
-            number=r.number,
-            due_date=r.due_date,
-            principal=r.principal,
-            interest=r.interest,
-            payment=r.payment,
-            closing_balance=r.closing_balance,
-        )
-        for r in rows
+    LoanContractRate.objects.create(
+        contract=contract,
+        effective_from=on,
+        annual_rate=rules.annual_rate,
+        reason="อัตราเมื่อจ่ายเงินกู้",
+        created_by=by,
     )
+    loan_schedule_store(contract=contract, rows=rows)
     application.guarantees.filter(ended_on__isnull=True).update(contract=contract)
 
     old = application.refinance

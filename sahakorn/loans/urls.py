@@ -1,10 +1,11 @@
 from django.urls import path
 
-from sahakorn.loans import urls_reports, views
+from sahakorn.loans import calculator_views, urls_reports, views
 
 app_name = "loans"
 urlpatterns = [
     path("eligibility/", views.eligibility, name="eligibility"),
+    path("calculator/", calculator_views.loan_calculator, name="calculator"),
     path("applications/", views.applications, name="applications"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("contracts/<int:pk>/payoff/", views.contract_payoff, name="contract_payoff"),
     path("contracts/<int:pk>/reverse/", views.contract_reverse, name="contract_reverse"),
     path("contracts/<int:pk>/rate/", views.contract_rate, name="contract_rate"),
+    path("contracts/<int:pk>/refund/", views.contract_refund, name="contract_refund"),
 ]
 urlpatterns += urls_reports.urlpatterns

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.paging import paginate
@@ -26,18 +27,20 @@ from sahakorn.loans.forms import (
     PayoffForm,
     QuoteForm,
     RateChangeForm,
+    RefundForm,
     ReplaceGuarantorForm,
     ReverseForm,
 )
 from sahakorn.loans.models import ApplicationStatus, ContractStatus, LoanApplication, LoanContract
 from sahakorn.loans.payments import (
     ONE_DAY,
+    loan_interest_refund,
     loan_payment_record,
     loan_payoff,
     loan_payoff_figures,
-    loan_rate_change,
     loan_transaction_reverse,
 )
+from sahakorn.loans.rates import loan_rate_change
 from sahakorn.loans.rules import RuleCheck, baht
 from sahakorn.loans.selectors import (
     contract_summary,
@@ -234,7 +237,8 @@ def _contract_page(request: HttpRequest, contract: LoanContract, **forms) -> Htt
             quote = {
                 "on": quote_on,
                 "principal": principal,
-                "interest": interest,
+                "arrears": contract.interest_arrears,
+                "interest": interest - contract.interest_arrears,
                 "total": principal + interest,
             }
         except LoanError as e:
@@ -253,6 +257,8 @@ def _contract_page(request: HttpRequest, contract: LoanContract, **forms) -> Htt
         "reverse_form": forms.get("reverse_form") or ReverseForm(prefix="rev"),
         "rate_form": forms.get("rate_form")
         or RateChangeForm(prefix="rate", initial={"effective_from": contract.interest_paid_to + ONE_DAY}),
+        "refund_form": forms.get("refund_form") or RefundForm(prefix="refund"),
+        "rates": contract.rates.order_by("effective_from"),
         "quote_form": quote_form,
         "quote": quote,
         "reversible": latest_reversible_payment(contract),
@@ -326,10 +332,20 @@ def contract_pay(request: HttpRequest, pk: int) -> HttpResponse:
     def act(contract: LoanContract, data: dict) -> str:
         row = loan_payment_record(contract=contract, amount=data["amount"], on=data["on"], channel=data["channel"],
                                   by=request.user, memo=data["memo"])  # fmt: skip
-        return (
-            f"รับชำระสัญญา {contract.number} {baht(data['amount'])} บาท: ดอกเบี้ย {baht(row.interest)} "
-            f"เงินต้น {baht(-row.principal)} บาท"
-        )
+        contract.refresh_from_db()
+        message = gettext(
+            "รับชำระสัญญา %(number)s %(amount)s บาท: ดอกเบี้ย %(interest)s เงินต้น %(principal)s บาท "
+            "เงินต้นคงเหลือ %(balance)s บาท ใบสำคัญ %(voucher)s"
+        ) % {
+            "number": contract.number, "amount": baht(data["amount"]), "interest": baht(row.interest),
+            "principal": baht(-row.principal), "balance": baht(contract.principal_balance),
+            "voucher": row.journal_entry.voucher_label,
+        }  # fmt: skip
+        if contract.interest_arrears:
+            message += gettext(" ดอกเบี้ยค้างชำระ %(arrears)s บาท (เก็บก่อนในครั้งถัดไป)") % {
+                "arrears": baht(contract.interest_arrears)
+            }
+        return message
 
     return _contract_action(request, pk, form_class=PaymentForm, prefix="pay", act=act)
 
@@ -353,14 +369,17 @@ def contract_payoff(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("loans.add_loantransaction", raise_exception=True)
 @require_POST
 def contract_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    """กลับรายการ the latest payment (the service refuses any other)."""
+    """กลับรายการ the latest payment or interest refund (the service refuses any other); month-end
+    accruals posted after it are recomputed by the service."""
 
     def act(contract: LoanContract, data: dict) -> str:
         last = latest_reversible_payment(contract)
         if last is None:
             raise LoanError("ไม่มีรายการรับชำระล่าสุดที่กลับรายการได้")
         loan_transaction_reverse(transaction_row=last, on=data["on"], reason=data["reason"], by=request.user)
-        return f"กลับรายการรับชำระวันที่ {format_be_date(last.date)} ของสัญญา {contract.number} แล้ว"
+        return gettext("กลับรายการ%(kind)sวันที่ %(date)s ของสัญญา %(number)s แล้ว") % {
+            "kind": last.get_kind_display(), "date": format_be_date(last.date), "number": contract.number,
+        }  # fmt: skip
 
     return _contract_action(request, pk, form_class=ReverseForm, prefix="rev", act=act)
 
@@ -369,11 +388,33 @@ def contract_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("loans.add_loanproductrules", raise_exception=True)
 @require_POST
 def contract_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    """เปลี่ยนอัตราดอกเบี้ย of one contract (a manager): the installment stays, the schedule is re-stored."""
+    """เปลี่ยนอัตราดอกเบี้ย of one contract (a manager): a rate from a day on, the installment kept or
+    recomputed, the schedule re-stored, the member told."""
 
     def act(contract: LoanContract, data: dict) -> str:
-        loan_rate_change(contract=contract, annual_rate=data["annual_rate"], effective_from=data["effective_from"],
-                         by=request.user)  # fmt: skip
-        return f"เปลี่ยนอัตราดอกเบี้ยสัญญา {contract.number} เป็น {data['annual_rate']}% แล้ว"
+        change = loan_rate_change(
+            contract=contract, annual_rate=data["annual_rate"], effective_from=data["effective_from"],
+            by=request.user, installment_policy=data["installment_policy"], reason=data["reason"],
+        )  # fmt: skip
+        return gettext("เปลี่ยนอัตราดอกเบี้ยสัญญา %(number)s เป็นร้อยละ %(rate)s ตั้งแต่ %(date)s ค่างวด %(installment)s บาท แล้ว") % {
+            "number": contract.number, "rate": data["annual_rate"], "date": format_be_date(data["effective_from"]),
+            "installment": baht(change.installment),
+        }  # fmt: skip
 
     return _contract_action(request, pk, form_class=RateChangeForm, prefix="rate", act=act)
+
+
+@login_required
+@permission_required("loans.add_loantransaction", raise_exception=True)
+@require_POST
+def contract_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    """คืนดอกเบี้ย: give back interest received (a voucher against interest income)."""
+
+    def act(contract: LoanContract, data: dict) -> str:
+        row = loan_interest_refund(contract=contract, amount=data["amount"], on=data["on"], channel=data["channel"],
+                                   reason=data["reason"], by=request.user)  # fmt: skip
+        return gettext("คืนดอกเบี้ยสัญญา %(number)s %(amount)s บาท ใบสำคัญ %(voucher)s") % {
+            "number": contract.number, "amount": baht(data["amount"]), "voucher": row.journal_entry.voucher_label,
+        }  # fmt: skip
+
+    return _contract_action(request, pk, form_class=RefundForm, prefix="refund", act=act)

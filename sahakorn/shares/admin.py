@@ -105,6 +105,7 @@ class ShareRulesAdmin(admin.ModelAdmin):
                     "entrance_fee",
                     "max_extra_purchase",
                     "holding_cap_ratio",
+                    "holding_cap_min_holders",
                 ]
             },
         ),

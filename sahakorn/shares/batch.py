@@ -20,7 +20,7 @@ from django.utils import timezone
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource, FiscalPeriod, FiscalYear
 from sahakorn.ledger.services import Line, journal_entry_record
-from sahakorn.members.models import MemberStatus
+from sahakorn.members.models import Member, MemberStatus
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import (
     Channel,
@@ -31,10 +31,11 @@ from sahakorn.shares.models import (
     Suspension,
     TransactionKind,
 )
-from sahakorn.shares.rules import monthly_requirement, share_rules_for
+from sahakorn.shares.rules import holding_cap_check, monthly_requirement, share_rules_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.db.backends.utils import CursorWrapper
 
     from sahakorn.shares.models import ShareRules
 
@@ -95,6 +96,14 @@ SELECT account_id, member_id, shares FROM (
 WHERE shares > 0
 """  # noqa: S608 -- fixed table names and SQL fragments; every value is a parameter
 
+# Due members whose contribution would take them past the 1/5 cap, given the paid-up shares after
+# the run. Integer arithmetic (the ratio as numerator/denominator), so SQLite and PostgreSQL agree
+# to the share and the edge is exact, as in ``holding_cap_check``.
+_OVER_CAP_WHERE = f"""
+FROM {_DUE_TABLE} d JOIN shares_shareaccount a ON a.id = d.account_id
+WHERE (a.balance_shares + d.shares) * %(denominator)s > %(numerator)s * %(total_after)s
+"""  # noqa: S608 -- fixed table names
+
 
 # ======== The monthly contribution run (ประมวลผลหุ้นรายเดือน) ========
 
@@ -133,6 +142,11 @@ def monthly_contributions_run(
     for it yet. Each gets one MONTHLY transaction (payroll); the month gets one summary voucher
     (Dr bank / Cr share capital); the cached balances move by one UPDATE. All or nothing, and
     once per month: a second call returns the first run's record and writes nothing.
+
+    The 1/5 holding cap (s.33(3)) is checked set-based on the due list, against the paid-up
+    shares after the run: a member it refuses is left out of the run (not collected this month)
+    and listed on the run record (``over_cap``) with the figures, for the officers to act on.
+    Rare, but never accepted silently; see ``_leave_out_over_cap``.
     """
     started = time.perf_counter()
     say = progress or (lambda _message: None)
@@ -170,6 +184,8 @@ def monthly_contributions_run(
             f"CREATE TEMPORARY TABLE {_DUE_TABLE} (account_id bigint, member_id bigint, shares bigint)"
         )
         cursor.execute(_DUE_SQL, params)
+        say("ตรวจเพดานการถือหุ้น 1/5 ของหุ้นทั้งหมด")
+        over_cap = _leave_out_over_cap(cursor, rules=rules)
         cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(shares), 0) FROM {_DUE_TABLE}")  # noqa: S608
         members, shares = cursor.fetchone()
         shares = int(shares)
@@ -208,10 +224,69 @@ def monthly_contributions_run(
         cursor.execute(f"DROP TABLE {_DUE_TABLE}")
 
     run.members, run.shares, run.amount, run.journal_entry = members, shares, amount, entry
+    run.over_cap = over_cap
     run.finished_at = timezone.now()
     run.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
-    run.save(update_fields=["members", "shares", "amount", "journal_entry", "finished_at", "seconds"])
+    run.save(
+        update_fields=["members", "shares", "amount", "journal_entry", "over_cap", "finished_at", "seconds"]
+    )
     return run
+
+
+def _leave_out_over_cap(cursor: CursorWrapper, *, rules: ShareRules) -> list[dict]:
+    """Take the members the 1/5 cap refuses out of the due table; return them with their figures.
+
+    Set-based: a few statements whatever the coop's size. Leaving a member out lowers the
+    paid-up shares after the run, which can push another member over, so it repeats until no
+    one is over (one pass with nobody over in practice). Everyone left is then within the cap
+    of the shares actually posted, and everyone left out was over at a total at least that
+    large. A newly founded coop with fewer holders after the run than the rules'
+    ``holding_cap_min_holders`` is not capped (``holding_cap_check``).
+    """
+    numerator, denominator = rules.holding_cap_ratio.as_integer_ratio()
+    cursor.execute(
+        "SELECT COALESCE(SUM(balance_shares), 0), COUNT(CASE WHEN balance_shares > 0 THEN 1 END) "
+        "FROM shares_shareaccount"
+    )
+    total_before, holders_before = (int(x) for x in cursor.fetchone())
+    left_out: list[dict] = []
+    while True:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(d.shares), 0), COUNT(CASE WHEN a.balance_shares <= 0 THEN 1 END) "  # noqa: S608
+            f"FROM {_DUE_TABLE} d JOIN shares_shareaccount a ON a.id = d.account_id"
+        )
+        due_shares, new_holders = (int(x) for x in cursor.fetchone())
+        total_after, holders_after = total_before + due_shares, holders_before + new_holders
+        if holders_after < rules.holding_cap_min_holders:
+            break
+        figures = {"numerator": numerator, "denominator": denominator, "total_after": total_after}
+        cursor.execute(
+            f"SELECT d.account_id, d.member_id, a.balance_shares, d.shares {_OVER_CAP_WHERE}", figures
+        )
+        over = cursor.fetchall()
+        if not over:
+            break
+        cursor.execute(
+            f"DELETE FROM {_DUE_TABLE} WHERE account_id IN (SELECT d.account_id {_OVER_CAP_WHERE})",  # noqa: S608
+            figures,
+        )
+        numbers = dict(Member.objects.filter(pk__in=[row[1] for row in over]).values_list("pk", "number"))
+        for _account_id, member_id, held, shares in over:
+            check = holding_cap_check(
+                member_shares_after=int(held) + int(shares),
+                total_shares_after=total_after,
+                holders_after=holders_after,
+                rules=rules,
+            )
+            left_out.append(
+                {
+                    "member_id": member_id,
+                    "number": numbers[member_id],
+                    "shares": int(shares),
+                    "check": check.as_json(),
+                }
+            )
+    return sorted(left_out, key=lambda row: row["number"])
 
 
 def monthly_contributions_run_naive(
@@ -244,7 +319,12 @@ def monthly_contributions_run_naive(
             continue
         if _monthly_shares_in(account, last_day) <= 0:
             continue
-        share_monthly_contribution_record(member=account.member, period=period, on=posted_on, by=by)
+        try:
+            share_monthly_contribution_record(member=account.member, period=period, on=posted_on, by=by)
+        except ShareError as e:
+            if not e.failed_checks:
+                raise
+            continue  # over the 1/5 cap: the set-based run leaves such a member out too
         posted += 1
     return posted
 

@@ -29,6 +29,15 @@ class ShareRules(models.Model):
     Versions are never edited: a change is a new version with its own date, so any past
     figure can be recomputed with the rules that applied then, and the versions are the audit
     trail (who, when, why).
+
+    The 1/5 holding cap (``holding_cap_ratio``, Cooperatives Act s.33(3)) is checked on every
+    way a member acquires shares (initial and extra purchase, monthly contribution, receiving a
+    transfer) once at least ``holding_cap_min_holders`` members hold shares after the movement.
+    A newly founded coop enters its first members one at a time, and the first would otherwise
+    hold 100% of the shares: with fewer holders than 1 ÷ the ratio (5 at 1/5) someone must hold
+    more than the ratio, so the cap cannot be met and is not applied. The threshold counts
+    holders, not baht or shares, because that is what decides whether the cap can be met at
+    all, whatever the par value or the size of the first purchases.
     """
 
     effective_from = models.DateField("มีผลตั้งแต่", unique=True)
@@ -41,6 +50,17 @@ class ShareRules(models.Model):
     # Cooperatives Act s.33(3): no member may hold more than one fifth of all paid-up shares.
     holding_cap_ratio = models.DecimalField(
         "ถือหุ้นได้ไม่เกินสัดส่วนของหุ้นทั้งหมด", max_digits=5, decimal_places=4, default="0.2000"
+    )
+    holding_cap_min_holders = models.PositiveIntegerField(
+        "ใช้เพดานการถือหุ้นเมื่อมีสมาชิกถือหุ้นตั้งแต่ (คน)",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "สำหรับสหกรณ์ตั้งใหม่: ตรวจเพดานการถือหุ้นเมื่อหลังรายการมีสมาชิกถือหุ้นตั้งแต่จำนวนนี้ขึ้นไป "
+            "(นับรวมผู้ซื้อหรือผู้รับโอน) ถ้าน้อยกว่านี้ยังไม่ตรวจ เพราะสมาชิกคนแรกย่อมถือหุ้นร้อยละ 100 "
+            "และเมื่อผู้ถือหุ้นน้อยกว่า 1 ÷ สัดส่วน (5 คนที่ 1/5) ย่อมมีผู้ถือเกินสัดส่วนเสมอ; "
+            "1 = ตรวจทุกรายการ"
+        ),
     )
     monthly_method = models.CharField(
         "วิธีกำหนดหุ้นรายเดือนขั้นต่ำ", max_length=10, choices=MonthlyMethod.choices, default=MonthlyMethod.TABLE
@@ -302,7 +322,9 @@ class ShareTransaction(models.Model):
 class MonthlyRun(models.Model):
     """A run of the monthly contribution batch for one month (run record: who, when, totals).
 
-    One per month: running the same month again posts nothing (idempotent).
+    One per month: running the same month again posts nothing (idempotent). ``over_cap`` lists
+    the members left out because the contribution would take them past the 1/5 holding cap:
+    [{"member_id", "number", "shares", "check": RuleCheck as JSON}].
     """
 
     period = models.DateField("งวดเดือน", unique=True)
@@ -310,6 +332,7 @@ class MonthlyRun(models.Model):
     members = models.PositiveIntegerField(default=0)
     shares = models.BigIntegerField(default=0)
     amount = MoneyField(default=0)
+    over_cap = models.JSONField("ไม่เรียกเก็บเพราะเกินเพดานการถือหุ้น", default=list, blank=True)
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry", on_delete=models.PROTECT, null=True, related_name="+"
     )

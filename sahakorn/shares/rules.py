@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.db.models import Prefetch
 
@@ -166,21 +166,54 @@ def checks_failed(checks: Iterable[RuleCheck]) -> list[RuleCheck]:
     return [check for check in checks if not check.passed]
 
 
-def holding_cap_check(*, member_shares_after: int, total_shares_after: int, rules: ShareRules) -> RuleCheck:
+def holding_percent(*, member_shares: int, total_shares: int, ratio: Decimal) -> Decimal:
+    """``member_shares`` of ``total_shares`` as a percent to 2 places, half up.
+
+    A holding above the cap is never shown at or below it: 20,001 of 100,000 shares at 1/5 is
+    20.01, not 20.00 (the refusal would otherwise name a figure within the cap).
+    """
+    if total_shares <= 0:
+        return ZERO
+    exact = Decimal(member_shares) * HUNDRED / Decimal(total_shares)
+    shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    cap = ratio * HUNDRED
+    if exact > cap >= shown:
+        shown = exact.quantize(Decimal("0.01"), rounding=ROUND_UP)
+    return shown
+
+
+def holding_cap_check(
+    *, member_shares_after: int, total_shares_after: int, holders_after: int, rules: ShareRules
+) -> RuleCheck:
     """Cooperatives Act s.33(3): a member holds at most ``holding_cap_ratio`` of all paid-up shares.
 
-    Both figures are after the movement being checked; the comparison is exact (no rounding),
-    so 20 of 100 shares passes at 1/5 and 21 of 104 does not.
+    All figures are after the movement being checked (``holders_after``: members holding shares,
+    the acquirer included); the comparison is exact (no rounding), so 20 of 100 shares passes at
+    1/5 and 21 of 104 does not. Below ``holding_cap_min_holders`` holders (a newly founded coop)
+    the cap is not applied: the check passes and says why.
     """
     ratio = rules.holding_cap_ratio
     limit = ratio * total_shares_after
-    passed = Decimal(member_shares_after) <= limit
+    percent = holding_percent(member_shares=member_shares_after, total_shares=total_shares_after, ratio=ratio)
     figure = (
         f"หลังรายการถือ {shares_text(member_shares_after)} จากหุ้นทั้งหมด {shares_text(total_shares_after)} "
-        f"(ถือได้ไม่เกิน {limit.normalize():,f} หุ้น)"
+        f"= ร้อยละ {percent} (ถือได้ไม่เกิน {limit.normalize():,f} หุ้น)"
     )
+    rule = f"ถือหุ้นได้ไม่เกิน {ratio.normalize():f} ของหุ้นที่ชำระแล้วทั้งหมด (พ.ร.บ.สหกรณ์ มาตรา 33(3))"
+    threshold = rules.holding_cap_min_holders
+    if holders_after < threshold:
+        return RuleCheck(
+            rule=rule,
+            figure=figure,
+            passed=True,
+            message=(
+                f"ผ่าน: ยังไม่ใช้เพดาน หลังรายการมีสมาชิกถือหุ้น {holders_after:,} คน "
+                f"น้อยกว่า {threshold:,} คนตามระเบียบ (สหกรณ์ตั้งใหม่)"
+            ),
+        )
+    passed = Decimal(member_shares_after) <= limit
     return RuleCheck(
-        rule=f"ถือหุ้นได้ไม่เกิน {ratio.normalize():f} ของหุ้นที่ชำระแล้วทั้งหมด (พ.ร.บ.สหกรณ์ มาตรา 33(3))",
+        rule=rule,
         figure=figure,
         passed=passed,
         message="ผ่าน" if passed else "เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน",
@@ -357,6 +390,7 @@ RULE_FIELDS = (
     "entrance_fee",
     "max_extra_purchase",
     "holding_cap_ratio",
+    "holding_cap_min_holders",
     "monthly_method",
     "table_unit",
     "monthly_min_percent",
@@ -389,6 +423,9 @@ def rules_field_problems(values: dict) -> dict[str, str]:
     ratio = values.get("holding_cap_ratio")
     if ratio is None or not (0 < ratio <= 1):
         errors["holding_cap_ratio"] = "สัดส่วนต้องมากกว่า 0 และไม่เกิน 1 (1/5 = 0.2000)"
+    holders = values.get("holding_cap_min_holders")
+    if holders is None or holders < 1:
+        errors["holding_cap_min_holders"] = "ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป (1 = ตรวจเพดานทุกรายการ)"
     for name in ("monthly_min_percent", "monthly_max_percent"):
         pct = values.get(name)
         if pct is not None and not (0 < pct <= 100):

@@ -10,9 +10,13 @@ Decisions worth knowing:
 - Requests (withdrawal, transfer, suspension) that fail a rule are refused at creation, so the
   approver's queue holds only requests that can pass; approval re-runs the checks, because the
   figures (debts, balances, other members' shares) may have moved in between.
-- The 1/5 holding cap (s.33(3)) is checked on extra purchases and on the receiver of a transfer.
-  The initial purchase and monthly contributions are what the rules oblige a member to buy, so
-  they are not refused by it.
+- The 1/5 holding cap (s.33(3)) is checked on every way a member acquires shares: the initial
+  purchase, an extra purchase, a monthly contribution and the receiver of a transfer (the
+  monthly batch checks it set-based, ``batch.py``). The law is above the rules: a purchase the
+  rules oblige (initial, monthly) is refused all the same. A newly founded coop's first members
+  are not capped until ``holding_cap_min_holders`` members hold shares (``ShareRules``).
+  Reversals are not checked: they put back a holding that was there before. Brought-forward
+  balances (OPENING) come from the old system, not from a service here.
 - A reversal of a voucher that holds only the reversed row(s) reverses the whole voucher in the
   ledger (entrance fee and debt settlement included; a transfer reverses both sides together). A
   row on a voucher shared with other rows (the monthly batch) is reversed with a new voucher of
@@ -27,7 +31,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO, has_more_than_two_places
@@ -188,8 +192,25 @@ def _move(
     return row
 
 
-def _total_paid_up_shares() -> int:
-    return ShareAccount.objects.aggregate(total=Sum("balance_shares"))["total"] or 0
+def _cap_check(
+    *, rules: ShareRules, held: int, shares: int, new_shares: int, holders_leaving: int = 0
+) -> RuleCheck:
+    """The 1/5 cap for a member holding ``held`` who acquires ``shares``.
+
+    ``new_shares`` are what the movement adds to the coop's paid-up shares (all of a purchase,
+    none of a transfer, which moves shares between members); ``holders_leaving`` counts the
+    members the movement leaves without shares (a sender who transfers them all).
+    """
+    coop = ShareAccount.objects.aggregate(
+        total=Sum("balance_shares"), holders=Count("pk", filter=Q(balance_shares__gt=0))
+    )
+    becomes_holder = 1 if held <= 0 < shares else 0
+    return holding_cap_check(
+        member_shares_after=held + shares,
+        total_shares_after=(coop["total"] or 0) + new_shares,
+        holders_after=coop["holders"] + becomes_holder - holders_leaving,
+        rules=rules,
+    )
 
 
 def monthly_shares_in_force(*, account: ShareAccount, period: dt.date) -> int:
@@ -275,6 +296,11 @@ def share_initial_purchase(
     )
     if bought.exists():
         raise ShareError(f"สมาชิก {_who(member)} ซื้อหุ้นแรกเข้าไปแล้ว ใช้รายการซื้อหุ้นเพิ่มแทน", field="kind")
+    # Refused after the account is opened: the transaction rolls the opening back with the rest.
+    _refuse_failed(
+        [_cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares)],
+        action=action,
+    )
 
     amount = shares * rules.par_value
     fee = rules.entrance_fee if with_entrance_fee else ZERO
@@ -331,6 +357,10 @@ def share_monthly_contribution_record(
     if not isinstance(shares, int) or shares <= 0:
         raise ShareError(f"{action}ไม่ได้: จำนวนหุ้นรายเดือนต้องมากกว่า 0", field="shares")
     rules = share_rules_for(on=on)
+    _refuse_failed(
+        [_cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares)],
+        action=action,
+    )
     amount = shares * rules.par_value
     entry = _post(
         on=on,
@@ -367,11 +397,7 @@ def extra_purchase_checks(
     return [
         par_multiple_check(amount=amount, rules=rules),
         extra_purchase_max_check(amount=amount, rules=rules),
-        holding_cap_check(
-            member_shares_after=account.balance_shares + shares,
-            total_shares_after=_total_paid_up_shares() + shares,
-            rules=rules,
-        ),
+        _cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares),
     ]
 
 
@@ -596,8 +622,12 @@ def _transfer_checks(
         receiver = ShareAccount.objects.filter(member_id=to_member.pk).first()
         held = receiver.balance_shares if receiver is not None else 0
         checks.append(
-            holding_cap_check(
-                member_shares_after=held + n, total_shares_after=_total_paid_up_shares(), rules=rules
+            _cap_check(
+                rules=rules,
+                held=held,
+                shares=n,
+                new_shares=0,
+                holders_leaving=1 if n == account.balance_shares else 0,
             )
         )
     return checks

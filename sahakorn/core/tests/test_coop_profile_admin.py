@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(profile, month):
-    return {"name_th": profile.name_th, "fiscal_year_start_month": month}
+    return {
+        "name_th": profile.name_th,
+        "fiscal_year_start_month": month,
+        "day_basis": profile.day_basis,
+        "installment_grace_days": profile.installment_grace_days,
+    }
 
 
 def test_fiscal_year_start_month_can_change_before_go_live():
@@ -30,3 +35,22 @@ def test_fiscal_year_start_month_is_refused_once_a_fiscal_year_exists():
     # then
     assert not form.is_valid()
     assert form.errors["fiscal_year_start_month"] == ["เปลี่ยนเดือนเริ่มต้นปีบัญชีไม่ได้ เพราะเปิดปีบัญชีไปแล้ว"]
+
+
+def test_the_day_basis_and_grace_days_are_the_coops_settings():
+    # given
+    profile = CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ")
+    assert (profile.day_basis, profile.installment_grace_days) == ("365", 0)
+
+    # when
+    form = CoopProfileForm(
+        data={**_data(profile, 1), "day_basis": "actual", "installment_grace_days": "5"}, instance=profile
+    )
+
+    # then
+    assert form.is_valid(), form.errors
+    form.save()
+    profile.refresh_from_db()
+    assert (profile.day_basis, profile.installment_grace_days) == ("actual", 5)
+    bad = CoopProfileForm(data={**_data(profile, 1), "day_basis": "360"}, instance=profile)
+    assert "day_basis" in bad.errors

@@ -1,7 +1,10 @@
 """The seeded products, for the deposit tests (the role users come from sahakorn/conftest.py)."""
 
+from collections.abc import Callable
+
 import pytest
 
+from sahakorn.core.models import CoopProfile
 from sahakorn.deposits.models import DepositProduct
 
 
@@ -21,3 +24,13 @@ def special(db) -> DepositProduct:
 def fixed(db) -> DepositProduct:
     """Seeded ประจำ 12 เดือน: 3.25%; early withdrawal earns the savings rate for that period."""
     return DepositProduct.objects.get(code="30")
+
+
+@pytest.fixture
+def coop_day_basis_set(db) -> Callable[[str], CoopProfile]:
+    """Save the coop profile with the given day basis (without one the coop divides by 365)."""
+
+    def set_basis(basis: str) -> CoopProfile:
+        return CoopProfile.objects.create(name_th="สหกรณ์ออมทรัพย์ทดสอบ จำกัด", day_basis=basis)
+
+    return set_basis

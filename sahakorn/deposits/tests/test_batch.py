@@ -102,6 +102,44 @@ def test_the_second_period_earns_on_the_credited_interest_and_a_new_rate(savings
     assert run.period_start == dt.date(2025, 7, 1) and run.amount == D("698.31")
 
 
+@pytest.mark.parametrize(
+    ("coop_basis", "product_basis", "a_expected", "b_expected", "total"),
+    [
+        # A: 100,000 × 1.5 × 182 / 36,500 = 27,300,000 / 36,500 = 747.9452… → 747.95
+        # B: (500,000 × 1.5 × 60 [1 Jan–29 Feb] + 1,100,000 × 2 × 122 [1 Mar–30 Jun]) / 36,500
+        #    = (45,000,000 + 268,400,000) / 36,500 = 313,400,000 / 36,500 = 8,586.3013… → 8,586.30
+        ("365", "", D("747.95"), D("8586.30"), D("9334.25")),
+        # A: 27,300,000 / 36,600 = 745.9016… → 745.90; B: 313,400,000 / 36,600 = 8,562.8415… → 8,562.84
+        ("actual", "", D("745.90"), D("8562.84"), D("9308.74")),
+        # the product's own basis beats the coop's, both ways
+        ("actual", "365", D("747.95"), D("8586.30"), D("9334.25")),
+        ("365", "actual", D("745.90"), D("8562.84"), D("9308.74")),
+    ],
+)
+def test_the_interest_run_credits_the_leap_half_year_on_the_products_or_else_the_coops_basis(
+    savings, coop_day_basis_set, coop_basis, product_basis, a_expected, b_expected, total
+):
+    # given: Jan–Jun 2024 (182 days, 29 Feb included); A holds 100,000 all half-year, B 500,000 from
+    # 1 Jan and 1,100,000 (the 2.00% tier) from 1 Mar
+    coop_day_basis_set(coop_basis)
+    savings.day_basis = product_basis
+    savings.save(update_fields=["day_basis"])
+    a = account_open(product=savings, amount="100000", on=dt.date(2024, 1, 1))
+    b = account_open(product=savings, amount="500000", on=dt.date(2024, 1, 1))
+    deposit_make(account=b, amount=D("600000"), on=dt.date(2024, 3, 1), channel=Channel.TRANSFER, by=None)
+
+    # when
+    run = deposit_interest_run(product=savings, period_end=dt.date(2024, 6, 30), by=None)
+
+    # then: each account to the satang, and the run, its voucher and the expense all carry the exact total
+    rows = dict(DepositTransaction.objects.filter(interest_run=run).values_list("account_id", "amount"))
+    assert rows == {a.pk: a_expected, b.pk: b_expected}
+    assert run.amount == total == a_expected + b_expected
+    assert account_balance(account="deposit_interest_expense") == total
+    assert fresh(a).balance == D("100000") + a_expected and fresh(b).balance == D("1100000") + b_expected
+    assert deposits_reconcile().ok
+
+
 def test_fixed_term_withdrawn_early_earns_the_savings_rate_that_period(fixed):
     # given: 100,000 fixed from 1 Jan 2025; 10,000 taken out on 1 Apr (before maturity)
     account = account_open(product=fixed, amount="100000", on=dt.date(2025, 1, 1))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import Rounding
 from sahakorn.deposits.rules import (
     RateTier,
@@ -168,6 +169,145 @@ def test_the_calculator_equals_a_day_by_day_loop(moves, tiers, start, length, ro
     # when
     fast = interest_for_period(segments=segments, rates=rates, start=start, end=end, rounding=rounding)
     slow = interest_for_period_naive(segments=segments, rates=rates, start=start, end=end, rounding=rounding)
+
+    # then
+    assert fast == slow
+
+
+# ======== Day basis (ฐานจำนวนวันต่อปี) ========
+
+HUNDRED_K_AT_1_50 = [Segment(dt.date(2023, 1, 1), D("100000.00"))]  # 1.50% tier
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        # 100,000 × 1.5 × 31 / 36,500 = 4,650,000 / 36,500 = 127.3972… → 127.40
+        (DayBasis.DAYS_365, D("127.40")),
+        # 4,650,000 / 36,600 = 127.0491… → 127.05 (a 2024 day divides by 366)
+        (DayBasis.ACTUAL, D("127.05")),
+        # 4,650,000 / 36,600 = 127.0491… → 127.05 (every day divides by 366)
+        (DayBasis.DAYS_366, D("127.05")),
+    ],
+)
+def test_a_leap_year_january_divides_by_the_basis(basis, expected):
+    # given: 100,000 all of 1–31 January 2024 (a leap year) at 1.50%
+
+    # when
+    interest = interest_for_period(segments=HUNDRED_K_AT_1_50, rates=SAVINGS, start=dt.date(2024, 1, 1),
+                                   end=dt.date(2024, 1, 31), rounding=Rounding.SATANG_HALF_UP,
+                                   day_basis=basis)  # fmt: skip
+
+    # then
+    assert interest == expected
+
+
+def test_the_default_basis_is_365():
+    # given: the same January 2024 without naming a basis
+
+    # when
+    interest = interest_for_period(segments=HUNDRED_K_AT_1_50, rates=SAVINGS, start=dt.date(2024, 1, 1),
+                                   end=dt.date(2024, 1, 31), rounding=Rounding.SATANG_HALF_UP)  # fmt: skip
+
+    # then: 4,650,000 / 36,500 = 127.3972… → 127.40, as under "365"
+    assert interest == D("127.40")
+
+
+def test_a_common_year_january_is_the_same_on_365_and_actual():
+    # given: 100,000 all of 1–31 January 2025 (not a leap year) at 1.50%
+
+    # when
+    figures = {
+        basis: interest_for_period(segments=HUNDRED_K_AT_1_50, rates=SAVINGS, start=dt.date(2025, 1, 1),
+                                   end=dt.date(2025, 1, 31), rounding=Rounding.SATANG_HALF_UP, day_basis=basis)
+        for basis in DayBasis
+    }  # fmt: skip
+
+    # then: 4,650,000 / 36,500 = 127.40 on 365 and actual; 4,650,000 / 36,600 = 127.05 on 366
+    assert figures == {
+        DayBasis.DAYS_365: D("127.40"),
+        DayBasis.ACTUAL: D("127.40"),
+        DayBasis.DAYS_366: D("127.05"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        # 1,000,000 × 2 × 2 days / 36,500 = 4,000,000 / 36,500 = 109.5890… → 109.59
+        (DayBasis.DAYS_365, D("109.59")),
+        # 31 Dec 2023: 2,000,000 / 36,500 = 54.7945…; 1 Jan 2024: 2,000,000 / 36,600 = 54.6448…;
+        # exactly 2,000,000 × (366 + 365) / 13,359,000 = 109.4393… → 109.44 (neither 109.59 nor 109.29)
+        (DayBasis.ACTUAL, D("109.44")),
+        # 4,000,000 / 36,600 = 109.2896… → 109.29
+        (DayBasis.DAYS_366, D("109.29")),
+    ],
+)
+def test_a_period_across_new_year_divides_each_day_by_its_own_year(basis, expected):
+    # given: 1,000,000 (the 2.00% tier) over 31 Dec 2023 → 1 Jan 2024, one piece with no movement
+    segments = [Segment(dt.date(2023, 12, 1), D("1000000.00"))]
+
+    # when
+    interest = interest_for_period(segments=segments, rates=SAVINGS, start=dt.date(2023, 12, 31),
+                                   end=dt.date(2024, 1, 1), rounding=Rounding.SATANG_HALF_UP,
+                                   day_basis=basis)  # fmt: skip
+
+    # then
+    assert interest == expected
+
+
+def test_on_the_actual_basis_a_whole_leap_year_earns_exactly_the_annual_rate():
+    # given: 36,500 all of 2024 at 1.50% (on 365 it earns 549.00: 366/365 of the rate)
+    segments = [Segment(dt.date(2023, 1, 1), D("36500.00"))]
+
+    # when
+    interest = interest_for_period(segments=segments, rates=SAVINGS, start=dt.date(2024, 1, 1),
+                                   end=dt.date(2024, 12, 31), rounding=Rounding.SATANG_HALF_UP,
+                                   day_basis=DayBasis.ACTUAL)  # fmt: skip
+
+    # then: 36,500 × 1.5 × 366 / 36,600 = 547.50, exactly 1.5% of 36,500
+    assert interest == D("547.50")
+
+
+def test_a_deposit_over_new_year_splits_at_1_january_and_at_its_own_day():
+    # given: 100,000 from 1 Dec 2023; 100,000 more deposited 1 Jan 2024 (both at 1.50%)
+    segments = [Segment(dt.date(2023, 12, 1), D("100000.00")), Segment(dt.date(2024, 1, 1), D("200000.00"))]
+
+    # when
+    interest = interest_for_period(segments=segments, rates=SAVINGS, start=dt.date(2023, 12, 1),
+                                   end=dt.date(2024, 1, 31), rounding=Rounding.SATANG_HALF_UP,
+                                   day_basis=DayBasis.ACTUAL)  # fmt: skip
+
+    # then: Dec 2023 100,000 × 1.5 × 31 / 36,500 = 127.3972…; Jan 2024 200,000 × 1.5 × 31 / 36,600
+    # = 254.0983…; together 381.4956… → 381.50
+    assert interest == D("381.50")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    moves=st.lists(st.tuples(days, balances), max_size=8),
+    tiers=st.lists(
+        st.tuples(days, st.sampled_from([D(0), D(1000), D(500_000), D(1_000_000)]), rate_values),
+        min_size=1,
+        max_size=6,
+    ),  # fmt: skip
+    start=days,
+    length=st.integers(min_value=0, max_value=200),
+    rounding=st.sampled_from([r for r in Rounding if r is not Rounding.NONE]),
+    basis=st.sampled_from(list(DayBasis)),
+)
+def test_the_calculator_equals_a_day_by_day_loop_on_every_basis(moves, tiers, start, length, rounding, basis):
+    # given: any balances, tiers and period (Dec 2023 – early 2025: across two new years and a leap year)
+    segments = [Segment(day, balance) for day, balance in sorted(moves, key=lambda m: m[0])]
+    unique = {(d, b): r for d, b, r in tiers}
+    rates = [RateTier(d, b, r) for (d, b), r in unique.items()]
+    end = start + dt.timedelta(days=length)
+
+    # when
+    fast = interest_for_period(segments=segments, rates=rates, start=start, end=end, rounding=rounding,
+                               day_basis=basis)  # fmt: skip
+    slow = interest_for_period_naive(segments=segments, rates=rates, start=start, end=end, rounding=rounding,
+                                     day_basis=basis)  # fmt: skip
 
     # then
     assert fast == slow

@@ -284,6 +284,36 @@ def test_closing_credits_accrued_interest_then_pays_out_everything(savings):
         deposit_make(account=account, amount=D("1"), on=dt.date(2025, 1, 12), channel=Channel.CASH, by=None)
 
 
+@pytest.mark.parametrize(
+    ("coop_basis", "product_basis", "expected"),
+    [
+        # 100,000 × 1.5 × 62 / 36,500 = 9,300,000 / 36,500 = 254.7945… → 254.79
+        ("365", "", D("254.79")),
+        # Dec 2023: 4,650,000 / 36,500 = 127.3972…; Jan 2024: 4,650,000 / 36,600 = 127.0491…;
+        # together 254.4464… → 254.45
+        ("actual", "", D("254.45")),
+        ("actual", "365", D("254.79")),  # the product's own basis beats the coop's
+        ("365", "actual", D("254.45")),
+    ],
+)
+def test_closing_across_new_year_credits_interest_on_the_products_or_else_the_coops_basis(
+    savings, coop_day_basis_set, coop_basis, product_basis, expected
+):
+    # given: 100,000 from 1 Dec 2023 at 1.50%, closed on 1 Feb 2024 (interest for 1 Dec – 31 Jan: 31 + 31 days)
+    coop_day_basis_set(coop_basis)
+    savings.day_basis = product_basis
+    savings.save(update_fields=["day_basis"])
+    account = account_open(product=savings, amount="100000", on=dt.date(2023, 12, 1))
+
+    # when
+    payout = deposit_account_close(account=account, on=dt.date(2024, 2, 1), channel=Channel.CASH, by=None)
+
+    # then
+    interest = account.transactions.get(kind="interest")
+    assert interest.amount == expected and payout.amount == -(D("100000") + expected)
+    assert account_balance(account="deposit_interest_expense") == expected
+
+
 def test_closing_with_an_active_hold_is_refused(savings):
     account = account_open(product=savings, amount="1000")
     deposit_hold_place(account=account, amount=D("1"), reason="ค้ำประกัน", on=JAN, by=None)

@@ -39,6 +39,22 @@ def test_auditor_reads_but_cannot_operate(client, auditor, savings):
     assert client.get(reverse("deposits:withdraw", args=[account.pk])).status_code == 403
 
 
+def test_the_products_page_shows_the_products_day_basis_or_the_coops(client, auditor, savings, special,
+                                                                     coop_day_basis_set):  # fmt: skip
+    # given: the coop divides every day by 365; ออมทรัพย์พิเศษ overrides with the actual year length
+    coop_day_basis_set("365")
+    special.day_basis = "actual"
+    special.save(update_fields=["day_basis"])
+    client.force_login(auditor)
+
+    # when
+    page = client.get(reverse("deposits:products")).content.decode()
+
+    # then
+    assert "ตามที่สหกรณ์กำหนด (หาร 365 วันเสมอ)" in page
+    assert "ตามจำนวนวันจริงของแต่ละปี (ปีอธิกสุรทินหาร 366)" in page
+
+
 def test_officer_opens_an_account_and_deposits_with_be_dates(client, officer, savings):
     # given
     member = MemberFactory()

@@ -7,7 +7,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
+from sahakorn.core.interest import DayBasis
+from sahakorn.core.models import CoopProfile
+from sahakorn.core.money import Rounding
 from sahakorn.deposits.batch import deposit_interest_run
+from sahakorn.deposits.interest import account_interest, rate_schedule, stream_product
 from sahakorn.deposits.models import (
     AccountStatus,
     DepositAccount,
@@ -16,8 +20,9 @@ from sahakorn.deposits.models import (
     InterestRun,
 )
 from sahakorn.deposits.reconcile import deposits_reconcile
+from sahakorn.deposits.rules import RateSchedule, RateTier, Segment, interest_for_period
 from sahakorn.generator.coop import STEPS, coop_generate
-from sahakorn.generator.deposits_step import deposits_step
+from sahakorn.generator.deposits_step import _Account, _interest, _Product, deposits_step
 from sahakorn.members.models import MemberStatus
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +123,69 @@ def test_deposit_history_is_deterministic():
     assert len(first) > 150
     assert first == second
     assert first != other
+
+
+# ======== Day basis ========
+
+AT_1_50 = RateSchedule([RateTier(dt.date(2000, 1, 1), D("0"), D("1.50"))])
+
+
+def _account_on(basis: str) -> _Account:
+    product = DepositProduct(code="10", kind="savings", interest_rounding=Rounding.SATANG_HALF_UP)
+    p = _Product(product=product, schedule=AT_1_50, early=None, periods=[], day_basis=basis)
+    return _Account(member_id=1, number="10-0000001", p=p, opened_on=dt.date(2023, 1, 1), matures_on=None)
+
+
+@pytest.mark.parametrize(
+    ("basis", "start", "expected"),
+    [
+        # 100,000 × 1.5 × 31 / 36,500 = 127.3972… → 127.40
+        (DayBasis.DAYS_365, dt.date(2024, 1, 1), D("127.40")),
+        # 100,000 × 1.5 × 31 / 36,600 = 127.0491… → 127.05
+        (DayBasis.ACTUAL, dt.date(2024, 1, 1), D("127.05")),
+        # 1 Dec 2023 – 31 Jan 2024: 100,000 × 1.5 × 62 / 36,500 = 254.7945… → 254.79
+        (DayBasis.DAYS_365, dt.date(2023, 12, 1), D("254.79")),
+        # 4,650,000 / 36,500 [Dec 2023] + 4,650,000 / 36,600 [Jan 2024] = 254.4464… → 254.45
+        (DayBasis.ACTUAL, dt.date(2023, 12, 1), D("254.45")),
+    ],
+)
+def test_the_generators_fast_path_divides_by_the_basis_like_the_calculator(basis, start, expected):
+    # given: 100,000 brought into the period, no movement in it, 1.50% (the generator's shortcut)
+    acc = _account_on(basis)
+    end = dt.date(2024, 1, 31)
+
+    # when
+    fast = _interest(acc, start, end, [], D("100000.00"), AT_1_50)
+
+    # then: the figure by hand, and the interest run's calculator agrees
+    assert fast == expected
+    assert fast == interest_for_period(segments=[Segment(start, D("100000.00"))], rates=AT_1_50, start=start,
+                                       end=end, rounding=Rounding.SATANG_HALF_UP, day_basis=basis)  # fmt: skip
+
+
+def test_a_coop_on_the_actual_basis_gets_the_interest_runs_figures_in_its_history():
+    # given: the coop divides each day by its own year's length; the history starts 1 Jan 2024 (leap)
+    CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ", fiscal_year_start_month=1, day_basis=DayBasis.ACTUAL)
+
+    # when
+    _generate(members=150, years=3, seed=7, as_of=AS_OF)
+
+    # then: every open savings account's Jan–Jun 2024 interest is what the interest run computes on
+    # "actual" from the same transactions (the credited interest itself left out), and not the 365 figure
+    savings = DepositProduct.objects.get(code="10")
+    run = InterestRun.objects.get(product=savings, period_end=dt.date(2024, 6, 30))
+    credited = dict(DepositTransaction.objects.filter(interest_run=run).values_list("account_id", "amount"))
+    schedule = rate_schedule(savings)
+    start, end = run.period_start, run.period_end
+    compared, differ = 0, 0
+    for account_id, opening, moves in stream_product(product=savings, start=start, end=end):
+        own = [m for m in moves if m[2] != "interest"]
+        figure = {
+            basis: account_interest(product=savings, opening=opening, moves=own, start=start, end=end,
+                                    matures_on=None, schedule=schedule, early=None, day_basis=basis)
+            for basis in (DayBasis.ACTUAL, DayBasis.DAYS_365)
+        }  # fmt: skip
+        assert credited.get(account_id, D("0")) == figure[DayBasis.ACTUAL], account_id
+        compared += 1
+        differ += figure[DayBasis.ACTUAL] != figure[DayBasis.DAYS_365]
+    assert compared > 50 and differ > compared // 2

@@ -13,6 +13,7 @@ from sahakorn.generator.coop import STEPS, coop_generate
 from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.loans import calc
 from sahakorn.loans.accrual import loan_interest_accrual_run
+from sahakorn.loans.arrears import members_missed_installments
 from sahakorn.loans.eligibility import loan_eligibility_all
 from sahakorn.loans.models import (
     ApplicationStatus,
@@ -26,7 +27,6 @@ from sahakorn.loans.models import (
     LoanTxKind,
     RepaymentStyle,
 )
-from sahakorn.loans.payments import members_missed_installments
 from sahakorn.loans.reconcile import loans_reconcile
 from sahakorn.loans.selectors import loan_contracts_of
 from sahakorn.loans.services import loan_application_checks

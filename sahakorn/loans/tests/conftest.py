@@ -12,6 +12,16 @@ from sahakorn.shares.tests.factories import member_with_shares
 APPLIED = dt.date(2025, 3, 1)
 
 
+@pytest.fixture(autouse=True)
+def _no_holding_cap(db):
+    """The loan tests give borrowers (1,500 shares) and guarantors (100) shares at will; the 1/5
+    holding cap (s.33) would refuse a borrower's purchase in a coop of a few members. The cap is
+    the share tests' subject."""
+    from sahakorn.shares.models import ShareRules
+
+    ShareRules.objects.update(holding_cap_ratio=D("1.0000"))
+
+
 @pytest.fixture
 def emergency(db) -> LoanProduct:
     return LoanProduct.objects.get(code="10")

@@ -16,13 +16,14 @@ from sahakorn.loans.models import (
     ApplicationStatus,
     LoanApplication,
     LoanContract,
+    LoanContractRate,
     LoanProduct,
     LoanProductRules,
     LoanTransaction,
     LoanTxKind,
     RepaymentStyle,
-    ScheduledInstallment,
 )
+from sahakorn.loans.services import loan_schedule_store
 from sahakorn.members.tests.factories import MemberFactory
 
 _CODES = {"emergency": "TEM", "ordinary": "TOR", "special": "TSP"}
@@ -123,18 +124,8 @@ def contract_create(
         interest_paid_to=disbursed_on,
         principal_balance=amount,
     )
-    ScheduledInstallment.objects.bulk_create(
-        ScheduledInstallment(
-            contract=contract,
-            number=row.number,
-            due_date=row.due_date,
-            principal=row.principal,
-            interest=row.interest,
-            payment=row.payment,
-            closing_balance=row.closing_balance,
-        )
-        for row in rows
-    )
+    LoanContractRate.objects.create(contract=contract, effective_from=disbursed_on, annual_rate=annual_rate)
+    loan_schedule_store(contract=contract, rows=rows)
     entry = journal_entry_record(
         date=disbursed_on,
         description=f"จ่ายเงินกู้ สัญญา {number}",

@@ -5,8 +5,7 @@ import pytest
 
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans.accrual import loan_interest_accrual_run, loan_interest_accrual_run_naive
-from sahakorn.loans.errors import LoanError
-from sahakorn.loans.models import AccrualRun, LoanTransaction, LoanTxKind
+from sahakorn.loans.models import AccrualRun, LoanContract, LoanTransaction, LoanTxKind
 from sahakorn.loans.payments import loan_payment_record
 from sahakorn.loans.reconcile import loans_reconcile
 from sahakorn.loans.tests.factories import contract_create
@@ -90,10 +89,31 @@ def test_a_payment_after_an_accrual_credits_accrued_interest_first(book, officer
     assert _accruals(small)[-1] == (D("249.32"), JAN_31, dt.date(2026, 2, 28))
     assert loans_reconcile().ok
 
-    with pytest.raises(LoanError, match="ดอกเบี้ยค้างรับ"):
-        loan_payment_record(
-            contract=small, amount=D("5000.00"), on=dt.date(2026, 2, 20), channel="bank", by=officer
-        )
+    # A receipt dated 20 Feb, recorded after the 28 Feb accrual: taken on its own date, and the
+    # February accrual recomputed from the new balance.
+    late = loan_payment_record(
+        contract=small, amount=D("5000.00"), on=dt.date(2026, 2, 20), channel="bank", by=officer
+    )
+
+    # 50,000 × 6.5 × 50 days / 36,500 = 445.205… → 445.21; 267.12 of it accrued on 31 Jan.
+    assert (late.interest, late.principal) == (D("445.21"), D("-4554.79"))
+    credits = {ln.account.code: ln.credit for ln in late.journal_entry.lines.all() if ln.credit}
+    assert credits == {"11533": D("4554.79"), "11620": D("267.12"), "41200": D("178.09")}
+    # 28 Feb: 249.32 reversed; 45,445.21 × 6.5 × 8 / 36,500 = 64.74 posted again, both dated 28 Feb.
+    assert list(
+        LoanTransaction.objects.filter(contract=small, date=dt.date(2026, 2, 28))
+        .order_by("id")
+        .values_list("kind", "interest", "interest_from")
+    ) == [
+        (LoanTxKind.ACCRUAL, D("249.32"), JAN_31),
+        (LoanTxKind.ACCRUAL_REVERSAL, D("-249.32"), JAN_31),
+        (LoanTxKind.ACCRUAL, D("64.74"), dt.date(2026, 2, 20)),
+    ]
+    assert account_balance(account="accrued_interest_ordinary") == D("423.91") + D("64.74")
+    assert account_balance(account="accrued_interest_ordinary", as_of=dt.date(2026, 2, 27)) == D(
+        "267.12"
+    ) - D("267.12")
+    assert loans_reconcile().ok
 
 
 def test_the_naive_run_gives_the_same_figures(book, officer):
@@ -107,3 +127,61 @@ def test_the_naive_run_gives_the_same_figures(book, officer):
         D("493.15"),
     ]
     assert loans_reconcile().ok
+
+
+def test_the_run_splits_days_at_rate_changes_and_years_by_the_day_basis(officer):
+    # given: a product on the actual day basis (a leap-year day divided by 366), three contracts at 6%
+    from sahakorn.core.models import CoopProfile
+    from sahakorn.loans.rates import loan_rate_change
+    from sahakorn.loans.tests.factories import loan_product
+
+    product = loan_product(code="TAC", day_basis="actual")
+    plain = contract_create(product=product, amount=D("100000.00"), disbursed_on=dt.date(2024, 1, 1))
+    changed = contract_create(product=product, amount=D("100000.00"), disbursed_on=dt.date(2024, 1, 1))
+    loan_rate_change(
+        contract=changed, annual_rate=D("5.000"), effective_from=dt.date(2024, 1, 16), by=officer
+    )
+    across = contract_create(product=product, amount=D("100000.00"), disbursed_on=dt.date(2023, 12, 15))
+    on_365 = contract_create(amount=D("100000.00"), disbursed_on=dt.date(2024, 1, 1))  # coop default: 365
+    CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ")
+
+    # when
+    run = loan_interest_accrual_run(period_end=dt.date(2024, 1, 31), by=officer)
+
+    # then (hand-computed):
+    #   plain:   100,000 × 6 × 30 / 36,600 = 491.803… → 491.80
+    #   changed: 100,000 × (6 × 14 + 5 × 16) / 36,600 = 448.087… → 448.09 (2–15 Jan at 6%, 16–31 Jan at 5%)
+    #   across:  600,000 × (16 × 366 + 31 × 365) / 13,359,000 = 771.210… → 771.21 (16 days of 2023 / 365,
+    #            31 days of 2024 / 366)
+    #   on_365:  100,000 × 6 × 30 / 36,500 = 493.150… → 493.15
+    assert {c.pk: _accruals(c)[-1][0] for c in (plain, changed, across, on_365)} == {
+        plain.pk: D("491.80"),
+        changed.pk: D("448.09"),
+        across.pk: D("771.21"),
+        on_365.pk: D("493.15"),
+    }
+    assert run.amount == D("491.80") + D("448.09") + D("771.21") + D("493.15")
+    assert loans_reconcile().ok
+
+
+def test_the_per_contract_accrual_agrees_with_the_run(officer):
+    # given: the same book twice over: one run, and the per-contract version on an identical copy
+    from sahakorn.loans.accrual import contract_accrual_post
+    from sahakorn.loans.rates import loan_rate_change
+    from sahakorn.loans.tests.factories import loan_product
+
+    product = loan_product(code="TAC", day_basis="actual")
+    a = contract_create(product=product, amount=D("123456.78"), disbursed_on=dt.date(2023, 11, 17))
+    loan_rate_change(contract=a, annual_rate=D("6.750"), effective_from=dt.date(2024, 2, 10), by=officer)
+    b = contract_create(product=product, amount=D("123456.78"), disbursed_on=dt.date(2023, 11, 17))
+    loan_rate_change(contract=b, annual_rate=D("6.750"), effective_from=dt.date(2024, 2, 10), by=officer)
+
+    # when: the run accrues contract a only (b is closed to it), and b is accrued alone
+    LoanContract.objects.filter(pk=b.pk).update(status="closed")
+    loan_interest_accrual_run(period_end=dt.date(2024, 2, 29), by=officer)
+    LoanContract.objects.filter(pk=b.pk).update(status="active")
+    b.refresh_from_db()
+    single = contract_accrual_post(contract=b, period_end=dt.date(2024, 2, 29), by=officer)
+
+    # then: the same figure to the satang
+    assert _accruals(a)[-1][0] == single.interest

@@ -564,3 +564,98 @@ def test_a_reschedule_repays_exactly_the_balance(balance, rates, last_interest_d
     # then
     assert_closes(rows, balance, remaining)
     assert all(r.payment == payment for r in rows[:-1])
+
+
+# ======== Day basis and the coops' rounding rules (issue 9) ========
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        # 100,000 at 6% for (31 Dec 2023, 31 Jan 2024]: 31 days of a leap year
+        ("365", D("509.59")),  # 100,000 × 6 × 31 / 36,500 = 509.589…
+        ("366", D("508.20")),  # 100,000 × 6 × 31 / 36,600 = 508.196…
+        ("actual", D("508.20")),  # each 2024 day divided by 366
+    ],
+)
+def test_the_day_basis_divides_each_day_by_its_setting(basis, expected):
+    assert (
+        interest_between(
+            principal=D("100000.00"),
+            start=dt.date(2023, 12, 31),
+            end=dt.date(2024, 1, 31),
+            rates=SIX,
+            day_basis=basis,
+        )
+        == expected
+    )
+
+
+def test_the_actual_basis_divides_each_year_s_days_by_that_year_s_length():
+    # given: (15 Dec 2023, 31 Jan 2024]: 16 days of 2023 (÷365) and 31 days of 2024 (÷366)
+    # when
+    interest = interest_between(
+        principal=D("100000.00"),
+        start=dt.date(2023, 12, 15),
+        end=dt.date(2024, 1, 31),
+        rates=SIX,
+        day_basis="actual",
+    )
+
+    # then: 600,000 × (16 × 366 + 31 × 365) / (100 × 365 × 366) = 10,302,600,000 / 13,359,000 = 771.210…
+    assert interest == D("771.21")
+
+
+def test_the_365_basis_keeps_every_earlier_figure():
+    # a leap February under 365: 100,000 × 6 × 60 / 36,500 = 986.30 (the figure the calculator always gave)
+    assert interest_between(
+        principal=D("100000.00"), start=dt.date(2024, 1, 31), end=dt.date(2024, 3, 31), rates=SIX
+    ) == interest_between(
+        principal=D("100000.00"),
+        start=dt.date(2024, 1, 31),
+        end=dt.date(2024, 3, 31),
+        rates=SIX,
+        day_basis="365",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("46.71", "46.75"), ("28.03", "28.00"), ("28.125", "28.25"), ("28.12", "28.00"), ("10.875", "11.00")],
+)
+def test_interest_to_the_nearest_quarter_baht(raw, expected):
+    assert round_money(D(raw), Rounding.QUARTER_HALF_UP) == D(expected)
+
+
+def test_nearest_quarter_on_a_schedule_row():
+    # given: 10,000 at 6% for 28 days = 46.027… → nearest 0.25 is 46.00; up to 0.25 would be 46.25
+    rows = schedule_equal_principal(
+        amount=D("10000.00"), annual_rate=D("6.00"), first_due=dt.date(2026, 2, 28), installments=1,
+        disbursed_on=dt.date(2026, 1, 31), interest_rounding=Rounding.QUARTER_HALF_UP,
+    )  # fmt: skip
+    assert rows[0].interest == D("46.00")
+
+
+def test_equal_principal_rounded_up_to_100_baht_the_last_installment_taking_the_rest():
+    # given: 50,000 over 180 installments: 277.78 → 300 up to 100 baht
+    rows = schedule_equal_principal(
+        amount=D("50000.00"), annual_rate=D("6.00"), first_due=dt.date(2026, 1, 31), installments=180,
+        disbursed_on=dt.date(2025, 12, 31), principal_rounding=Rounding.HUNDRED_BAHT_UP,
+    )  # fmt: skip
+
+    # then: 166 × 300 = 49,800, so the 167th takes the last 200.00 and the schedule ends there
+    assert rows[0].principal == D("300.00")
+    assert (len(rows), rows[-1].principal, rows[-1].closing_balance) == (167, D("200.00"), D("0.00"))
+    assert sum(r.principal for r in rows) == D("50000.00")
+
+
+@pytest.mark.parametrize(
+    ("rounding", "expected"), [(Rounding.BAHT_UP, D("278.00")), (Rounding.TEN_BAHT_UP, D("280.00"))]
+)
+def test_equal_principal_rounded_up_to_1_or_10_baht(rounding, expected):
+    rows = schedule_equal_principal(
+        amount=D("50000.00"), annual_rate=D("6.00"), first_due=dt.date(2026, 1, 31), installments=180,
+        disbursed_on=dt.date(2025, 12, 31), principal_rounding=rounding,
+    )  # fmt: skip
+    assert rows[0].principal == expected
+    assert sum(r.principal for r in rows) == D("50000.00")

@@ -112,3 +112,45 @@ def test_a_payment_recorded_after_the_debts_were_read_refuses_the_settlement(off
     # when / then: the settlement is refused with the contract named, nothing half-done
     with pytest.raises(DebtSettlementError, match=f"สัญญา {contract.number}: วันที่ชำระ 30 มิ.ย. 2569 อยู่ก่อน"):
         debt.credit_lines(debt.amount)
+
+
+def test_a_death_settled_after_two_month_end_accruals_charges_interest_to_the_exit_date(officer, manager):
+    # given: 10,000.00 at 6% from 1 Sep 2026; accruals ran at 30 Sep (47.67) and 31 Oct (50.96)
+    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.models import LoanTxKind
+
+    member = member_with_shares(2000)
+    contract = contract_create(member=member, amount=D("10000.00"), disbursed_on=dt.date(2026, 9, 1))
+    loan_interest_accrual_run(period_end=dt.date(2026, 9, 30), by=officer)
+    loan_interest_accrual_run(period_end=dt.date(2026, 10, 31), by=officer)
+    died = dt.date(2026, 10, 15)
+
+    # when: the member died on 15 Oct and the shares are withdrawn with effect from that day
+    member_status_change(
+        member=member, to_status="deceased", effective_on=died, reason="ถึงแก่กรรม", by=officer
+    )
+    request = share_request_create(kind=RequestKind.WITHDRAWAL, member=member, by=officer, effective_on=died,
+                                   reason="ถึงแก่กรรม")  # fmt: skip
+    share_request_approve(request=request, by=manager)
+
+    # then: interest to the exit date only, 10,000 × 6% × 44 / 365 = 72.33, on a row dated 15 Oct
+    paid = contract.transactions.get(channel="shares")
+    assert (paid.date, paid.interest, paid.principal) == (died, D("72.33"), D("-10000.00"))
+    assert paid.journal_entry.date == died
+    credits = {
+        ln.account.code: ln.credit
+        for ln in paid.journal_entry.lines.all()
+        if ln.credit and ln.account.code != "21600"
+    }
+    # 47.67 accrued at 30 Sep is settled; 72.33 − 47.67 = 24.66 is new income
+    assert credits == {"11533": D("10000.00"), "11620": D("47.67"), "41200": D("24.66")}
+    # the 31 Oct accrual (days after the death) is reversed on its own date and not posted again
+    assert list(
+        contract.transactions.filter(date=dt.date(2026, 10, 31))
+        .order_by("id")
+        .values_list("kind", "interest")
+    ) == [(LoanTxKind.ACCRUAL, D("50.96")), (LoanTxKind.ACCRUAL_REVERSAL, D("-50.96"))]
+    assert account_balance(account="accrued_interest_ordinary") == D("0.00")
+    assert account_balance(account="interest_income_ordinary") == D("72.33")
+    assert loans_reconcile(as_of=dt.date(2026, 10, 20)).ok
+    assert loans_reconcile().ok

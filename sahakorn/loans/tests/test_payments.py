@@ -5,17 +5,27 @@ import pytest
 
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans import calc
+from sahakorn.loans.arrears import loan_arrears, members_missed_installments
 from sahakorn.loans.errors import LoanError
-from sahakorn.loans.models import ContractStatus, LoanTransaction, LoanTxKind, ScheduledInstallment
+from sahakorn.loans.models import (
+    ContractStatus,
+    LoanEvent,
+    LoanEventKind,
+    LoanTransaction,
+    LoanTxKind,
+    ScheduledInstallment,
+)
 from sahakorn.loans.payments import (
-    loan_arrears,
+    contract_interest_received,
+    loan_interest_refund,
     loan_payment_record,
     loan_payoff,
+    loan_payoff_figures,
     loan_prepay,
-    loan_rate_change,
     loan_transaction_reverse,
-    members_missed_installments,
 )
+from sahakorn.loans.rates import loan_rate_change
+from sahakorn.loans.reconcile import loans_reconcile
 from sahakorn.loans.selectors import loan_contracts_of
 from sahakorn.loans.tests.factories import contract_create
 
@@ -91,16 +101,78 @@ def test_partial_prepayment_lowers_the_balance(contract, officer):
     assert contract.status == ContractStatus.ACTIVE
 
 
-def test_overpayment_and_underpayment_are_refused(contract, officer):
+def test_overpayment_is_refused_with_the_payoff(contract, officer):
     with pytest.raises(LoanError, match="ชำระเกินยอดหนี้.*100,509.59"):
         loan_payment_record(
             contract=contract, amount=D("100509.60"), on=dt.date(2026, 2, 1), channel="bank", by=officer
         )
-    with pytest.raises(LoanError, match="น้อยกว่าดอกเบี้ย"):
-        loan_payment_record(
-            contract=contract, amount=D("509.58"), on=dt.date(2026, 2, 1), channel="bank", by=officer
-        )
     assert not LoanTransaction.objects.filter(kind=LoanTxKind.PAYMENT).exists()
+
+
+def test_a_receipt_below_the_interest_is_posted_and_the_rest_of_the_interest_stays_due(contract, officer):
+    # given: 509.59 of interest due on 1 Feb (100,000 × 6% × 31 / 365); payroll deducted only 300.00
+    # when
+    short = loan_payment_record(
+        contract=contract, amount=D("300.00"), on=dt.date(2026, 2, 1), channel="payroll", by=officer
+    )
+
+    # then: interest first, nothing to principal, 209.59 stays due (ลูกหนี้รอเรียกเก็บ-ดอกเบี้ย 11420)
+    assert (short.principal, short.interest, short.interest_arrears) == (D("0.00"), D("300.00"), D("209.59"))
+    lines = {(ln.account.code, ln.debit, ln.credit) for ln in short.journal_entry.lines.all()}
+    assert lines == {
+        ("11131", D("300.00"), D("0.00")),
+        ("41200", D("0.00"), D("509.59")),
+        ("11420", D("209.59"), D("0.00")),
+    }
+    contract.refresh_from_db()
+    assert (contract.principal_balance, contract.interest_arrears) == (D("100000.00"), D("209.59"))
+    assert contract.interest_paid_to == dt.date(2026, 2, 1)
+
+    # when: next month's 9,000.00 collects the 209.59 first, then 28 days of interest, then principal
+    nxt = loan_payment_record(
+        contract=contract, amount=D("9000.00"), on=dt.date(2026, 3, 1), channel="payroll", by=officer
+    )
+
+    # then: 100,000 × 6% × 28 / 365 = 460.27; 9,000 − 209.59 − 460.27 = 8,330.14 principal
+    assert (nxt.interest, nxt.interest_arrears, nxt.principal) == (D("669.86"), D("-209.59"), D("-8330.14"))
+    credits = {ln.account.code: ln.credit for ln in nxt.journal_entry.lines.all() if ln.credit}
+    assert credits == {"11533": D("8330.14"), "41200": D("460.27"), "11420": D("209.59")}
+    contract.refresh_from_db()
+    assert (contract.principal_balance, contract.interest_arrears) == (D("91669.86"), D("0.00"))
+    assert account_balance(account="receivable_pending_interest") == D("0.00")
+    assert account_balance(account="interest_income_ordinary") == D("509.59") + D("460.27")
+    assert loans_reconcile().ok
+
+
+def test_a_payoff_collects_the_interest_in_arrears_and_a_reversal_restores_it(contract, officer):
+    # given: 100.00 received against 509.59 due on 1 Feb: 409.59 in arrears
+    short = loan_payment_record(
+        contract=contract, amount=D("100.00"), on=dt.date(2026, 2, 1), channel="cash", by=officer
+    )
+    contract.refresh_from_db()
+
+    # when: the payoff quote on 11 Feb: 409.59 + 100,000 × 6% × 10 / 365 (164.38)
+    principal, interest = loan_payoff_figures(contract=contract, on=dt.date(2026, 2, 11))
+
+    # then
+    assert (principal, interest) == (D("100000.00"), D("573.97"))
+    closing = loan_payoff(contract=contract, on=dt.date(2026, 2, 11), channel="cash", by=officer)
+    contract.refresh_from_db()
+    assert (contract.status, contract.interest_arrears, closing.interest_arrears) == (
+        ContractStatus.CLOSED,
+        D("0.00"),
+        D("-409.59"),
+    )
+    # and reversing the payoff brings the arrears back with the balance
+    loan_transaction_reverse(transaction_row=closing, on=dt.date(2026, 2, 12), reason="ผิดสัญญา", by=officer)
+    contract.refresh_from_db()
+    assert (contract.status, contract.principal_balance, contract.interest_arrears) == (
+        ContractStatus.ACTIVE,
+        D("100000.00"),
+        D("409.59"),
+    )
+    assert short.interest_arrears == D("409.59")
+    assert loans_reconcile().ok
 
 
 def test_paying_an_equal_installment_schedule_to_the_end_closes_at_zero(officer):
@@ -136,7 +208,7 @@ def test_rate_change_keeps_the_installment(contract, officer):
 
     new = loan_rate_change(
         contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 2, 2), by=officer
-    )
+    ).rows
 
     assert ScheduledInstallment.objects.filter(contract=contract, superseded_at__isnull=False).count() == 11
     assert [r.number for r in new] == list(range(2, 2 + len(new)))
@@ -155,10 +227,34 @@ def test_rate_change_keeps_the_installment(contract, officer):
     assert row.interest == expected_interest
 
 
-def test_rate_change_must_start_after_the_interest_paid(contract, officer):
-    with pytest.raises(LoanError, match="วันถัดจาก"):
+def test_interest_over_a_rate_change_is_computed_piece_by_piece(officer):
+    # given: 10,000.00 at 6% from 1 Jan; the rate goes to 5% from 12 Jan, with nothing paid yet
+    contract = contract_create(amount=D("10000.00"), annual_rate=D("6.000"), disbursed_on=dt.date(2026, 1, 1))
+    loan_rate_change(
+        contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 1, 12), by=officer
+    )
+
+    # when: paid on 1 Feb (2–11 Jan: 10 days at 6%, then 12 Jan–1 Feb: 21 days at 5%)
+    row = loan_payment_record(
+        contract=contract, amount=D("1000.00"), on=dt.date(2026, 2, 1), channel="cash", by=officer
+    )
+
+    # then: (10,000 × 6 × 10 + 10,000 × 5 × 21) / 36,500 = 1,650,000 / 36,500 = 45.205… → 45.21
+    assert row.interest == D("45.21")
+    assert list(contract.rates.values_list("effective_from", "annual_rate")) == [
+        (dt.date(2026, 1, 1), D("6.000")),
+        (dt.date(2026, 1, 12), D("5.000")),
+    ]
+
+
+def test_a_rate_must_start_after_the_latest_one(contract, officer):
+    loan_rate_change(
+        contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 3, 1), by=officer
+    )
+
+    with pytest.raises(LoanError, match="มีผลตั้งแต่ 1 มี.ค. 2569 แล้ว"):
         loan_rate_change(
-            contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 1, 15), by=officer
+            contract=contract, annual_rate=D("4.000"), effective_from=dt.date(2026, 2, 15), by=officer
         )
 
 
@@ -222,7 +318,7 @@ def test_installments_paid_and_left_follow_the_principal_repaid(officer):
     assert (summary.installments_paid, summary.installments_left) == (2, 10)
 
 
-def test_a_product_rate_change_applies_to_contracts_paid_up_and_lists_the_others(officer, capsys):
+def test_a_product_rate_change_reaches_every_active_contract_and_a_rerun_changes_nothing(officer, capsys):
     # given: two 12-month contracts from 1 January 2026 at 6%; only the first paid its January installment
     from django.core.management import call_command
 
@@ -240,15 +336,27 @@ def test_a_product_rate_change_applies_to_contracts_paid_up_and_lists_the_others
     # when
     call_command("loans", "rate-change", "--product", product.code, "--effective-from", "2026-02-02")
 
-    # then
+    # then: both move to 5% from 2 Feb, the one in arrears too, and each member is told
     paid.refresh_from_db()
     unpaid.refresh_from_db()
-    assert (paid.annual_rate, unpaid.annual_rate) == (D("5.000"), D("6.000"))
+    assert (paid.annual_rate, unpaid.annual_rate) == (D("5.000"), D("5.000"))
+    assert "เปลี่ยน 2 สัญญา ข้าม 0 สัญญา" in capsys.readouterr().out
+    assert LoanEvent.objects.filter(kind=LoanEventKind.RATE_CHANGED).count() == 2
+    # the unpaid contract's interest to 1 Mar: 100,000 × (6 × 31 + 5 × 28) / 36,500 = 893.15
+    row = loan_payment_record(
+        contract=unpaid, amount=D("10000.00"), on=dt.date(2026, 3, 1), channel="cash", by=officer
+    )
+    assert row.interest == D("893.15")
+
+    # when: run again
+    call_command("loans", "rate-change", "--product", product.code, "--effective-from", "2026-02-02")
+
+    # then: nothing changes
     out = capsys.readouterr()
-    assert "เปลี่ยน 1 สัญญา ข้าม 1 สัญญา" in out.out
-    assert f"ข้ามสัญญา {unpaid.number}: คิดดอกเบี้ยถึง 1 ม.ค. 2569 ยังไม่ถึงวันก่อนวันมีผล" in out.err
+    assert "เปลี่ยน 0 สัญญา ข้าม 2 สัญญา" in out.out
+    assert f"ข้ามสัญญา {paid.number}: มีอัตราที่มีผลตั้งแต่ 2 ก.พ. 2569 แล้ว" in out.err
     with pytest.raises(LoanError, match="ไม่มีหลักเกณฑ์ที่มีผลวันที่ 3 ก.พ. 2569"):
-        from sahakorn.loans.payments import loan_product_rate_apply
+        from sahakorn.loans.rates import loan_product_rate_apply
 
         loan_product_rate_apply(product=product, effective_from=dt.date(2026, 2, 3), by=officer)
 
@@ -264,3 +372,124 @@ def test_a_schedule_brought_forward_from_row_five_counts_four_installments_paid(
     # when / then: nothing paid since the migration: 4 paid, 8 left
     [summary] = loan_contracts_of(member=contract.member)
     assert (summary.installments_paid, summary.installments_left) == (4, 8)
+
+
+def test_a_payment_followed_by_a_month_end_accrual_can_be_reversed(contract, officer):
+    # given: 5,000.00 received by mistake on 20 Jan, then the 31 Jan accrual
+    from sahakorn.loans.accrual import loan_interest_accrual_run
+
+    wrong = loan_payment_record(
+        contract=contract, amount=D("5000.00"), on=dt.date(2026, 1, 20), channel="cash", by=officer
+    )
+    loan_interest_accrual_run(period_end=dt.date(2026, 1, 31), by=officer)
+    # 100,000 × 6% × 19 / 365 = 312.33; then 95,312.33 × 6% × 11 / 365 = 172.35 accrued
+    assert wrong.interest == D("312.33")
+    assert contract.transactions.get(kind=LoanTxKind.ACCRUAL).interest == D("172.35")
+
+    # when: corrected on 2 Feb
+    back = loan_transaction_reverse(
+        transaction_row=wrong, on=dt.date(2026, 2, 2), reason="รับผิดสัญญา", by=officer
+    )
+
+    # then: the balance and interest-paid-to go back, and the 31 Jan accrual is recomputed on
+    # 100,000 for 30 days (493.15), both its reversal and the new one dated 31 Jan
+    contract.refresh_from_db()
+    assert (back.principal, back.interest) == (D("4687.67"), D("-312.33"))
+    assert (contract.principal_balance, contract.interest_paid_to) == (D("100000.00"), dt.date(2026, 1, 1))
+    assert list(
+        contract.transactions.filter(date=dt.date(2026, 1, 31)).order_by("id").values_list("kind", "interest")
+    ) == [
+        (LoanTxKind.ACCRUAL, D("172.35")),
+        (LoanTxKind.ACCRUAL_REVERSAL, D("-172.35")),
+        (LoanTxKind.ACCRUAL, D("493.15")),
+    ]
+    assert account_balance(account="accrued_interest_ordinary") == D("493.15")
+    assert account_balance(account="interest_income_ordinary") == D("493.15")
+    assert account_balance(account="loan_ordinary") == D("100000.00")
+    assert loans_reconcile().ok
+    # and the February payment settles the recomputed accrual as if the mistake never happened
+    feb = loan_payment_record(
+        contract=contract, amount=D("5000.00"), on=dt.date(2026, 2, 1), channel="bank", by=officer
+    )
+    credits = {ln.account.code: ln.credit for ln in feb.journal_entry.lines.all() if ln.credit}
+    assert credits == {"11533": D("4490.41"), "11620": D("493.15"), "41200": D("16.44")}
+    assert loans_reconcile().ok
+
+
+def test_an_interest_refund_posts_against_income_and_can_be_reversed(contract, officer):
+    # given: the contract paid off on 20 Feb, and 40.00 of interest billed past that day to give back
+    loan_payment_record(
+        contract=contract, amount=D("5000.00"), on=dt.date(2026, 2, 1), channel="cash", by=officer
+    )
+    loan_payoff(contract=contract, on=dt.date(2026, 2, 20), channel="cash", by=officer)
+
+    # when
+    refund = loan_interest_refund(
+        contract=contract, amount=D("40.00"), on=dt.date(2026, 2, 28), channel="bank",
+        reason="ดอกเบี้ยเรียกเก็บถึงสิ้นเดือนหลังปิดบัญชี", by=officer,
+    )  # fmt: skip
+
+    # then
+    assert (refund.kind, refund.interest, refund.principal) == (LoanTxKind.REFUND, D("-40.00"), D("0.00"))
+    lines = {(ln.account.code, ln.debit, ln.credit) for ln in refund.journal_entry.lines.all()}
+    assert lines == {("41200", D("40.00"), D("0.00")), ("11131", D("0.00"), D("40.00"))}
+    # interest received: 509.59 on 1 Feb + 95,509.59 × 6% × 19 / 365 = 298.30 on 20 Feb, less 40.00
+    assert contract_interest_received(contract) == D("767.89")
+    assert LoanEvent.objects.filter(kind=LoanEventKind.INTEREST_REFUNDED, contract=contract).count() == 1
+    with pytest.raises(LoanError, match="เกินดอกเบี้ยที่รับ"):
+        loan_interest_refund(
+            contract=contract,
+            amount=D("767.90"),
+            on=dt.date(2026, 2, 28),
+            channel="bank",
+            reason="x",
+            by=officer,
+        )
+    back = loan_transaction_reverse(transaction_row=refund, on=dt.date(2026, 3, 1), reason="คืนผิด", by=officer)
+    assert (back.interest, contract_interest_received(contract)) == (D("40.00"), D("807.89"))
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.CLOSED
+    assert loans_reconcile().ok
+
+
+def test_interest_paid_in_a_year_is_payments_and_netting_less_refunds_and_reversals(officer):
+    # given: a 2025 contract paid in December 2025 and January 2026; the December payment reversed
+    # in January and paid again; an interest refund in 2026
+    from sahakorn.loans.selectors import member_interest_paid, members_interest_paid
+
+    contract = contract_create(
+        amount=D("10000.00"), annual_rate=D("6.000"), disbursed_on=dt.date(2025, 11, 30)
+    )
+    dec = loan_payment_record(
+        contract=contract, amount=D("1000.00"), on=dt.date(2025, 12, 31), channel="payroll", by=officer
+    )
+    loan_transaction_reverse(transaction_row=dec, on=dt.date(2026, 1, 5), reason="หักซ้ำ", by=officer)
+    again = loan_payment_record(
+        contract=contract, amount=D("1000.00"), on=dt.date(2026, 1, 5), channel="cash", by=officer
+    )
+    loan_interest_refund(
+        contract=contract,
+        amount=D("2.00"),
+        on=dt.date(2026, 3, 1),
+        channel="cash",
+        reason="ปัดเศษเกิน",
+        by=officer,
+    )
+
+    # then: 2025 — 10,000 × 6% × 31 / 365 = 50.96 paid, reversed (counts against 2025): 0.00
+    # 2026 — 10,000 × 6% × 36 / 365 = 59.18 on 5 Jan, less the 2.00 refund: 57.18
+    assert dec.interest == D("50.96") and again.interest == D("59.18")
+    member = contract.member
+    # members with nothing left to count are not listed
+    assert (
+        members_interest_paid(fiscal_year_start=dt.date(2025, 1, 1), fiscal_year_end=dt.date(2025, 12, 31))
+        == {}
+    )
+    assert members_interest_paid(
+        fiscal_year_start=dt.date(2026, 1, 1), fiscal_year_end=dt.date(2026, 12, 31)
+    ) == {member.pk: D("57.18")}
+    assert member_interest_paid(member=member, fiscal_year=2569) == D("57.18")
+    assert member_interest_paid(member=member, fiscal_year=2568) == D("0.00")
+    assert member_interest_paid(member=member, fiscal_year=2569, product_ids=[contract.product_id + 1]) == D(
+        "0.00"
+    )

@@ -84,7 +84,7 @@ def test_arrears_screen(client, book, officer):  # noqa: F811
     client.force_login(officer)
     text = client.get(reverse("loans:report_arrears") + ARREARS).text
     assert "K2" in text and "K3" in text and ">K1<" not in text
-    assert "3,000.00" in text and "089 876 5432" in text and "000011, 000012, 000013" in text
+    assert "2,957.26" in text and "089 876 5432" in text and "000011, 000012, 000013" in text
     text = client.get(reverse("loans:report_arrears") + ARREARS + "&min_missed=2").text
     assert "K2" in text and ">K3<" not in text
 
@@ -151,11 +151,11 @@ def test_arrears_xlsx(client, book, accountant):  # noqa: F811
     client.force_login(accountant)
     rows = _cells(_xlsx(client.get(reverse("loans:report_arrears") + ARREARS + "&format=xlsx")).active)
     k2 = next(r for r in rows if r[0] == "K2")
-    assert k2[1:] == ["000002", k2[2], "02", "089 876 5432", 2000, 2, 1, "01/01/2569", 2000, 20000,
+    assert k2[1:] == ["000002", k2[2], "02", "089 876 5432", 2000, 2, 1, "01/01/2569", 1957.26, 0, 20000,
                       "000011, 000012, 000013"]  # fmt: skip
     assert isinstance(k2[9], (int, float))
     total = next(r for r in rows if r[0] == "รวมทั้งสิ้น")
-    assert (total[6], total[9], total[10]) == (3, 3000, 25000)
+    assert (total[6], total[9], total[10], total[11]) == (3, 2957.26, 0, 25000)
 
 
 def test_guarantors_xlsx(client, book, accountant):  # noqa: F811
@@ -186,9 +186,9 @@ def test_interest_xlsx_by_month_with_the_gl_sheet(client, book, accountant):  # 
     assert total[14] == 587.67
     recon = _cells(workbook.worksheets[1])
     december = [r for r in recon if r[0] == "ธันวาคม 2568"]
-    # emergency then ordinary: received, settled, accrued, income, GL, mark
+    # emergency then ordinary: received, arrears, settled, accrued, income, GL, mark
     assert [r[1:] for r in december] == [
-        [33.53, 28.60, 0, 4.93, 4.93, "✔"],
-        [54.25, 52.44, 0, 1.81, 1.81, "✔"],
-        [0, 0, 0, 0, 0, "✔"],
+        [33.53, 0, 28.60, 0, 4.93, 4.93, "✔"],
+        [54.25, 0, 52.44, 0, 1.81, 1.81, "✔"],
+        [0, 0, 0, 0, 0, 0, "✔"],
     ]

@@ -22,6 +22,7 @@ from sahakorn.core.models import CoopProfile
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans import reports
 from sahakorn.loans.accrual import loan_interest_accrual_run
+from sahakorn.loans.arrears import loan_arrears, members_missed_installments
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
@@ -33,11 +34,9 @@ from sahakorn.loans.models import (
     RepaymentStyle,
 )
 from sahakorn.loans.payments import (
-    loan_arrears,
     loan_payment_record,
     loan_payoff,
     loan_transaction_reverse,
-    members_missed_installments,
 )
 from sahakorn.loans.selectors import contract_summary
 from sahakorn.loans.tests.factories import contract_create, loan_product
@@ -255,18 +254,24 @@ def test_arrears_in_mid_january(book):
 
     # then: K1 is up to date. K2 missed 1 Dec (paid only on 10 Jan) and 1 Jan (still 2,000 short);
     # K3's 1 Dec installment counts as paid on its day (the reversal came on 3 Dec), 1 Jan is missed.
+    # K2's overdue is the smaller shortfall: principal 6,000.00 − 4,000.00 = 2,000.00, payments
+    # (2,122.30 + 2,108.49 + 2,101.92) − paid (2,122.30 + 2,253.15) = 1,957.26 (the 10 Jan receipt
+    # paid 70 days of interest, 42.74 more than rows 2 and 3 carry); K3's: 1,000.00 against
+    # 2,050.82 − 1,033.53 = 1,017.29.
     assert _arrears(data) == [
         ("K3", 1, D("1000.00"), 1, JAN_1, D("5000.00")),
-        ("K2", 2, D("2000.00"), 1, JAN_1, D("20000.00")),
+        ("K2", 2, D("1957.26"), 1, JAN_1, D("20000.00")),
     ]
     k2 = data["rows"][1]
     assert (k2["member_number"], k2["unit_code"], k2["phone_display"], k2["guarantors"]) == (
         "000002", "02", "089 876 5432", "000011, 000012, 000013",
     )  # fmt: skip
     assert data["fiscal_year"] == (OCT_1, dt.date(2026, 9, 30))
-    assert data["totals"] == {"contracts": 2, "missed": 3, "overdue": D("3000.00"), "balance": D("25000.00")}
+    assert data["totals"] == {
+        "contracts": 2, "missed": 3, "overdue": D("2957.26"), "interest_arrears": D("0.00"), "balance": D("25000.00"),
+    }  # fmt: skip
     assert [(s["product_code"], s["contracts"], s["overdue"]) for s in data["product_subtotals"]] == [
-        ("TEM", 1, D("1000.00")), ("TOR", 1, D("2000.00")),
+        ("TEM", 1, D("1000.00")), ("TOR", 1, D("1957.26")),
     ]  # fmt: skip
     assert all(r.ok for r in data["reconciliations"])
 
@@ -517,3 +522,36 @@ def test_interest_of_a_netting_that_settles_an_accrual(ordinary, officer, manage
     assert march == (D("0.00"), D("0.00"), D("694.52"), D("694.52"), D("694.52"), True)
     assert april == (D("961.64"), D("694.52"), D("0.00"), D("267.12"), D("267.12"), True)
     assert fam["ok"] and all(r.ok for r in data["reconciliations"])
+
+
+def test_interest_report_ties_to_the_gl_with_arrears_refunds_and_recomputed_accruals(officer):
+    # given: a short payroll receipt (arrears), a late receipt after the month-end accrual (recomputed)
+    # and an interest refund, all in one fiscal year
+    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.payments import loan_interest_refund
+
+    contract = contract_create(amount=D("100000.00"), disbursed_on=dt.date(2026, 1, 1))
+    loan_payment_record(
+        contract=contract, amount=D("300.00"), on=dt.date(2026, 1, 31), channel="payroll", by=officer
+    )
+    loan_interest_accrual_run(period_end=dt.date(2026, 2, 28), by=officer)
+    loan_payment_record(
+        contract=contract, amount=D("9000.00"), on=dt.date(2026, 2, 20), channel="cash", by=officer
+    )
+    loan_interest_refund(contract=contract, amount=D("10.00"), on=dt.date(2026, 3, 5), channel="cash", reason="x",
+                         by=officer)  # fmt: skip
+
+    # when
+    data = reports.loan_interest_by_month(fy_end_year=2026)
+
+    # then: every month of the ordinary family ties to the interest income account
+    ordinary = next(f for f in data["families"] if f["family"] == "ordinary")
+    assert ordinary["ok"]
+    jan, feb, mar = ordinary["recon"][0:3]
+    # Jan: 100,000 × 6% × 30 / 365 = 493.15 charged, 300.00 received, 193.15 left in arrears
+    assert (jan["received"], jan["arrears"], jan["income"]) == (D("300.00"), D("193.15"), D("493.15"))
+    # Feb: the 28 Feb accrual recomputed from 20 Feb; the 20 Feb receipt collects the arrears
+    assert feb["income"] == account_balance(
+        account="interest_income_ordinary", as_of=dt.date(2026, 2, 28)
+    ) - D("493.15")
+    assert mar["received"] == D("-10.00") and mar["income"] == D("-10.00")

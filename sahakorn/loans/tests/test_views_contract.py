@@ -51,7 +51,6 @@ def test_a_counter_payment_takes_interest_to_the_day_then_principal(client, offi
     ("amount", "message"),
     [
         ("2000.001", "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
-        ("1000", "น้อยกว่าดอกเบี้ยถึงวันที่ 30 เม.ย. 2568 1,495.89 บาท"),
         ("200000", "ยอดปิดบัญชี ณ วันที่ 30 เม.ย. 2568 คือ 151,495.89 บาท"),
     ],
 )
@@ -63,6 +62,22 @@ def test_a_bad_payment_names_the_field_and_changes_nothing(client, officer, cont
     assert not contract.transactions.filter(kind=LoanTxKind.PAYMENT).exists()
     contract.refresh_from_db()
     assert contract.principal_balance == D("150000.00")
+
+
+def test_a_payment_below_the_interest_is_received_and_the_rest_shown_as_arrears(client, officer, contract):
+    # given: 1,495.89 of interest due on 30 Apr 2568; 1,000.00 received
+    client.force_login(officer)
+
+    # when
+    r = _pay(client, contract, amount="1000")
+
+    # then: the receipt is posted, 495.89 stays due and the page says so
+    assert r.status_code == 302
+    row = contract.transactions.get(kind=LoanTxKind.PAYMENT)
+    assert (row.interest, row.principal, row.interest_arrears) == (D("1000.00"), D("0.00"), D("495.89"))
+    page = client.get(r.url).content.decode()
+    assert "ดอกเบี้ยค้างชำระ 495.89 บาท" in page
+    assert 'id="interest-arrears"' in page
 
 
 def test_payoff_then_reversal_reopens(client, officer, contract):
@@ -88,7 +103,7 @@ def test_payoff_then_reversal_reopens(client, officer, contract):
 
 
 def test_rate_change_is_for_a_manager(client, officer, manager, contract):
-    data = {"rate-annual_rate": "7.000", "rate-effective_from": "6/3/2568"}
+    data = {"rate-annual_rate": "7.000", "rate-effective_from": "6/3/2568", "rate-installment_policy": "keep"}
     client.force_login(officer)
     assert client.post(reverse("loans:contract_rate", args=[contract.pk]), data).status_code == 403
     client.force_login(manager)
@@ -97,8 +112,10 @@ def test_rate_change_is_for_a_manager(client, officer, manager, contract):
     contract.refresh_from_db()
     assert contract.annual_rate == D("7.000")
     r = client.post(reverse("loans:contract_rate", args=[contract.pk]),
-                    {"rate-annual_rate": "7.5", "rate-effective_from": "1/4/2568"})  # fmt: skip
-    assert r.status_code == 200 and "6 มี.ค. 2568" in r.content.decode()
+                    {"rate-annual_rate": "7.5", "rate-effective_from": "6/3/2568", "rate-installment_policy": "keep"})  # fmt: skip
+    assert r.status_code == 200 and "ที่มีผลตั้งแต่ 6 มี.ค. 2568 แล้ว" in r.content.decode()
+    page = client.get(reverse("loans:contract", args=[contract.pk])).content.decode()
+    assert "7.000% ตั้งแต่ 6 มี.ค. 2568" in page
 
 
 def test_the_auditor_reads_but_cannot_take_money(client, auditor, contract):
@@ -120,3 +137,25 @@ def test_contract_list_finds_by_member_and_flags_replacement(client, officer, co
     other.save(update_fields=["guarantor_replacement_needed"])
     html = client.get(reverse("loans:contracts"), {"replacement": "on"}).content.decode()
     assert other.number in html and contract.number not in html
+
+
+def test_an_interest_refund_from_the_contract_page(client, officer, contract):
+    # given: the April installment paid (1,495.89 of interest)
+    client.force_login(officer)
+    _pay(client, contract)
+
+    # when: 95.89 given back
+    r = client.post(reverse("loans:contract_refund", args=[contract.pk]),
+                    {"refund-amount": "95.89", "refund-on": "30/4/2568", "refund-channel": "bank",
+                     "refund-reason": "เรียกเก็บเกิน"})  # fmt: skip
+
+    # then
+    assert r.status_code == 302
+    refund = contract.transactions.get(kind=LoanTxKind.REFUND)
+    assert refund.interest == D("-95.89")
+    assert f"คืนดอกเบี้ยสัญญา {contract.number} 95.89 บาท ใบสำคัญ" in client.get(r.url).content.decode()
+    # and a refund above the interest received is refused beside the amount
+    r = client.post(reverse("loans:contract_refund", args=[contract.pk]),
+                    {"refund-amount": "1400.01", "refund-on": "30/4/2568", "refund-channel": "bank",
+                     "refund-reason": "x"})  # fmt: skip
+    assert r.status_code == 200 and "เกินดอกเบี้ยที่รับจากสัญญา" in r.content.decode()

@@ -21,6 +21,7 @@ RULE_DEFAULTS = {
     "entrance_fee": Decimal("100.00"),
     "max_extra_purchase": Decimal("100000.00"),
     "holding_cap_ratio": Decimal("0.2000"),
+    "holding_cap_min_holders": 5,
     "monthly_method": MonthlyMethod.TABLE,
     "table_unit": TableUnit.SHARES,
     "monthly_max_percent": Decimal("50.00"),

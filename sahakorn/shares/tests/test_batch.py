@@ -166,6 +166,76 @@ def test_a_month_with_nobody_due_leaves_a_run_record_without_voucher(officer):
     assert not JournalLine.objects.exists()
 
 
+# ======== The 1/5 holding cap (s.33(3)) in the monthly run ========
+
+
+def test_monthly_run_leaves_out_a_member_the_cap_refuses_and_lists_them(officer):
+    # given: five members hold 1,000 shares and owe 10 a month; one more holds 1,000 and owes 300
+    others = [_account(10, balance=1000) for _ in range(5)]
+    big = _account(300, balance=1000)
+
+    # when: after the run 6,350 shares would be paid up; the big one would hold 1,300 (20.47%)
+    run = monthly_contributions_run(period=PERIOD, posted_on=POSTED_ON, by=officer)
+
+    # then: the others post (50 shares); the big one is not collected, and is listed with the figures
+    assert (run.members, run.shares, run.amount) == (5, 50, D("500.00"))
+    assert set(ShareTransaction.objects.values_list("account_id", flat=True)) == {a.pk for a in others}
+    assert _balances()[big.pk] == (1000, D("10000.00"))
+    [row] = run.over_cap
+    assert (row["member_id"], row["number"], row["shares"]) == (big.member_id, big.member.number, 300)
+    assert row["check"]["passed"] is False
+    assert row["check"]["message"] == "เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน"
+    assert row["check"]["figure"] == (
+        "หลังรายการถือ 1,300 หุ้น จากหุ้นทั้งหมด 6,350 หุ้น = ร้อยละ 20.47 (ถือได้ไม่เกิน 1,270 หุ้น)"
+    )
+    assert MonthlyRun.objects.get(pk=run.pk).over_cap == run.over_cap
+
+
+def test_monthly_run_checks_again_when_leaving_one_out_pushes_another_over(officer):
+    # given: four holders of 1,000 (one owes 10 a month); A holds 1,000 and owes 500; B holds 1,200 and owes 100
+    small = _account(10, balance=1000)
+    for _ in range(3):
+        _account(0, balance=1000)
+    a = _account(500, balance=1000)
+    b = _account(100, balance=1200)
+
+    # when
+    run = monthly_contributions_run(period=PERIOD, posted_on=POSTED_ON, by=officer)
+
+    # then: with everyone, 6,810 shares: A's 1,500 is over (B's 1,300 is 19.09%); without A, 6,310
+    # shares: B's 1,300 is over; without both, 6,010: the small one's 1,010 is within
+    assert (run.members, run.shares) == (1, 10)
+    assert list(ShareTransaction.objects.values_list("account_id", flat=True)) == [small.pk]
+    assert sorted((r["member_id"], r["check"]["figure"]) for r in run.over_cap) == sorted(
+        [
+            (a.member_id, "หลังรายการถือ 1,500 หุ้น จากหุ้นทั้งหมด 6,810 หุ้น = ร้อยละ 22.03 (ถือได้ไม่เกิน 1,362 หุ้น)"),
+            (b.member_id, "หลังรายการถือ 1,300 หุ้น จากหุ้นทั้งหมด 6,310 หุ้น = ร้อยละ 20.60 (ถือได้ไม่เกิน 1,262 หุ้น)"),
+        ]
+    )
+    assert [r["number"] for r in run.over_cap] == sorted(r["number"] for r in run.over_cap)
+
+
+@pytest.mark.parametrize(("min_holders", "posted", "left_out"), [(5, 130, 0), (4, 30, 1)])
+def test_monthly_run_caps_from_the_rules_number_of_holders(officer, min_holders, posted, left_out):
+    # given: one member holds 1,000 and owes 100; three without shares yet owe 10 each, so four
+    # hold shares after the run (1,130 shares: the first would hold 1,100, 97.35%)
+    share_rules(effective_from=dt.date(2020, 1, 1), holding_cap_min_holders=min_holders)
+    first = _account(100, balance=1000)
+    for _ in range(3):
+        _account(10)
+
+    # when
+    run = monthly_contributions_run(period=PERIOD, posted_on=POSTED_ON, by=officer)
+
+    # then: 4 holders is below 5 (not capped) and at 4 (capped)
+    assert (run.shares, len(run.over_cap)) == (posted, left_out)
+    if left_out:
+        assert run.over_cap[0]["member_id"] == first.member_id
+        assert run.over_cap[0]["check"]["figure"] == (
+            "หลังรายการถือ 1,100 หุ้น จากหุ้นทั้งหมด 1,130 หุ้น = ร้อยละ 97.35 (ถือได้ไม่เกิน 226 หุ้น)"
+        )
+
+
 def test_members_below_minimum_lists_exactly_those_under_a_raised_bracket():
     # given: from June 2569 the 15,001–16,000 bracket rises from 75 to 90 shares and the top from 100 to 120
     raised = [(edge, D(90) if edge == D(16000) else value) for edge, value in DEFAULT_BRACKETS[:-1]]

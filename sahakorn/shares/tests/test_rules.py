@@ -12,6 +12,7 @@ from sahakorn.shares.rules import (
     bracket_problems,
     default_check,
     holding_cap_check,
+    holding_percent,
     monthly_requirement,
     months_between,
     share_rules_for,
@@ -181,12 +182,66 @@ def test_percent_rule_with_baht_rounding_needs_a_part_share_rounded_up():
     [(20, 100, True), (21, 100, False), (225, 1125, True), (226, 1126, False), (0, 0, True)],
 )
 def test_holding_cap_is_exact_at_the_edge(seeded, member_after, total_after, passed):
-    # when
-    check = holding_cap_check(member_shares_after=member_after, total_shares_after=total_after, rules=seeded)
+    # when: five holders, so the cap applies
+    check = holding_cap_check(
+        member_shares_after=member_after, total_shares_after=total_after, holders_after=5, rules=seeded
+    )
 
     # then
     assert check.passed is passed
     assert "33(3)" in check.rule
+
+
+def test_holding_cap_names_the_holding_the_total_and_the_percentage(seeded):
+    # when: 2,000 of 7,000 shares = 28.5714…%; 1/5 of 7,000 is 1,400
+    check = holding_cap_check(
+        member_shares_after=2000, total_shares_after=7000, holders_after=6, rules=seeded
+    )
+
+    # then
+    assert not check.passed
+    assert check.figure == "หลังรายการถือ 2,000 หุ้น จากหุ้นทั้งหมด 7,000 หุ้น = ร้อยละ 28.57 (ถือได้ไม่เกิน 1,400 หุ้น)"
+    assert check.message == "เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน"
+
+
+@pytest.mark.parametrize(
+    ("holders_after", "passed", "message"),
+    [
+        (4, True, "ผ่าน: ยังไม่ใช้เพดาน หลังรายการมีสมาชิกถือหุ้น 4 คน น้อยกว่า 5 คนตามระเบียบ (สหกรณ์ตั้งใหม่)"),
+        (5, False, "เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน"),
+    ],
+)
+def test_holding_cap_applies_from_the_rules_number_of_holders(seeded, holders_after, passed, message):
+    # given: the seeded rules apply the cap from 5 holders; 500 of 1,000 shares is 50%
+    assert seeded.holding_cap_min_holders == 5
+
+    # when
+    check = holding_cap_check(
+        member_shares_after=500, total_shares_after=1000, holders_after=holders_after, rules=seeded
+    )
+
+    # then
+    assert (check.passed, check.message) == (passed, message)
+    assert check.figure == "หลังรายการถือ 500 หุ้น จากหุ้นทั้งหมด 1,000 หุ้น = ร้อยละ 50.00 (ถือได้ไม่เกิน 200 หุ้น)"
+
+
+@pytest.mark.parametrize(
+    ("member_shares", "total_shares", "percent"),
+    [
+        (2000, 7000, D("28.57")),  # 28.5714… half up
+        (1250, 6250, D("20.00")),  # exactly 1/5
+        (20_001, 100_000, D("20.01")),  # 20.001 is over the cap: never shown as 20.00
+        (19_999, 100_000, D("20.00")),  # 19.999 is within it: half up
+        (0, 0, D("0.00")),
+    ],
+)
+def test_holding_percent_is_half_up_but_never_hides_an_excess(seeded, member_shares, total_shares, percent):
+    assert (
+        holding_percent(
+            member_shares=member_shares, total_shares=total_shares, ratio=seeded.holding_cap_ratio
+        )
+        == percent
+    )
 
 
 # ======== Suspension ========

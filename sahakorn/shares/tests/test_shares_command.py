@@ -41,6 +41,28 @@ def test_monthly_run_posts_the_month_and_a_second_run_posts_nothing():
     assert ShareTransaction.objects.count() == 2
 
 
+def test_monthly_run_reports_the_members_the_holding_cap_left_out():
+    # given: five members hold 1,000 and owe 10 a month; one holds 1,000 and owes 300
+    for _ in range(5):
+        ShareAccount.objects.filter(pk=_account(10).pk).update(
+            balance_shares=1000, balance_amount=D("10000.00")
+        )
+    big = _account(300)
+    ShareAccount.objects.filter(pk=big.pk).update(balance_shares=1000, balance_amount=D("10000.00"))
+
+    # when
+    out, _ = _run("monthly-run", "--period", "2026-03")
+
+    # then
+    assert "สมาชิก 5 ราย 50 หุ้น 500.00 บาท" in out
+    assert "ไม่เรียกเก็บ 1 ราย เพราะเกินเพดานการถือหุ้น" in out
+    assert (
+        f"{big.member.number} หุ้นรายเดือน 300 หุ้น: หลังรายการถือ 1,300 หุ้น จากหุ้นทั้งหมด 6,350 หุ้น "
+        "= ร้อยละ 20.47 (ถือได้ไม่เกิน 1,270 หุ้น)"
+    ) in out
+    assert "[5/5]" in out
+
+
 def test_monthly_run_into_a_closed_period_fails_with_the_reason(accountant):
     # given
     _account(70)

@@ -86,8 +86,9 @@ def test_extra_purchase_through_the_screen(officer):
 
 
 def test_refused_purchase_shows_the_failed_rule_and_writes_nothing(officer):
-    # given: 100 of 1,000 shares; 126 more would pass 1/5
-    member_with_shares(900)
+    # given: 100 of 1,000 shares, five holders; 126 more would pass 1/5
+    for _ in range(4):
+        member_with_shares(225)
     member = member_with_shares(100)
     before = ShareTransaction.objects.count()
 
@@ -99,7 +100,7 @@ def test_refused_purchase_shows_the_failed_rule_and_writes_nothing(officer):
     html = response.content.decode()
     assert response.status_code == 200
     assert "เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน" in html
-    assert "หลังรายการถือ 226 หุ้น จากหุ้นทั้งหมด 1,126 หุ้น" in html
+    assert "หลังรายการถือ 226 หุ้น จากหุ้นทั้งหมด 1,126 หุ้น = ร้อยละ 20.07" in html
     assert ShareTransaction.objects.count() == before
 
 
@@ -297,6 +298,7 @@ def test_rules_admin_adds_a_version_through_the_service_and_never_changes_one(dj
         "entrance_fee": "50.00",
         "max_extra_purchase": "",
         "holding_cap_ratio": "0.2000",
+        "holding_cap_min_holders": "10",
         "monthly_method": "table",
         "table_unit": "shares",
         "monthly_min_percent": "",
@@ -327,10 +329,19 @@ def test_rules_admin_adds_a_version_through_the_service_and_never_changes_one(dj
     response = client.post(reverse("admin:shares_sharerules_add"), bad)
     assert response.status_code == 200 and "ขั้นสุดท้ายของตารางต้องเว้นว่าง" in response.content.decode()
 
+    # the form shows the founding-coop setting with its help text, and refuses 0 holders
+    form_html = client.get(reverse("admin:shares_sharerules_add")).content.decode()
+    assert 'name="holding_cap_min_holders"' in form_html and "สำหรับสหกรณ์ตั้งใหม่" in form_html
+    response = client.post(reverse("admin:shares_sharerules_add"), {**data, "holding_cap_min_holders": "0"})
+    assert (
+        response.status_code == 200 and "holding_cap_min_holders" in response.context["adminform"].form.errors
+    )
+
     response = client.post(reverse("admin:shares_sharerules_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     rules = ShareRules.objects.exclude(pk=seeded.pk).get()
     assert (rules.par_value, rules.created_by, rules.brackets.count()) == (D("20.00"), admin_user, 2)
+    assert rules.holding_cap_min_holders == 10
 
     # saved versions are read-only and cannot be deleted
     change = client.get(reverse("admin:shares_sharerules_change", args=[rules.pk]))

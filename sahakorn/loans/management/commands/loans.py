@@ -2,12 +2,16 @@
 
 - ``check [--as-of YYYY-MM-DD]``: reconcile the loan sub-ledger with the GL, per family.
 - ``accrual-run --period-end YYYY-MM-DD``: accrue the month-end interest of every active contract.
-- ``rate-change --product CODE --effective-from YYYY-MM-DD``: apply the rate of the product's rules
-  version starting that day to its active contracts (installment kept, schedule re-stored).
+- ``rate-change --product CODE --effective-from YYYY-MM-DD [--installment keep|recompute]``: apply
+  the rate of the product's rules version starting that day to every active contract paid out
+  before it (rate history, schedule re-stored, installment kept or recomputed, the member told).
+- ``calc FILE.json``: print a repayment schedule as JSON (docs/loan-calculator.md); bad input names
+  its key on stderr and exits with status 2.
 """
 
 import argparse
 import datetime as dt
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,9 +19,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.loans.accrual import loan_interest_accrual_run
+from sahakorn.loans.calculator import (
+    M_UNREADABLE,
+    InputProblem,
+    LoanCalcInputError,
+    loan_calc_json_dump,
+    loan_calc_json_load,
+    loan_calc_run,
+)
 from sahakorn.loans.errors import LoanError
-from sahakorn.loans.models import AccrualRun, LoanProduct
-from sahakorn.loans.payments import loan_product_rate_apply
+from sahakorn.loans.models import AccrualRun, InstallmentPolicy, LoanProduct
+from sahakorn.loans.rates import loan_product_rate_apply
 from sahakorn.loans.reconcile import loans_reconcile
 
 SHOW_AT_MOST = 20
@@ -46,13 +58,32 @@ class Command(BaseCommand):
         )
         rate.add_argument("--product", required=True, help="product code, e.g. 20")
         rate.add_argument("--effective-from", type=_day, required=True, help="the new rules version's date")
+        rate.add_argument(
+            "--installment",
+            choices=InstallmentPolicy.values,
+            default=InstallmentPolicy.KEEP,
+            help="keep: คงค่างวดเดิม (default); recompute: คำนวณค่างวดใหม่ / keep or recompute the installment",
+        )
+        calc = actions.add_parser(
+            "calc", help="คำนวณตารางผ่อนชำระเป็น JSON / print a repayment schedule as JSON"
+        )
+        calc.add_argument(
+            "file", metavar="FILE.json", help="the input (docs/loan-calculator.md); - reads stdin"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
+        if action == "calc":
+            self.calc(path=options["file"])
+            return
         try:
             if action == "check":
                 self.check_loans(as_of=options["as_of"])
             elif action == "rate-change":
-                self.rate_change(code=options["product"], effective_from=options["effective_from"])
+                self.rate_change(
+                    code=options["product"],
+                    effective_from=options["effective_from"],
+                    policy=options["installment"],
+                )
             else:
                 self.accrual_run(period_end=options["period_end"])
         except (LedgerError, LoanError) as e:
@@ -90,15 +121,22 @@ class Command(BaseCommand):
             )
         )
 
-    def rate_change(self, *, code: str, effective_from: dt.date) -> None:
+    def rate_change(self, *, code: str, effective_from: dt.date, policy: str) -> None:
         product = LoanProduct.objects.filter(code=code).first()
         if product is None:
             raise CommandError(f"ไม่พบประเภทเงินกู้รหัส {code} / no such product")
-        result = loan_product_rate_apply(product=product, effective_from=effective_from, by=None)
+        result = loan_product_rate_apply(
+            product=product, effective_from=effective_from, by=None, installment_policy=policy
+        )
         for number, why in result.skipped[:SHOW_AT_MOST]:
             self.stderr.write(f"ข้ามสัญญา {number}: {why}")
         if len(result.skipped) > SHOW_AT_MOST:
             self.stderr.write(f"… และอีก {len(result.skipped) - SHOW_AT_MOST:,} สัญญา / and more")
+        for number, charged_to in result.charged_beyond[:SHOW_AT_MOST]:
+            self.stderr.write(
+                f"สัญญา {number}: คิดดอกเบี้ยถึง {format_be_date(charged_to)} ด้วยอัตราเดิมแล้ว "
+                "ส่วนต่างก่อนวันนั้นไม่ถูกคิดใหม่ (คืนหรือเรียกเก็บเพิ่มตามมติ) / charged at the old rate"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"ประเภท {product} อัตรา {result.annual_rate}% ตั้งแต่ {format_be_date(effective_from)}: "
@@ -106,3 +144,25 @@ class Command(BaseCommand):
                 f"/ changed {len(result.changed):,}, skipped {len(result.skipped):,}"
             )
         )
+
+    def calc(self, *, path: str) -> None:
+        # Exit status 2 (bad input, as argparse uses) with one "key: ไทย / English" line per problem
+        # and no "CommandError:" prefix, so other programs can read stderr as it is.
+        try:
+            output = loan_calc_run(loan_calc_json_load(_read(path), source=path))
+        except LoanCalcInputError as e:
+            for problem in e.problems:
+                self.stderr.write(problem.line())
+            raise SystemExit(2) from None
+        self.stdout.write(loan_calc_json_dump(output))
+
+
+def _read(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8-sig") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        error = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise LoanCalcInputError([InputProblem(path, M_UNREADABLE, {"error": error})]) from None

@@ -87,10 +87,10 @@ class Command(BaseCommand):
     def monthly_run(self, *, period: dt.date, posted_on: dt.date | None) -> None:
         posted_on = posted_on or month_end(period)
         started = time.perf_counter()
-        steps = iter(range(1, 5))
+        steps = iter(range(1, 6))
 
         def progress(message: str) -> None:
-            self.stdout.write(f"  [{next(steps, 4)}/4] {message} … {time.perf_counter() - started:.1f} s")
+            self.stdout.write(f"  [{next(steps, 5)}/5] {message} … {time.perf_counter() - started:.1f} s")
 
         self.stdout.write(f"หุ้นรายเดือน{format_be_date(period, 'month')} ลงวันที่ {format_be_date(posted_on)}")
         already = MonthlyRun.objects.filter(period=period.replace(day=1)).exists()
@@ -107,6 +107,19 @@ class Command(BaseCommand):
                 f"ใบสำคัญ {voucher}; {time.perf_counter() - started:.1f} s"
             )
         )
+        if run.over_cap:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"ไม่เรียกเก็บ {len(run.over_cap):,} ราย เพราะเกินเพดานการถือหุ้น (พ.ร.บ.สหกรณ์ มาตรา 33(3)) "
+                    f"/ {len(run.over_cap):,} members left out, over the holding cap:"
+                )
+            )
+            for row in run.over_cap[:SHOW_AT_MOST]:
+                self.stdout.write(
+                    f"  {row['number']} หุ้นรายเดือน {row['shares']:,} หุ้น: {row['check']['figure']}"
+                )
+            if len(run.over_cap) > SHOW_AT_MOST:
+                self.stdout.write(f"  … และอีก {len(run.over_cap) - SHOW_AT_MOST:,} ราย / and more")
 
     def below_minimum(self, *, on: dt.date) -> None:
         rows = members_below_minimum(on=on)

@@ -16,8 +16,10 @@ ON = dt.date(2026, 3, 5)
 
 @pytest.fixture
 def member():
-    """A member with 100 shares beside one holding 900: 1,000 paid-up shares in all."""
-    member_with_shares(900)
+    """A member with 100 shares beside four holding 225 each: 1,000 paid-up shares, five holders
+    (the rules apply the 1/5 cap from five holders)."""
+    for _ in range(4):
+        member_with_shares(225)
     return member_with_shares(100)
 
 
@@ -100,8 +102,21 @@ def test_holding_cap_refuses_one_share_more(member, officer):
     with pytest.raises(ShareError, match="เกินเพดานการถือหุ้น") as e:
         share_extra_purchase(member=member, shares=126, on=ON, channel=Channel.COUNTER, by=officer)
     (failed,) = e.value.failed_checks
-    assert failed.figure == "หลังรายการถือ 226 หุ้น จากหุ้นทั้งหมด 1,126 หุ้น (ถือได้ไม่เกิน 225.2 หุ้น)"
+    assert failed.figure == "หลังรายการถือ 226 หุ้น จากหุ้นทั้งหมด 1,126 หุ้น = ร้อยละ 20.07 (ถือได้ไม่เกิน 225.2 หุ้น)"
     assert _state() == before
+
+
+def test_extra_purchase_in_a_founding_coop_is_not_capped(officer):
+    # given: a coop of two holders (900 and 100), below the rules' five
+    member_with_shares(900)
+    member = member_with_shares(100)
+
+    # when: 226 of 1,126 shares, over 1/5, but the cap does not apply yet
+    row = share_extra_purchase(member=member, shares=126, on=ON, channel=Channel.COUNTER, by=officer)
+
+    # then
+    assert row.shares == 126
+    assert ShareAccount.objects.get(member=member).balance_shares == 226
 
 
 def test_extra_purchase_needs_an_account_and_one_of_shares_or_amount(officer):

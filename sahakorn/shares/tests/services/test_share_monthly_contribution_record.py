@@ -93,3 +93,27 @@ def test_contribution_for_a_member_who_left_is_refused(member, officer):
 
     with pytest.raises(ShareError, match="สถานะลาออก"):
         share_monthly_contribution_record(member=member, period=PERIOD, on=ON)
+
+
+@pytest.mark.parametrize(
+    ("held", "figure"),
+    [
+        (900, None),  # 970 of 4,970 = 19.52%
+        (1000, "หลังรายการถือ 1,070 หุ้น จากหุ้นทั้งหมด 5,070 หุ้น = ร้อยละ 21.10 (ถือได้ไม่เกิน 1,014 หุ้น)"),
+    ],
+)
+def test_a_contribution_past_the_holding_cap_is_refused_and_writes_nothing(officer, held, figure):
+    # given: four members hold 1,000 shares each; the member holds ``held`` and owes 70 a month
+    for _ in range(4):
+        member_with_shares(1000)
+    member = member_with_shares(held, salary=D("15000.00"), on=dt.date(2026, 1, 10))
+    before = (ShareTransaction.objects.count(), account_balance(account="share_capital"))
+
+    # when / then
+    if figure is None:
+        assert share_monthly_contribution_record(member=member, period=PERIOD, on=ON, by=officer).shares == 70
+        return
+    with pytest.raises(ShareError) as e:
+        share_monthly_contribution_record(member=member, period=PERIOD, on=ON, by=officer)
+    assert e.value.message == f"บันทึกหุ้นรายเดือนไม่ได้: เกินเพดานการถือหุ้นของสมาชิกหนึ่งคน ({figure})"
+    assert (ShareTransaction.objects.count(), account_balance(account="share_capital")) == before

@@ -230,12 +230,16 @@ def test_transfer_to_an_heir(officer, manager):
 
 
 def test_transfer_that_breaks_the_receivers_cap_is_refused(officer):
-    # given: 600 shares in all; the heir would hold 600 of 600
+    # given: 1,000 shares in all, six holders; after the transfer five hold shares and the heir
+    # would hold 600 of 1,000 (60%; 1/5 is 200)
     deceased = member_with_shares(500)
     heir = member_with_shares(100)
+    for _ in range(4):
+        member_with_shares(100)
     leave(deceased, officer, status="deceased")
 
-    with pytest.raises(ShareError, match="เกินเพดานการถือหุ้น"):
+    # when / then
+    with pytest.raises(ShareError, match="เกินเพดานการถือหุ้น") as e:
         share_request_create(
             kind=RequestKind.TRANSFER,
             member=deceased,
@@ -244,6 +248,34 @@ def test_transfer_that_breaks_the_receivers_cap_is_refused(officer):
             effective_on=LEFT_ON,
             reason="ทายาท",
         )
+    (failed,) = e.value.failed_checks
+    assert failed.figure == "หลังรายการถือ 600 หุ้น จากหุ้นทั้งหมด 1,000 หุ้น = ร้อยละ 60.00 (ถือได้ไม่เกิน 200 หุ้น)"
+    assert not ShareRequest.objects.exists()
+
+
+def test_transfer_in_a_founding_coop_is_not_capped(officer, manager):
+    # given: two holders; after the transfer only the heir holds shares (1 holder, below the rules' 5)
+    deceased = member_with_shares(500)
+    heir = member_with_shares(100)
+    leave(deceased, officer, status="deceased")
+
+    # when
+    request = share_request_create(
+        kind=RequestKind.TRANSFER,
+        member=deceased,
+        to_member=heir,
+        by=officer,
+        effective_on=LEFT_ON,
+        reason="ทายาท",
+    )
+    share_request_approve(request=request, by=manager)
+
+    # then: the check passed and said why
+    assert ShareAccount.objects.get(member=heir).balance_shares == 600
+    [cap] = [c for c in request.checks if "33(3)" in c["rule"]]
+    assert cap["passed"] and cap["message"] == (
+        "ผ่าน: ยังไม่ใช้เพดาน หลังรายการมีสมาชิกถือหุ้น 1 คน น้อยกว่า 5 คนตามระเบียบ (สหกรณ์ตั้งใหม่)"
+    )
 
 
 def test_transfer_needs_the_shares_left_to_cover_the_debt(officer):

@@ -68,14 +68,17 @@ def test_bad_settings_are_refused_field_by_field(manager):
             par_value=D("0.00"),
             monthly_method=MonthlyMethod.PERCENT,
             holding_cap_ratio=D("1.5"),
+            holding_cap_min_holders=0,
         )
     assert set(e.value.errors) == {
         "note",
         "par_value",
         "monthly_min_percent",
         "holding_cap_ratio",
+        "holding_cap_min_holders",
         "brackets",
     }
+    assert e.value.errors["holding_cap_min_holders"] == "ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป (1 = ตรวจเพดานทุกรายการ)"
 
 
 def test_unknown_fields_are_a_programming_error(manager):
@@ -83,3 +86,28 @@ def test_unknown_fields_are_a_programming_error(manager):
         share_rules_create(
             by=manager, effective_from=timezone.localdate(), brackets=None, note="x", colour="red"
         )
+
+
+def test_the_founding_holders_threshold_is_set_per_version_and_carries_over(manager):
+    # given: the seeded version caps from 5 holders
+    today = timezone.localdate()
+
+    # when: a version from next week caps from 10; a later one changes only the entrance fee
+    first = share_rules_create(
+        by=manager,
+        effective_from=today + dt.timedelta(days=7),
+        brackets=None,
+        note="สหกรณ์ตั้งใหม่",
+        holding_cap_min_holders=10,
+    )
+    later = share_rules_create(
+        by=manager,
+        effective_from=today + dt.timedelta(days=30),
+        brackets=None,
+        note="ปรับค่าแรกเข้า",
+        entrance_fee=D("50.00"),
+    )
+
+    # then
+    assert share_rules_for(on=today).holding_cap_min_holders == 5
+    assert (first.holding_cap_min_holders, later.holding_cap_min_holders) == (10, 10)
