@@ -68,6 +68,12 @@ def _plus_grace(column: str) -> str:
     return f"date({column}, %(grace_modifier)s)"
 
 
+def _minus_grace(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} - CAST(%(grace)s AS INTEGER))"
+    return f"date({column}, %(grace_back)s)"
+
+
 def coverage_params(
     *, fy_start: dt.date, window_end: dt.date, until: dt.date, grace_days: int
 ) -> dict[str, object]:
@@ -80,6 +86,7 @@ def coverage_params(
         "until": until,
         "grace": grace_days,
         "grace_modifier": f"+{grace_days} days",
+        "grace_back": f"-{grace_days} days",
         **{f"kind_{n}": kind.value for n, kind in enumerate(REPAYMENT_KINDS)},
     }
 
@@ -103,9 +110,9 @@ def coverage_sql(*, scope: str) -> str:
       ``until`` the totals in satang ``due_total`` / ``pay_due_total`` (scheduled principal and
       payments of the rows due by ``window_end``), ``paid_total`` / ``money_total`` (principal and
       money repaid), ``arrears_total`` (interest in arrears), and ``months_overdue`` /
-      ``overdue_since`` over the window's rows;
-    - ``coverage_overdue``: the same with ``months_overdue`` / ``overdue_since`` counting the rows
-      before the fiscal year too (read only by the arrears figures).
+      ``overdue_judged_on`` (the oldest one's due date + grace) over the window's rows;
+    - ``coverage_overdue``: the totals with ``months_overdue`` / ``overdue_since`` (a due date)
+      counting the rows before the fiscal year too (read only by the arrears figures).
 
     The schedule rows and the repayments form one stream per contract. Each installment sits at
     its due date + grace days, after that day's repayments, so the running sums beside it are what
@@ -117,43 +124,40 @@ def coverage_sql(*, scope: str) -> str:
     contract is behind since before the year exactly when its last row before it is uncovered.
     """
     kinds = ", ".join(f"%(kind_{n})s" for n in range(len(REPAYMENT_KINDS)))
+    # Read once per part, straight from the tables: materialising every row of the scope's history
+    # first costs more than the second pass over the schedule's index.
+    sched = """loans_scheduledinstallment s JOIN scope ON scope.id = s.contract_id
+      WHERE s.superseded_at IS NULL AND (scope.closed_on IS NULL OR s.due_date <= scope.closed_on)"""
+    repay = f"""loans_loantransaction t JOIN scope ON scope.id = t.contract_id
+      WHERE t.kind IN ({kinds})"""
+    due, pay_due = "CAST(ROUND(s.principal * 100) AS BIGINT)", "CAST(ROUND(s.payment * 100) AS BIGINT)"
+    paid = "-CAST(ROUND(t.principal * 100) AS BIGINT)"
+    money = "CAST(ROUND((t.interest - t.principal) * 100) AS BIGINT)"
+    arrears = "CAST(ROUND(t.interest_arrears * 100) AS BIGINT)"
     return f"""
     WITH scope AS (
       SELECT c.id, c.closed_on FROM loans_loancontract c WHERE {scope}
     ),
-    sched AS (
-      SELECT s.contract_id, s.due_date, s.number, {_plus_grace("s.due_date")} AS judged_on,
-             CAST(ROUND(s.principal * 100) AS BIGINT) AS due,
-             CAST(ROUND(s.payment * 100) AS BIGINT) AS pay_due
-      FROM loans_scheduledinstallment s JOIN scope ON scope.id = s.contract_id
-      WHERE s.superseded_at IS NULL AND s.due_date <= %(window_end)s
-        AND (scope.closed_on IS NULL OR s.due_date <= scope.closed_on)
-    ),
-    repay AS (
-      SELECT t.contract_id, t.date,
-             -CAST(ROUND(t.principal * 100) AS BIGINT) AS paid,
-             CAST(ROUND(t.interest * 100) AS BIGINT) - CAST(ROUND(t.principal * 100) AS BIGINT) AS money,
-             CAST(ROUND(t.interest_arrears * 100) AS BIGINT) AS arrears
-      FROM loans_loantransaction t JOIN scope ON scope.id = t.contract_id
-      WHERE t.kind IN ({kinds}) AND t.date <= %(until)s
-    ),
     events AS (
-      SELECT contract_id, %(before_fy)s AS on_day, 0 AS ord, 0 AS number, CAST(NULL AS DATE) AS due_date,
-             CAST(SUM(due) AS BIGINT) AS due, CAST(SUM(pay_due) AS BIGINT) AS pay_due,
+      SELECT s.contract_id, %(before_fy)s AS on_day, 0 AS ord, 0 AS number,
+             CAST(SUM({due}) AS BIGINT) AS due, CAST(SUM({pay_due}) AS BIGINT) AS pay_due,
              CAST(0 AS BIGINT) AS paid, CAST(0 AS BIGINT) AS money, CAST(0 AS BIGINT) AS arrears
-      FROM sched WHERE due_date < %(fy_start)s GROUP BY contract_id
+      FROM {sched} AND s.due_date < %(fy_start)s
+      GROUP BY s.contract_id
       UNION ALL
-      SELECT contract_id, %(before_fy)s, 0, 0, NULL, 0, 0,
-             CAST(SUM(paid) AS BIGINT), CAST(SUM(money) AS BIGINT), CAST(SUM(arrears) AS BIGINT)
-      FROM repay WHERE date < %(fy_start)s GROUP BY contract_id
+      SELECT t.contract_id, %(before_fy)s, 0, 0, 0, 0,
+             CAST(SUM({paid}) AS BIGINT), CAST(SUM({money}) AS BIGINT), CAST(SUM({arrears}) AS BIGINT)
+      FROM {repay} AND t.date < %(fy_start)s
+      GROUP BY t.contract_id
       UNION ALL
-      SELECT contract_id, date, 1, 0, NULL, 0, 0, paid, money, arrears FROM repay WHERE date >= %(fy_start)s
+      SELECT t.contract_id, t.date, 1, 0, 0, 0, {paid}, {money}, {arrears}
+      FROM {repay} AND t.date >= %(fy_start)s AND t.date <= %(until)s
       UNION ALL
-      SELECT contract_id, judged_on, 2, number, due_date, due, pay_due, 0, 0, 0
-      FROM sched WHERE due_date >= %(fy_start)s
+      SELECT s.contract_id, {_plus_grace("s.due_date")}, 2, s.number, {due}, {pay_due}, 0, 0, 0
+      FROM {sched} AND s.due_date >= %(fy_start)s AND s.due_date <= %(window_end)s
     ),
     running AS (
-      SELECT contract_id, on_day, ord, due_date, due, pay_due, paid, money, arrears,
+      SELECT contract_id, on_day, ord, due, pay_due, paid, money, arrears,
              SUM(due) OVER w AS due_so_far,
              SUM(pay_due) OVER w AS pay_due_so_far,
              SUM(paid) OVER w AS paid_so_far,
@@ -177,18 +181,20 @@ def coverage_sql(*, scope: str) -> str:
              SUM(CASE WHEN ord = 2 AND due_so_far > paid_all AND pay_due_so_far > money_all
                  THEN 1 ELSE 0 END) AS months_overdue,
              MIN(CASE WHEN ord = 2 AND due_so_far > paid_all AND pay_due_so_far > money_all
-                 THEN due_date END) AS overdue_since
+                 THEN on_day END) AS overdue_judged_on
       FROM running
       GROUP BY contract_id
     ),
     early AS (
       SELECT s.contract_id, s.due_date, cv.paid_total, cv.money_total,
-             SUM(s.due) OVER e AS due_so_far,
-             SUM(s.pay_due) OVER e AS pay_due_so_far
-      FROM sched s
+             SUM({due}) OVER e AS due_so_far,
+             SUM({pay_due}) OVER e AS pay_due_so_far
+      FROM loans_scheduledinstallment s
       JOIN coverage cv ON cv.contract_id = s.contract_id
         AND cv.paid_total < cv.due_before AND cv.money_total < cv.pay_due_before
-      WHERE s.due_date < %(fy_start)s
+      JOIN scope ON scope.id = s.contract_id
+      WHERE s.superseded_at IS NULL AND s.due_date < %(fy_start)s
+        AND (scope.closed_on IS NULL OR s.due_date <= scope.closed_on)
       WINDOW e AS (PARTITION BY s.contract_id ORDER BY s.due_date, s.number ROWS UNBOUNDED PRECEDING)
     ),
     early_overdue AS (
@@ -199,7 +205,7 @@ def coverage_sql(*, scope: str) -> str:
     coverage_overdue AS (
       SELECT cv.contract_id, cv.missed, cv.due_total, cv.pay_due_total, cv.paid_total, cv.money_total,
              cv.arrears_total, cv.months_overdue + COALESCE(e.months, 0) AS months_overdue,
-             COALESCE(e.since, cv.overdue_since) AS overdue_since
+             COALESCE(e.since, {_minus_grace("cv.overdue_judged_on")}) AS overdue_since
       FROM coverage cv LEFT JOIN early_overdue e ON e.contract_id = cv.contract_id
     )
     """  # noqa: S608 -- fixed table names and fragments; every value is a parameter

@@ -159,3 +159,21 @@ def test_an_interest_refund_from_the_contract_page(client, officer, contract):
                     {"refund-amount": "1400.01", "refund-on": "30/4/2568", "refund-channel": "bank",
                      "refund-reason": "x"})  # fmt: skip
     assert r.status_code == 200 and "เกินดอกเบี้ยที่รับจากสัญญา" in r.content.decode()
+
+
+def test_the_new_contract_page_parts_read_in_english(client, officer, manager, contract):
+    # given: a short receipt leaves interest in arrears
+    client.force_login(officer)
+    _pay(client, contract, amount="1000")
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+
+    # when
+    html = client.get(reverse("loans:contract", args=[contract.pk])).content.decode()
+
+    # then
+    for english in ("Refund interest", "Interest rate", "collected first at the next payment",
+                    "Keep the installment (the principal part changes)"):  # fmt: skip
+        assert english in html
+    for thai in ("คืนดอกเบี้ยที่รับไว้เกิน", "เก็บก่อนในการรับชำระครั้งถัดไป", "คงค่างวดเดิม"):
+        assert thai not in html
