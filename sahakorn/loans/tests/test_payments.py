@@ -493,3 +493,55 @@ def test_interest_paid_in_a_year_is_payments_and_netting_less_refunds_and_revers
     assert member_interest_paid(member=member, fiscal_year=2569, product_ids=[contract.product_id + 1]) == D(
         "0.00"
     )
+
+
+def test_a_rate_resolution_may_recompute_the_installment(contract, officer):
+    # given: 100,000 at 6%, 12 level installments of 8,610.00; the first paid on 1 Feb (509.59 interest),
+    # leaving 91,899.59 on the schedule
+    from sahakorn.loans.models import InstallmentPolicy
+
+    first = ScheduledInstallment.objects.get(contract=contract, number=1)
+    loan_payment_record(
+        contract=contract, amount=first.payment, on=first.due_date, channel="payroll", by=officer
+    )
+    assert (first.payment, first.closing_balance) == (D("8610.00"), D("91899.59"))
+
+    # when: 5% from 2 Feb, the installment recomputed over the 11 left
+    change = loan_rate_change(
+        contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 2, 2), by=officer,
+        installment_policy=InstallmentPolicy.RECOMPUTE, reason="มติที่ประชุมกรรมการ 3/2569",
+    )  # fmt: skip
+
+    # then: 91,899.59 × r / (1 − (1 + r)^−11), r = 5/1,200 → 8,564.9… → 8,570.00 up to 10 baht
+    assert change.installment == D("8570.00")
+    contract.refresh_from_db()
+    assert contract.installment_amount == D("8570.00")
+    assert [r.payment for r in change.rows[:-1]] == [D("8570.00")] * 10
+    assert sum(r.principal for r in change.rows) == D("91899.59")
+    # the first new row: 28 days at 5% on 91,899.59 = 352.49
+    assert change.rows[0].interest == D("352.49")
+    assert contract.rates.get(effective_from=dt.date(2026, 2, 2)).reason == "มติที่ประชุมกรรมการ 3/2569"
+
+
+def test_an_equal_principal_contract_keeps_its_principal_parts_or_recomputes_them(officer):
+    # given: 12,000 at 6%, equal principal of 1,000 a month from 1 Feb; nothing paid yet
+    from sahakorn.loans.models import InstallmentPolicy, RepaymentStyle
+
+    kept = contract_create(amount=D("12000.00"), repayment_style=RepaymentStyle.EQUAL_PRINCIPAL)
+    redone = contract_create(amount=D("12000.00"), repayment_style=RepaymentStyle.EQUAL_PRINCIPAL)
+
+    # when: 4% from 1 Mar 2026 (the 2nd installment, due 1 Mar, spans 2 Feb–1 Mar)
+    keep = loan_rate_change(
+        contract=kept, annual_rate=D("4.000"), effective_from=dt.date(2026, 3, 1), by=officer
+    )
+    again = loan_rate_change(
+        contract=redone, annual_rate=D("4.000"), effective_from=dt.date(2026, 3, 1), by=officer,
+        installment_policy=InstallmentPolicy.RECOMPUTE,
+    )  # fmt: skip
+
+    # then: rows 2–12 re-stored; row 2 on 11,000: 27 days at 6% + 1 day at 4% = (11,000×6×27 + 11,000×4×1)/36,500
+    # = 1,826,000 / 36,500 = 50.03; the principal stays 1,000 a month either way (11,000 / 11 = 1,000)
+    assert [r.number for r in keep.rows] == list(range(2, 13))
+    assert keep.rows[0].interest == again.rows[0].interest == D("50.03")
+    assert {r.principal for r in keep.rows} == {D("1000.00")} == {r.principal for r in again.rows}
+    assert keep.installment == again.installment == D("1000.00")
