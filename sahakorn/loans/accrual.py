@@ -1,10 +1,11 @@
 """Month-end loan interest accrual (ตั้งดอกเบี้ยเงินกู้ค้างรับสิ้นเดือน), set-based.
 
 Every active contract with a balance earns interest from the later of ``interest_paid_to`` and its
-last accrual's ``interest_to``, to the month-end: balance × rate × days / 36,500, rounded half-up
-to the satang. The figure is computed inside the database in whole satang with integer arithmetic
-(the rate in thousandths of a percent), so PostgreSQL and SQLite agree to the satang and nothing
-passes through a float. One ACCRUAL row per contract (principal 0) and ONE voucher per family
+last live accrual's ``interest_to``, to the month-end: balance × the rate of each day (the contract's
+rate history) × the day's weight under the product's day basis (``core/interest.py``), summed
+exactly and rounded half-up to the satang once, as ``calc.interest_between`` does. The figure is
+computed inside the database in whole satang with exact integer arithmetic (the rate in thousandths
+of a percent), so PostgreSQL and SQLite agree to the satang and nothing passes through a float. One ACCRUAL row per contract (principal 0) and ONE voucher per family
 (Dr accrued_interest_<family> / Cr interest_income_<family>); once per month-end (``AccrualRun``).
 
 The next payment credits ``accrued_interest_<family>`` with the accrued part first (see
@@ -117,9 +118,15 @@ def _due_sql(basis_case: str) -> str:
     pieces against its history (the second branch).
     """
     d = _Dialect()
+    # principal × rate × weighted days passes 2^63 for a 100-million-baht loan a year unpaid: PostgreSQL
+    # multiplies exact numerics; SQLite (the demo) has only 64-bit integers, checked before the run.
+    satang_type = "NUMERIC" if d.pg else "BIGINT"
     period_end = "CAST(%(period_end)s AS date)" if d.pg else "%(period_end)s"
     materialized = "MATERIALIZED" if d.pg else ""
-    last_accrual = "(SELECT MAX(t.date) FROM loans_loantransaction t WHERE t.contract_id = c.id AND t.kind = %(accrual)s)"
+    # The latest period accrued (one index seek). Reversed accruals need not be told apart: a reversed
+    # accrual of an active contract is always posted again for the same period (``contract_accrual_post``)
+    # unless its interest came to nothing or the contract was paid past it, which change nothing here.
+    last_accrual = "(SELECT MAX(t.interest_to) FROM loans_loantransaction t WHERE t.contract_id = c.id AND t.kind = %(accrual)s)"
     latest_rate = "(SELECT MAX(r.effective_from) FROM loans_loancontractrate r WHERE r.contract_id = c.id)"
     next_from = (
         "(SELECT MIN(r1.effective_from) FROM loans_loancontractrate r1 "
@@ -142,7 +149,7 @@ def _due_sql(basis_case: str) -> str:
       SELECT contract_id, family, basis, principal_satang, rate_milli, start_on, latest_rate
       FROM (
         SELECT c.id AS contract_id, p.family AS family, {basis_case} AS basis,
-               CAST(ROUND(c.principal_balance * 100) AS BIGINT) AS principal_satang,
+               CAST(ROUND(c.principal_balance * 100) AS {satang_type}) AS principal_satang,
                CAST(ROUND(c.annual_rate * 1000) AS BIGINT) AS rate_milli,
                {d.greatest("c.interest_paid_to", f"COALESCE({last_accrual}, c.interest_paid_to)")} AS start_on,
                {latest_rate} AS latest_rate
@@ -171,6 +178,23 @@ def _due_sql(basis_case: str) -> str:
     ) x
     GROUP BY contract_id, family, start_on
     """  # noqa: S608 -- fixed table names and fragments; every value is a parameter
+
+
+def _check_sqlite_range(period_end: dt.date) -> None:
+    """SQLite turns an integer product past 2^63 into a float; refuse rather than round wrongly."""
+    from django.db.models import Max, Min
+
+    from sahakorn.loans.errors import LoanError
+
+    figures = LoanContract.objects.filter(status=ContractStatus.ACTIVE, principal_balance__gt=0).aggregate(
+        principal=Max("principal_balance"), rate=Max("annual_rate"), since=Min("interest_paid_to")
+    )
+    if figures["principal"] is None:
+        return
+    days = max((period_end - figures["since"]).days, 0)
+    bound = int(figures["principal"] * 100) * int(figures["rate"] * 1000) * 366 * days
+    if bound >= 2**63:
+        raise LoanError("ยอดเงินต้น อัตรา และจำนวนวันใหญ่เกินกว่าที่ SQLite คำนวณได้ตรง: ใช้ PostgreSQL")
 
 
 def _basis_case(period_end: dt.date, params: dict) -> str:
@@ -211,6 +235,8 @@ def loan_interest_accrual_run(*, period_end: dt.date, by: User | None = None) ->
         "active": ContractStatus.ACTIVE.value,
     }
     basis_case = _basis_case(period_end, params)
+    if connection.vendor != "postgresql":
+        _check_sqlite_range(period_end)
     count, total, first_entry = 0, ZERO, None
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TABLE}")
@@ -290,22 +316,40 @@ def loan_interest_accrual_run_naive(
 
 # ======== One contract's accruals recomputed ========
 #
-# A movement dated before a month-end accrual already posted (a payment received late, a share
-# settlement dated the day the member left, a payment reversed) changes what that accrual should
-# have been. Each such accrual is reversed on its own date and posted again, on its own date, from
-# the contract as it now stands, so the GL and the sub-ledger read the same on every day.
+# A movement that changes what a month-end accrual already posted should have been (a payment
+# dated before it: received late, a share settlement dated the day the member left; a payment
+# reversed; a rate resolution dated back) recomputes it: the accrual is reversed and posted again
+# from the contract as it now stands. Each correction is dated on the later of the accrual's own
+# date and the day the movement is booked: a back-dated payment corrects the month-ends after it
+# on their own dates (the GL agrees with the sub-ledger on every day), a reversal booked on 2 Feb
+# corrects January's accrual on 2 Feb (January stays as it was reported, and may be closed).
+# Accruals belong to the period they cover (``interest_to``), whatever day they were booked.
 
 
 def contract_accruals_reverse(
-    *, contract: LoanContract, rows: list[LoanTransaction], by: User | None
-) -> None:
-    """Reverse each of ``rows`` (the contract's accruals) with a voucher on the accrual's own date."""
+    *,
+    contract: LoanContract,
+    after: dt.date,
+    booked_on: dt.date,
+    by: User | None,
+    since: dt.date | None = None,
+) -> list[dt.date]:
+    """Reverse the contract's live accruals for periods ending after ``after`` (and on or after
+    ``since``), each dated max(its own date, ``booked_on``); return every such period end, those
+    already reversed included, for ``contract_accruals_repost`` once the contract has changed."""
     from sahakorn.loans.vouchers import loan_voucher_post
 
+    periods = LoanTransaction.objects.filter(
+        contract_id=contract.pk, kind=LoanTxKind.ACCRUAL, interest_to__gt=after
+    )
+    if since is not None:
+        periods = periods.filter(interest_to__gte=since)
+    period_ends = sorted(set(periods.values_list("interest_to", flat=True)))
     family = contract.product.family
-    for row in rows:
+    for row in periods.filter(reversed_by__isnull=True).order_by("interest_to", "id"):
+        on = max(row.date, booked_on)
         entry = loan_voucher_post(
-            on=row.date,
+            on=on,
             description=f"กลับรายการดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(row.interest_to)} "
             "(คำนวณใหม่)",
             lines=[
@@ -316,7 +360,7 @@ def contract_accruals_reverse(
         )
         LoanTransaction.objects.create(
             contract=contract,
-            date=row.date,
+            date=on,
             kind=LoanTxKind.ACCRUAL_REVERSAL,
             interest=-row.interest,
             interest_from=row.interest_from,
@@ -326,14 +370,23 @@ def contract_accruals_reverse(
             memo="กลับรายการเพื่อคำนวณดอกเบี้ยค้างรับใหม่",
             created_by=by,
         )
+    return period_ends
+
+
+def contract_accruals_repost(
+    *, contract: LoanContract, period_ends: list[dt.date], booked_on: dt.date, by: User | None
+) -> None:
+    """Post the accruals of ``period_ends`` again, in order, from the contract as it now stands."""
+    for period_end in sorted(set(period_ends)):
+        contract_accrual_post(contract=contract, period_end=period_end, by=by, booked_on=booked_on)
 
 
 def contract_accrual_post(
-    *, contract: LoanContract, period_end: dt.date, by: User | None
+    *, contract: LoanContract, period_end: dt.date, by: User | None, booked_on: dt.date | None = None
 ) -> LoanTransaction | None:
     """Accrue one contract's interest to ``period_end`` as the month-end run does (from the later of
-    ``interest_paid_to`` and its last accrual before that day, by its rate history and day basis,
-    half-up to the satang)."""
+    ``interest_paid_to`` and its last live accrual for an earlier period, by its rate history and day
+    basis, half-up to the satang); dated max(``period_end``, ``booked_on``)."""
     from sahakorn.loans import calc
     from sahakorn.loans.interest import contract_rates
     from sahakorn.loans.vouchers import loan_voucher_post
@@ -342,7 +395,10 @@ def contract_accrual_post(
         return None
     last = (
         LoanTransaction.objects.filter(
-            contract_id=contract.pk, kind=LoanTxKind.ACCRUAL, date__lt=period_end, reversed_by__isnull=True
+            contract_id=contract.pk,
+            kind=LoanTxKind.ACCRUAL,
+            interest_to__lt=period_end,
+            reversed_by__isnull=True,
         )
         .order_by("-interest_to")
         .values_list("interest_to", flat=True)
@@ -361,10 +417,12 @@ def contract_accrual_post(
     )
     if interest <= 0:
         return None
+    on = max(period_end, booked_on or period_end)
+    recomputed = " (คำนวณใหม่)" if booked_on is not None else ""
     family = contract.product.family
     entry = loan_voucher_post(
-        on=period_end,
-        description=f"ตั้งดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(period_end)} (คำนวณใหม่)",
+        on=on,
+        description=f"ตั้งดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(period_end)}{recomputed}",
         lines=[
             Line(account=f"accrued_interest_{family}", debit=interest),
             Line(account=f"interest_income_{family}", credit=interest),
@@ -373,12 +431,12 @@ def contract_accrual_post(
     )
     return LoanTransaction.objects.create(
         contract=contract,
-        date=period_end,
+        date=on,
         kind=LoanTxKind.ACCRUAL,
         interest=interest,
         interest_from=start,
         interest_to=period_end,
         journal_entry=entry,
-        memo="ดอกเบี้ยค้างรับสิ้นเดือน (คำนวณใหม่)",
+        memo=f"ดอกเบี้ยค้างรับสิ้นเดือน{recomputed}",
         created_by=by,
     )

@@ -43,6 +43,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from sahakorn.core.money import SATANG, ZERO
 from sahakorn.core.selectors import coop_profile_get
@@ -75,15 +76,22 @@ def _minus_grace(column: str) -> str:
 
 
 def coverage_params(
-    *, fy_start: dt.date, window_end: dt.date, until: dt.date, grace_days: int
+    *,
+    fy_start: dt.date,
+    window_end: dt.date,
+    until: dt.date,
+    grace_days: int,
+    known_on: dt.date | None = None,
 ) -> dict[str, object]:
     """The parameters ``coverage_sql`` reads: installments due in [``fy_start``, ``window_end``] are
-    counted, judged when due + grace ≤ ``until``, against the repayments dated up to ``until``."""
+    counted, judged when due + grace ≤ ``until``, against the repayments dated up to ``until``; a
+    reversal counts where its payment stood when it is booked by ``known_on`` (default ``until``)."""
     return {
         "fy_start": fy_start,
         "before_fy": fy_start - ONE_DAY,
         "window_end": window_end,
         "until": until,
+        "known_on": known_on or until,
         "grace": grace_days,
         "grace_modifier": f"+{grace_days} days",
         "grace_back": f"-{grace_days} days",
@@ -128,8 +136,15 @@ def coverage_sql(*, scope: str) -> str:
     # first costs more than the second pass over the schedule's index.
     sched = """loans_scheduledinstallment s JOIN scope ON scope.id = s.contract_id
       WHERE s.superseded_at IS NULL AND (scope.closed_on IS NULL OR s.due_date <= scope.closed_on)"""
+    # A reversal stands where the payment it takes back stood (a bounced payment never covered the
+    # installment it was dated for), as the average return's interest paid counts it; it is known
+    # only from its own date, so the as-of views leave out reversals booked after ``until``; the
+    # dividend run takes every reversal booked by the day it runs.
     repay = f"""loans_loantransaction t JOIN scope ON scope.id = t.contract_id
-      WHERE t.kind IN ({kinds})"""
+      LEFT JOIN loans_loantransaction o ON o.id = t.reverses_id
+      WHERE t.kind IN ({kinds})
+        AND (t.reverses_id IS NULL AND t.date <= %(until)s OR t.reverses_id IS NOT NULL AND t.date <= %(known_on)s)"""
+    counted_on = "COALESCE(o.date, t.date)"
     due, pay_due = "CAST(ROUND(s.principal * 100) AS BIGINT)", "CAST(ROUND(s.payment * 100) AS BIGINT)"
     paid = "-CAST(ROUND(t.principal * 100) AS BIGINT)"
     money = "CAST(ROUND((t.interest - t.principal) * 100) AS BIGINT)"
@@ -147,11 +162,11 @@ def coverage_sql(*, scope: str) -> str:
       UNION ALL
       SELECT t.contract_id, %(before_fy)s, 0, 0, 0, 0,
              CAST(SUM({paid}) AS BIGINT), CAST(SUM({money}) AS BIGINT), CAST(SUM({arrears}) AS BIGINT)
-      FROM {repay} AND t.date < %(fy_start)s
+      FROM {repay} AND {counted_on} < %(fy_start)s
       GROUP BY t.contract_id
       UNION ALL
-      SELECT t.contract_id, t.date, 1, 0, 0, 0, {paid}, {money}, {arrears}
-      FROM {repay} AND t.date >= %(fy_start)s AND t.date <= %(until)s
+      SELECT t.contract_id, {counted_on}, 1, 0, 0, 0, {paid}, {money}, {arrears}
+      FROM {repay} AND {counted_on} >= %(fy_start)s
       UNION ALL
       SELECT s.contract_id, {_plus_grace("s.due_date")}, 2, s.number, {due}, {pay_due}, 0, 0, 0
       FROM {sched} AND s.due_date >= %(fy_start)s AND s.due_date <= %(window_end)s
@@ -292,6 +307,7 @@ def members_missed_installments(
         window_end=fiscal_year_end,
         until=fiscal_year_end + dt.timedelta(days=grace),
         grace_days=grace,
+        known_on=max(timezone.localdate(), fiscal_year_end + dt.timedelta(days=grace)),
     )
     scope = "c.disbursed_on <= %(window_end)s AND (c.closed_on IS NULL OR c.closed_on >= %(fy_start)s)"
     select = """

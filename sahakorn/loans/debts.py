@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from sahakorn.core.thai import format_be_date
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import ContractStatus, LoanContract, LoanFamily, LoanTransaction, LoanTxKind
 from sahakorn.loans.payments import (
@@ -34,17 +35,18 @@ _FAMILY_ORDER = {family: k for k, family in enumerate(LoanFamily.values)}
 
 def _settlement_day(contract: LoanContract, on: dt.date) -> dt.date:
     # Interest runs to the day the member left, the day the withdrawal's voucher is dated: month-end
-    # accruals posted after it are recomputed by the payment. Only interest already charged to a
-    # later day (a payroll receipt after the exit date) moves the settlement to that day.
+    # accruals posted after it are recomputed by the payment. A receipt dated after that day (payroll
+    # deducted before the coop knew) is shown to that day, and must be reversed before settling.
     return max(on, contract.interest_paid_to)
 
 
 class _ContractDebt:
     """One contract as a debt; ``credit_lines`` locks and splits, ``settle`` records that split."""
 
-    def __init__(self, contract: LoanContract, day: dt.date) -> None:
+    def __init__(self, contract: LoanContract, day: dt.date, left_on: dt.date) -> None:
         self.contract_id = contract.pk
         self.day = day
+        self.left_on = left_on
         self.split: PaymentSplit | None = None
 
     def credit_lines(self, amount: Decimal) -> list:
@@ -53,6 +55,14 @@ class _ContractDebt:
             .select_related("product", "member")
             .get(pk=self.contract_id)
         )
+        if contract.interest_paid_to > self.left_on:
+            # The settlement is the withdrawal's, dated the day the member left; a receipt dated later
+            # would have the loan's own row dated after its voucher.
+            raise DebtSettlementError(
+                f"สัญญา {contract.number} มีรายการรับชำระลงวันที่ {format_be_date(contract.interest_paid_to)} "
+                f"หลังวันพ้นสมาชิกภาพ ({format_be_date(self.left_on)}): กลับรายการรับชำระนั้นก่อน "
+                "แล้วจึงหักชำระหนี้จากหุ้น"
+            )
         try:
             # Locked now: a payment recorded since the debts were read is refused here, not lost.
             self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
@@ -79,7 +89,7 @@ def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
     for contract in contracts:
         day = _settlement_day(contract, on)
         principal, interest = loan_payoff_figures(contract=contract, on=day)
-        debt = _ContractDebt(contract, day)
+        debt = _ContractDebt(contract, day, on)
         debts.append(
             MemberDebt(
                 label=f"{contract.product.name} สัญญา {contract.number}",

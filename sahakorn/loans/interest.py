@@ -88,12 +88,13 @@ def accrued_unsettled(
     contract: LoanContract, *, up_to: dt.date | None = None
 ) -> tuple[Decimal, dt.date | None]:
     """Interest accrued at month-ends after ``interest_paid_to`` and not yet settled (net of accruals
-    reversed), and the last month-end accrued; with ``up_to``, only the accruals dated by then."""
+    reversed), and the last month-end accrued; with ``up_to``, only those for periods ending by then."""
     rows = LoanTransaction.objects.filter(
         contract_id=contract.pk, kind__in=ACCRUAL_KINDS, interest_to__gt=contract.interest_paid_to
     )
     if up_to is not None:
-        rows = rows.filter(date__lte=up_to)
+        # By the period accrued, not the day booked: a correction booked later belongs to its period.
+        rows = rows.filter(interest_to__lte=up_to)
     total, last = ZERO, None
     # A few rows per contract: summed here, exactly (SQLite would sum decimals as floats).
     for kind, interest, interest_to, reversed_id in rows.values_list(
@@ -103,13 +104,3 @@ def accrued_unsettled(
         if kind == LoanTxKind.ACCRUAL and reversed_id is None and (last is None or interest_to > last):
             last = interest_to
     return total, last
-
-
-def accruals_after(contract: LoanContract, on: dt.date) -> list[LoanTransaction]:
-    """The contract's month-end accruals dated after ``on`` and not reversed: a movement dated ``on``
-    changes what they should have been, so they are recomputed (see ``accrual.py``)."""
-    return list(
-        LoanTransaction.objects.filter(
-            contract_id=contract.pk, kind=LoanTxKind.ACCRUAL, date__gt=on, reversed_by__isnull=True
-        ).order_by("date", "id")
-    )

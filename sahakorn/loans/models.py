@@ -350,8 +350,8 @@ class LoanTransaction(models.Model):
         indexes = [
             models.Index(fields=["contract", "date"]),
             models.Index(fields=["date", "kind"]),
-            # The accrual run reads each contract's latest accrual with one index seek.
-            models.Index(fields=["contract", "kind", "date"]),
+            # The accrual run reads each contract's latest period accrued with one index seek.
+            models.Index(fields=["contract", "kind", "interest_to"], name="loans_tx_accrued_period_idx"),
         ]
 
     def __str__(self) -> str:

@@ -41,12 +41,11 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Sum
 
 from sahakorn.core.money import ZERO, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
@@ -54,11 +53,10 @@ from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import JournalEntry
 from sahakorn.ledger.services import Line, journal_entry_reverse
 from sahakorn.loans import calc
-from sahakorn.loans.accrual import contract_accrual_post, contract_accruals_reverse
+from sahakorn.loans.accrual import contract_accruals_repost, contract_accruals_reverse
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.interest import (
-    accruals_after,
     accrued_unsettled,
     contract_rates,
     interest_due,
@@ -128,8 +126,8 @@ class PaymentSplit:
     accrued at month-ends (it settles the accrued-interest account; only the rest is new income);
     ``arrears_collected``: interest in arrears from before that this receipt pays;
     ``current_paid``: the part of ``charged`` it pays; ``interest`` = the two together (received);
-    ``arrears_raised``: the part of ``charged`` left unpaid. ``recompute`` are the month-end
-    accruals dated after ``on``, reversed and posted again when the split is applied.
+    ``arrears_raised``: the part of ``charged`` left unpaid. The month-end accruals for periods
+    ending after ``on`` are reversed and posted again when the split is applied.
     """
 
     contract: LoanContract
@@ -140,7 +138,6 @@ class PaymentSplit:
     arrears_collected: Decimal
     current_paid: Decimal
     principal: Decimal
-    recompute: tuple[LoanTransaction, ...] = field(default=())
 
     @property
     def interest(self) -> Decimal:
@@ -188,7 +185,6 @@ def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) 
             f"({format_be_date(contract.interest_paid_to)})",
             field="on",
         )
-    recompute = tuple(accruals_after(contract, on))
     accrued, _ = accrued_unsettled(contract, up_to=on)
     charged = interest_due(contract, on)
     arrears = contract.interest_arrears
@@ -211,7 +207,6 @@ def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) 
         arrears_collected=collected,
         current_paid=current,
         principal=amount - collected - current,
-        recompute=recompute,
     )
 
 
@@ -228,7 +223,7 @@ def loan_payment_apply(
     and ``interest_paid_to``, closing (with its event) when nothing is left, and the month-end
     accruals after the payment day recomputed."""
     contract, on = split.contract, split.on
-    contract_accruals_reverse(contract=contract, rows=list(split.recompute), by=by)
+    period_ends = contract_accruals_reverse(contract=contract, after=on, booked_on=on, by=by)
     row = LoanTransaction.objects.create(
         contract=contract,
         date=on,
@@ -260,13 +255,8 @@ def loan_payment_apply(
             message=f"สัญญาเงินกู้ {contract.number} ชำระครบและปิดบัญชีแล้ว เมื่อ {format_be_date(on)}",
         )
     contract.save(update_fields=fields)
-    _accruals_repost(contract, [r.date for r in split.recompute], by=by)
+    contract_accruals_repost(contract=contract, period_ends=period_ends, booked_on=on, by=by)
     return row
-
-
-def _accruals_repost(contract: LoanContract, period_ends: list[dt.date], *, by: User | None) -> None:
-    for period_end in sorted(set(period_ends)):
-        contract_accrual_post(contract=contract, period_end=period_end, by=by)
 
 
 def _payment_description(contract: LoanContract, split: PaymentSplit) -> str:
@@ -351,12 +341,13 @@ def loan_payoff(*, contract: LoanContract, on: dt.date, channel: str, by: User |
 # ======== Interest refund (ดอกเบี้ยคืน) ========
 
 
-def contract_interest_received(contract: LoanContract) -> Decimal:
-    """Interest received on the contract so far, net of reversals and refunds."""
-    total = LoanTransaction.objects.filter(contract_id=contract.pk, kind__in=INTEREST_PAID_KINDS).aggregate(
-        s=Sum("interest")
-    )["s"]
-    return (total or ZERO).quantize(Decimal("0.01"))
+def contract_interest_received(contract: LoanContract, *, up_to: dt.date | None = None) -> Decimal:
+    """Interest received on the contract (by ``up_to``), net of reversals and refunds."""
+    rows = LoanTransaction.objects.filter(contract_id=contract.pk, kind__in=INTEREST_PAID_KINDS)
+    if up_to is not None:
+        rows = rows.filter(date__lte=up_to)
+    # A few rows per contract, summed exactly here (SQLite would sum decimals as floats).
+    return sum(rows.values_list("interest", flat=True), ZERO)
 
 
 @transaction.atomic
@@ -376,10 +367,13 @@ def loan_interest_refund(
     contract = _locked(contract)
     if on < contract.disbursed_on:
         raise LoanError("วันที่คืนดอกเบี้ยต้องไม่ก่อนวันที่จ่ายเงินกู้", field="on")
-    received = contract_interest_received(contract)
+    # Only interest already received by the refund's date: a refund never makes a year's interest
+    # paid negative.
+    received = contract_interest_received(contract, up_to=on)
     if amount > received:
         raise LoanError(
-            f"คืนดอกเบี้ย {baht(amount)} บาท เกินดอกเบี้ยที่รับจากสัญญา {contract.number} ({baht(received)} บาท)",
+            f"คืนดอกเบี้ย {baht(amount)} บาท เกินดอกเบี้ยที่รับจากสัญญา {contract.number} ถึงวันที่ "
+            f"{format_be_date(on)} ({baht(received)} บาท)",
             field="amount",
         )
     entry = loan_voucher_post(
@@ -455,8 +449,9 @@ def loan_payment_unapply(
     )
     if original.kind == LoanTxKind.REFUND:
         return row
-    recompute = accruals_after(contract, original.date)
-    contract_accruals_reverse(contract=contract, rows=recompute, by=by)
+    period_ends = contract_accruals_reverse(
+        contract=contract, after=original.interest_to, booked_on=on, by=by
+    )
     if contract.status == ContractStatus.CLOSED:
         # Reopened: the guarantees that ended with the payoff bind again.
         contract.guarantees.filter(ended_on=contract.closed_on, end_reason=CLOSED_REASON).update(
@@ -469,7 +464,7 @@ def loan_payment_unapply(
     contract.save(
         update_fields=["principal_balance", "interest_arrears", "interest_paid_to", "status", "closed_on"]
     )
-    _accruals_repost(contract, [r.date for r in recompute], by=by)
+    contract_accruals_repost(contract=contract, period_ends=period_ends, booked_on=on, by=by)
     return row
 
 

@@ -2,9 +2,11 @@
 
 A resolution applies to every active contract of the product from its effective date, whatever the
 member's payment state: the contract gains a ``LoanContractRate`` row, and interest over any span
-that crosses the date is computed piece by piece (``interest.py``, ``calc.py``). Days already
-charged before the resolution was recorded (a payment dated after the effective date) keep the
-interest charged; the run lists those contracts so the coop can refund or charge the difference.
+that crosses the date is computed piece by piece (``interest.py``, ``calc.py``). Month-end accruals
+not yet settled that cover days from the effective date are recomputed. Days already charged
+before the resolution was recorded (a payment dated after the effective date) keep the interest
+charged; the run lists those contracts so the coop can refund the difference (``loan_interest_refund``)
+or charge it.
 
 The stored schedule is re-stored from the first installment due on or after the effective date,
 starting from the schedule's own opening balance of that installment (not the actual balance), so
@@ -26,6 +28,7 @@ from django.utils import timezone
 from sahakorn.core.money import round_money
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans import calc
+from sahakorn.loans.accrual import contract_accruals_repost, contract_accruals_reverse
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.interest import contract_rates, interest_terms
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     User = AbstractBaseUser
 
 MAX_RATE = Decimal("99.999")
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _checked_rate(annual_rate) -> Decimal:
@@ -194,6 +198,15 @@ def loan_rate_change(
         reason=(reason or "").strip()[:300],
         created_by=by,
     )
+    # Month-end accruals not yet settled that cover days from the effective date were figured at the
+    # old rate: recomputed, booked today (see ``accrual.py``).
+    today = timezone.localdate()
+    period_ends = contract_accruals_reverse(
+        contract=contract,
+        after=max(contract.interest_paid_to, effective_from - ONE_DAY),
+        booked_on=today,
+        by=by,
+    )
     contract.annual_rate = annual_rate
     fields = ["annual_rate"]
     remaining = list(
@@ -218,6 +231,7 @@ def loan_rate_change(
             contract.installment_amount = installment
             fields.append("installment_amount")
     contract.save(update_fields=fields)
+    contract_accruals_repost(contract=contract, period_ends=period_ends, booked_on=today, by=by)
     what = "ค่างวดเดิม" if installment_policy == InstallmentPolicy.KEEP else "ค่างวดใหม่"
     loan_event_record(
         kind=LoanEventKind.RATE_CHANGED,

@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="loantransaction",
-            index=models.Index(fields=["contract", "kind", "date"], name="loans_loant_contrac_dc8c6d_idx"),
+            index=models.Index(fields=["contract", "kind", "interest_to"], name="loans_tx_accrued_period_idx"),
         ),
         migrations.AddField(
             model_name="loancontractrate",

@@ -185,3 +185,74 @@ def test_the_per_contract_accrual_agrees_with_the_run(officer):
 
     # then: the same figure to the satang
     assert _accruals(a)[-1][0] == single.interest
+
+
+def test_reversing_a_back_dated_payoff_accrues_the_months_again(officer):
+    # given: 100,000 at 6% from 1 Jan, accrued at 31 Jan (493.15) and 28 Feb (460.27); then a payoff
+    # dated 15 Jan is keyed in: both accruals are reversed on their own dates and the contract closes
+    from sahakorn.loans.payments import loan_payoff, loan_transaction_reverse
+
+    contract = contract_create(amount=D("100000.00"), annual_rate=D("6.000"))
+    loan_interest_accrual_run(period_end=JAN_31, by=officer)
+    loan_interest_accrual_run(period_end=dt.date(2026, 2, 28), by=officer)
+    payoff = loan_payoff(contract=contract, on=dt.date(2026, 1, 15), channel="cash", by=officer)
+    assert account_balance(account="accrued_interest_ordinary") == D("0.00")
+
+    # when: the payoff was a mistake, reversed on 5 Mar, and March is accrued
+    loan_transaction_reverse(transaction_row=payoff, on=dt.date(2026, 3, 5), reason="ผิดสัญญา", by=officer)
+    loan_interest_accrual_run(period_end=dt.date(2026, 3, 31), by=officer)
+
+    # then: January and February accrued again (booked 5 Mar), March from 28 Feb:
+    # 493.15 + 460.27 + 509.59 = 1,463.01 = 100,000 × 6% × 89 / 365
+    live = LoanTransaction.objects.filter(
+        contract=contract, kind=LoanTxKind.ACCRUAL, reversed_by__isnull=True
+    )
+    assert sorted(live.values_list("interest_to", "interest", "date")) == [
+        (JAN_31, D("493.15"), dt.date(2026, 3, 5)),
+        (dt.date(2026, 2, 28), D("460.27"), dt.date(2026, 3, 5)),
+        (dt.date(2026, 3, 31), D("509.59"), dt.date(2026, 3, 31)),
+    ]
+    assert account_balance(account="accrued_interest_ordinary") == D("1463.01")
+    assert loans_reconcile().ok
+
+
+def test_a_rate_resolution_dated_back_recomputes_the_accruals_it_reaches(officer):
+    # given: 100,000 at 6% from 1 Jan, accrued at 31 Jan (493.15) and 28 Feb (460.27), nothing paid
+    from sahakorn.loans.rates import loan_rate_change
+
+    contract = contract_create(amount=D("100000.00"), annual_rate=D("6.000"))
+    loan_interest_accrual_run(period_end=JAN_31, by=officer)
+    loan_interest_accrual_run(period_end=dt.date(2026, 2, 28), by=officer)
+
+    # when: the board's cut to 5% from 16 Feb is recorded afterwards
+    loan_rate_change(
+        contract=contract, annual_rate=D("5.000"), effective_from=dt.date(2026, 2, 16), by=officer
+    )
+
+    # then: January stays; February is recomputed: (100,000 × 6 × 15 + 100,000 × 5 × 13) / 36,500 = 424.66
+    live = LoanTransaction.objects.filter(
+        contract=contract, kind=LoanTxKind.ACCRUAL, reversed_by__isnull=True
+    )
+    assert sorted(live.values_list("interest_to", "interest")) == [
+        (JAN_31, D("493.15")),
+        (dt.date(2026, 2, 28), D("424.66")),
+    ]
+    assert account_balance(account="accrued_interest_ordinary") == D("917.81")
+    assert loans_reconcile().ok
+
+
+def test_a_very_large_loan_long_unpaid_is_accrued_exactly_or_refused_on_sqlite(officer):
+    # given: 100,000,000.00 at 7% with nothing paid for 400 days (past 2^63 in satang × rate × weights)
+    from django.db import connection
+
+    from sahakorn.loans.errors import LoanError
+
+    contract_create(amount=D("100000000.00"), annual_rate=D("7.000"), disbursed_on=dt.date(2025, 2, 1))
+    period_end = dt.date(2026, 3, 8)  # 400 days later
+
+    if connection.vendor == "postgresql":
+        # then: 100,000,000 × 7 × 400 / 36,500 = 7,671,232.876… → 7,671,232.88
+        assert loan_interest_accrual_run(period_end=period_end, by=officer).amount == D("7671232.88")
+    else:
+        with pytest.raises(LoanError, match="ใช้ PostgreSQL"):
+            loan_interest_accrual_run(period_end=period_end, by=officer)

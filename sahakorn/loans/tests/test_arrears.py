@@ -418,3 +418,28 @@ def test_the_member_card_and_the_report_show_the_interest_in_arrears(behind, off
         r for r in reports.loans_in_arrears(as_of=dt.date(2026, 8, 15))["rows"] if r["number"] == "B1"
     )
     assert b1_row["interest_arrears"] == D("0.00")
+
+
+def test_a_reversed_payment_covers_no_installment(officer):
+    # given: 100,000 at 6%, 12 level installments of 8,610.00 from 1 Feb 2026; installment 1 paid on
+    # 1 Feb and reversed on 5 Feb (the payroll transfer bounced); nothing else paid
+    from sahakorn.loans.arrears import loan_arrears, members_missed_installments
+    from sahakorn.loans.payments import loan_payment_record, loan_transaction_reverse
+
+    contract = contract_create(
+        amount=D("100000.00"), annual_rate=D("6.000"), disbursed_on=dt.date(2026, 1, 1)
+    )
+    paid = loan_payment_record(
+        contract=contract, amount=D("8610.00"), on=dt.date(2026, 2, 1), channel="payroll", by=officer
+    )
+    loan_transaction_reverse(transaction_row=paid, on=dt.date(2026, 2, 5), reason="โอนไม่ผ่าน", by=officer)
+
+    # when / then: on 31 Mar both installments due are missed (the reversal stands on 1 Feb)
+    missed, _ = loan_arrears(contract=contract, as_of=dt.date(2026, 3, 31), grace_days=0)
+    assert missed == 2
+    # and as known on 3 Feb (before the reversal was booked) installment 1 was covered
+    assert loan_arrears(contract=contract, as_of=dt.date(2026, 2, 3), grace_days=0)[0] == 0
+    # the year: all 11 installments due in 2026 missed
+    assert members_missed_installments(
+        fiscal_year_start=dt.date(2026, 1, 1), fiscal_year_end=dt.date(2026, 12, 31), grace_days=0
+    ) == {contract.member_id: 11}

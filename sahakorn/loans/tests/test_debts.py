@@ -110,7 +110,9 @@ def test_a_payment_recorded_after_the_debts_were_read_refuses_the_settlement(off
     )
 
     # when / then: the settlement is refused with the contract named, nothing half-done
-    with pytest.raises(DebtSettlementError, match=f"สัญญา {contract.number}: วันที่ชำระ 30 มิ.ย. 2569 อยู่ก่อน"):
+    with pytest.raises(
+        DebtSettlementError, match=f"สัญญา {contract.number} มีรายการรับชำระลงวันที่ 5 ก.ค. 2569 หลังวันพ้นสมาชิกภาพ"
+    ):
         debt.credit_lines(debt.amount)
 
 
@@ -152,5 +154,40 @@ def test_a_death_settled_after_two_month_end_accruals_charges_interest_to_the_ex
     ) == [(LoanTxKind.ACCRUAL, D("50.96")), (LoanTxKind.ACCRUAL_REVERSAL, D("-50.96"))]
     assert account_balance(account="accrued_interest_ordinary") == D("0.00")
     assert account_balance(account="interest_income_ordinary") == D("72.33")
+    assert loans_reconcile(as_of=dt.date(2026, 10, 20)).ok
+    assert loans_reconcile().ok
+
+
+def test_a_receipt_dated_after_the_exit_date_must_be_reversed_before_settling(officer, manager):
+    # given: the member died on 15 Oct, but payroll still deducted 900.00 on 31 Oct
+    from sahakorn.loans.payments import loan_payment_record
+    from sahakorn.shares.errors import ShareError
+
+    member = member_with_shares(2000)
+    contract = contract_create(member=member, amount=D("10000.00"), disbursed_on=dt.date(2026, 9, 1))
+    late = loan_payment_record(
+        contract=contract, amount=D("900.00"), on=dt.date(2026, 10, 31), channel="payroll", by=officer
+    )
+    died = dt.date(2026, 10, 15)
+    member_status_change(
+        member=member, to_status="deceased", effective_on=died, reason="ถึงแก่กรรม", by=officer
+    )
+    request = share_request_create(kind=RequestKind.WITHDRAWAL, member=member, by=officer, effective_on=died,
+                                   reason="ถึงแก่กรรม")  # fmt: skip
+
+    # when / then: refused, naming the receipt, and nothing changes
+    with pytest.raises(ShareError, match="รับชำระลงวันที่ 31 ต.ค. 2569 หลังวันพ้นสมาชิกภาพ"):
+        share_request_approve(request=request, by=manager)
+    assert not contract.transactions.filter(channel="shares").exists()
+
+    # when: the receipt is reversed (refunded to the estate), the settlement goes through to 15 Oct
+    from sahakorn.loans.payments import loan_transaction_reverse
+
+    loan_transaction_reverse(
+        transaction_row=late, on=dt.date(2026, 11, 5), reason="หักหลังถึงแก่กรรม", by=officer
+    )
+    share_request_approve(request=request, by=manager)
+    paid = contract.transactions.get(channel="shares")
+    assert (paid.date, paid.interest) == (died, D("72.33"))
     assert loans_reconcile(as_of=dt.date(2026, 10, 20)).ok
     assert loans_reconcile().ok

@@ -386,23 +386,36 @@ def test_a_payment_followed_by_a_month_end_accrual_can_be_reversed(contract, off
     assert wrong.interest == D("312.33")
     assert contract.transactions.get(kind=LoanTxKind.ACCRUAL).interest == D("172.35")
 
+    # and January has been closed
+    from sahakorn.ledger.models import FiscalPeriod
+    from sahakorn.ledger.services import fiscal_period_close
+
+    fiscal_period_close(
+        period=FiscalPeriod.objects.get(fiscal_year__year_be=2569, number=1), closed_by=officer
+    )
+
     # when: corrected on 2 Feb
     back = loan_transaction_reverse(
         transaction_row=wrong, on=dt.date(2026, 2, 2), reason="รับผิดสัญญา", by=officer
     )
 
-    # then: the balance and interest-paid-to go back, and the 31 Jan accrual is recomputed on
-    # 100,000 for 30 days (493.15), both its reversal and the new one dated 31 Jan
+    # then: the balance and interest-paid-to go back, and January's accrual is recomputed on 100,000
+    # for 30 days (493.15): reversed and posted again on the day the correction is booked (2 Feb), so
+    # January stays as it was reported
     contract.refresh_from_db()
     assert (back.principal, back.interest) == (D("4687.67"), D("-312.33"))
     assert (contract.principal_balance, contract.interest_paid_to) == (D("100000.00"), dt.date(2026, 1, 1))
     assert list(
-        contract.transactions.filter(date=dt.date(2026, 1, 31)).order_by("id").values_list("kind", "interest")
+        contract.transactions.filter(interest_to=dt.date(2026, 1, 31), kind__startswith="accrual")
+        .order_by("id")
+        .values_list("kind", "interest", "date")
     ) == [
-        (LoanTxKind.ACCRUAL, D("172.35")),
-        (LoanTxKind.ACCRUAL_REVERSAL, D("-172.35")),
-        (LoanTxKind.ACCRUAL, D("493.15")),
+        (LoanTxKind.ACCRUAL, D("172.35"), dt.date(2026, 1, 31)),
+        (LoanTxKind.ACCRUAL_REVERSAL, D("-172.35"), dt.date(2026, 2, 2)),
+        (LoanTxKind.ACCRUAL, D("493.15"), dt.date(2026, 2, 2)),
     ]
+    # January as reported: the receipt's 312.33 and the accrual on the lower balance (172.35)
+    assert account_balance(account="interest_income_ordinary", as_of=dt.date(2026, 1, 31)) == D("484.68")
     assert account_balance(account="accrued_interest_ordinary") == D("493.15")
     assert account_balance(account="interest_income_ordinary") == D("493.15")
     assert account_balance(account="loan_ordinary") == D("100000.00")

@@ -253,13 +253,14 @@ def test_arrears_in_mid_january(book):
     data = reports.loans_in_arrears(as_of=dt.date(2026, 1, 15))
 
     # then: K1 is up to date. K2 missed 1 Dec (paid only on 10 Jan) and 1 Jan (still 2,000 short);
-    # K3's 1 Dec installment counts as paid on its day (the reversal came on 3 Dec), 1 Jan is missed.
+    # K3 missed 1 Dec (its payment bounced: the 3 Dec reversal stands where the payment stood, and
+    # the payment again on 5 Dec came after the due date) and 1 Jan.
     # K2's overdue is the smaller shortfall: principal 6,000.00 − 4,000.00 = 2,000.00, payments
     # (2,122.30 + 2,108.49 + 2,101.92) − paid (2,122.30 + 2,253.15) = 1,957.26 (the 10 Jan receipt
     # paid 70 days of interest, 42.74 more than rows 2 and 3 carry); K3's: 1,000.00 against
     # 2,050.82 − 1,033.53 = 1,017.29.
     assert _arrears(data) == [
-        ("K3", 1, D("1000.00"), 1, JAN_1, D("5000.00")),
+        ("K3", 2, D("1000.00"), 1, JAN_1, D("5000.00")),
         ("K2", 2, D("1957.26"), 1, JAN_1, D("20000.00")),
     ]
     k2 = data["rows"][1]
@@ -268,7 +269,7 @@ def test_arrears_in_mid_january(book):
     )  # fmt: skip
     assert data["fiscal_year"] == (OCT_1, dt.date(2026, 9, 30))
     assert data["totals"] == {
-        "contracts": 2, "missed": 3, "overdue": D("2957.26"), "interest_arrears": D("0.00"), "balance": D("25000.00"),
+        "contracts": 2, "missed": 4, "overdue": D("2957.26"), "interest_arrears": D("0.00"), "balance": D("25000.00"),
     }  # fmt: skip
     assert [(s["product_code"], s["contracts"], s["overdue"]) for s in data["product_subtotals"]] == [
         ("TEM", 1, D("1000.00")), ("TOR", 1, D("1957.26")),
@@ -290,17 +291,18 @@ def test_arrears_agree_with_loan_arrears_and_the_average_return_count(book):
         missed, overdue = loan_arrears(contract=book[key], as_of=as_of)
         assert listed.get(book[key].number, (0, D("0.00"))) == (missed, overdue)
     by_member = members_missed_installments(fiscal_year_start=OCT_1, fiscal_year_end=as_of)
-    assert by_member == {book["b"].pk: 2, book["c"].pk: 1}
+    assert by_member == {book["b"].pk: 2, book["c"].pk: 2}
 
 
 def test_arrears_on_earlier_days(book):
-    # 4 Dec: K3's payment was reversed on 3 Dec, so 1,000 is overdue though 1 Dec was not missed
+    # 4 Dec: K3's payment was reversed on 3 Dec, so 1 Dec is missed and 1,000 overdue
     assert _arrears(reports.loans_in_arrears(as_of=dt.date(2025, 12, 4))) == [
-        ("K3", 0, D("1000.00"), 1, DEC_1, D("6000.00")),
+        ("K3", 1, D("1000.00"), 1, DEC_1, D("6000.00")),
         ("K2", 1, D("2000.00"), 1, DEC_1, D("22000.00")),
     ]
-    # 15 Dec: K3 paid again on 5 Dec and drops out
+    # 15 Dec: K3 paid again on 5 Dec: nothing overdue, but 1 Dec stays missed in the year
     assert _arrears(reports.loans_in_arrears(as_of=dt.date(2025, 12, 15))) == [
+        ("K3", 1, D("0.00"), 0, None, D("5000.00")),
         ("K2", 1, D("2000.00"), 1, DEC_1, D("22000.00")),
     ]
 
@@ -329,7 +331,8 @@ def test_arrears_in_the_next_fiscal_year_count_the_installments_behind_since_the
 
 def test_arrears_filters(book):
     as_of = dt.date(2026, 1, 15)
-    assert [r["number"] for r in reports.loans_in_arrears(as_of=as_of, min_missed=2)["rows"]] == ["K2"]
+    assert [r["number"] for r in reports.loans_in_arrears(as_of=as_of, min_missed=2)["rows"]] == ["K3", "K2"]
+    assert [r["number"] for r in reports.loans_in_arrears(as_of=as_of, min_missed=3)["rows"]] == []
     assert [
         r["number"] for r in reports.loans_in_arrears(as_of=as_of, product=book["emergency"])["rows"]
     ] == ["K3"]
