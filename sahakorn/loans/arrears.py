@@ -5,7 +5,10 @@ The rule. Take a contract's current schedule rows (``superseded_at`` NULL) in (d
 order and its repayments: PAYMENT, NETTING, REVERSAL and REFUND rows (ACCRUAL, ACCRUAL_REVERSAL,
 DISBURSEMENT and OPENING repay nothing). A repayment row repays principal −``principal`` and pays
 money −``principal`` + ``interest``, so a reversal (the payment's figures negated) takes both back
-and an interest refund (principal 0, interest −) takes its money back.
+and an interest refund (principal 0, interest −) takes its money back. A reversal counts on the day
+of the payment it reverses (a bounced payment never covered its installment), once it is booked:
+the as-of views see it from its own date, the dividend run sees every reversal booked by the day
+it runs — as ``selectors.members_interest_paid`` counts it in the payment's year.
 
 Installment k, due on d(k), is *covered* when, counting the repayments dated on or before
 d(k) + the coop's grace days (``CoopProfile.installment_grace_days``), EITHER the principal repaid
