@@ -117,3 +117,49 @@ class PhoneField(forms.CharField):
         if isinstance(value, str) and value.startswith("+"):
             return phone_display(value)
         return value
+
+
+def error_to_form(
+    form, error, *, formset=None, formset_prefix: str = "", used: list[int] | None = None
+) -> list[str]:
+    """Show a service's refusal on the form: each message beside its field, the rest above the form.
+
+    ``error`` is a ``core.errors.ServiceError`` (its ``errors``: field → message) or a Django
+    ``ValidationError`` (its ``message_dict``). With a ``formset``, keys ``<prefix>-<index>-<field>``
+    go beside that field of that form (``used`` maps a list index to the formset form it came from,
+    when blank forms were skipped) and the key ``<prefix>`` is a message for the list as a whole.
+    Returns the messages for the list as a whole (the caller shows them above the formset).
+    """
+    if isinstance(error, ValidationError):
+        pairs = [(name, message) for name, messages in error.message_dict.items() for message in messages]
+        fallback = None
+    else:
+        pairs = list(error.errors.items())
+        fallback = error.message
+    list_errors: list[str] = []
+    placed = False
+    for key, message in pairs:
+        if formset is not None and formset_prefix and key.startswith(f"{formset_prefix}-"):
+            _, index_text, name = key.split("-", 2)
+            index = int(index_text)
+            form_index = used[index] if used and index < len(used) else index
+            if form_index < len(formset.forms) and name in formset.forms[form_index].fields:
+                formset.forms[form_index].add_error(name, message)
+                placed = True
+                continue
+        if formset is not None and key == formset_prefix:
+            list_errors.append(message)
+            placed = True
+        elif form is not None and key in form.fields:
+            form.add_error(key, message)
+            placed = True
+        elif fallback is None and form is not None:
+            # A ValidationError's message for a field the form lacks still shows, above the form.
+            form.add_error(None, message)
+            placed = True
+    if not placed and fallback is not None:
+        if form is not None:
+            form.add_error(None, fallback)
+        else:
+            list_errors.append(fallback)
+    return list_errors

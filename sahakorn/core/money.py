@@ -100,6 +100,11 @@ def money(value: str | int | Decimal) -> Decimal:
     return amount.quantize(SATANG)
 
 
+def baht(amount: Decimal) -> str:
+    """1234.5 → "1,234.50": an amount inside a message or a figure (``{{ x|baht }}`` in templates)."""
+    return f"{amount:,.2f}"
+
+
 def has_more_than_two_places(amount: Decimal) -> bool:
     return amount != amount.quantize(SATANG, rounding=ROUND_DOWN)
 

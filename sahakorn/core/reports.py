@@ -357,3 +357,102 @@ def xlsx_response(*, filename: str, sheets: Sequence[XlsxSheet]) -> FileResponse
     response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = _content_disposition(filename)
     return response
+
+
+# ======== The report contract: one object per report, one response for screen, PDF and Excel ========
+
+
+@dataclass
+class Report:
+    """One report, as every report screen declares it (the contract ``report_response`` serves).
+
+    - ``title``, ``subtitle`` (lines under it: the as-of date, the filters), ``filename`` (no extension);
+    - ``form``: the filter bar, bound to ``request.GET`` (None: the report has no filters);
+    - ``rows``: what the screen lists (paged by ``page_size`` when it is not 0; ``page_map`` turns a
+      page's rows into what the template shows); ``totals``: the totals row by column key;
+    - ``reconciliations``: its ✔/✘ lines against the GL (screen, PDF and the Excel notes);
+    - ``columns`` + ``sheet_name``: the Excel sheet of ``export_rows()`` (default: ``rows``; grouped
+      rows with subtotals for PDF and Excel); ``xlsx_rows()`` when Excel needs its own (a count
+      column); ``sheets()`` replaces that one sheet with several;
+    - ``screen_template`` and ``pdf_template`` (None: no PDF); ``context``: the templates' own data.
+
+    Templates see ``report_title``, ``subtitle``, ``query`` (the filters, for the PDF/Excel links),
+    ``reconciliations``, ``totals`` and ``context``'s keys; the screen also ``form`` and ``page``,
+    the PDF ``rows`` (``export_rows()``).
+    """
+
+    title: str
+    filename: str
+    screen_template: str
+    pdf_template: str | None = None
+    subtitle: Sequence[str] = ()
+    form: Any = None
+    rows: Any = ()
+    totals: Mapping[str, Any] | None = None
+    reconciliations: Sequence[Reconciliation] = ()
+    columns: Sequence[XlsxColumn] = ()
+    sheet_name: str = ""
+    export_rows: Any = None  # Callable[[], Iterable[Mapping]]
+    xlsx_rows: Any = None  # Callable[[], Iterable[Mapping]]
+    sheets: Any = None  # Callable[[], list[XlsxSheet]]
+    page_size: int = 0
+    page_map: Any = None  # Callable[[Sequence], list]
+    landscape: bool = False
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def _export_rows(self) -> Iterable[Mapping[str, Any]]:
+        return self.export_rows() if self.export_rows is not None else self.rows
+
+    def xlsx_sheets(self) -> list[XlsxSheet]:
+        if self.sheets is not None:
+            return list(self.sheets())
+        rows = self.xlsx_rows() if self.xlsx_rows is not None else self._export_rows()
+        return [
+            XlsxSheet(
+                name=self.sheet_name or self.title,
+                title=self.title,
+                subtitle=self.subtitle,
+                columns=self.columns,
+                rows=rows,
+                totals=self.totals,
+                notes=[r.as_text() for r in self.reconciliations],
+                landscape=self.landscape,
+            )
+        ]
+
+    def template_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {
+            "report_title": self.title,
+            "subtitle": list(self.subtitle),
+            "query": report_query(request),
+            "reconciliations": list(self.reconciliations),
+            "totals": self.totals,
+            **self.context,
+        }
+
+
+def report_response(request: HttpRequest, report: Report) -> HttpResponse:
+    """The report as ``?format=xlsx``, ``?format=pdf`` or the screen (paged), from the same figures."""
+    from django.shortcuts import render
+
+    from sahakorn.core.paging import paginate
+
+    wanted = report_format(request)
+    if wanted == "xlsx":
+        return xlsx_response(filename=f"{report.filename}.xlsx", sheets=report.xlsx_sheets())
+    context = report.template_context(request)
+    if wanted == "pdf" and report.pdf_template:
+        return pdf_response(
+            template=report.pdf_template,
+            context={**context, "rows": report._export_rows()},
+            filename=f"{report.filename}.pdf",
+            request=request,
+            landscape=report.landscape,
+        )
+    context["form"] = report.form
+    if report.page_size:
+        page = paginate(request, report.rows, report.page_size)
+        if report.page_map is not None:
+            page.object_list = report.page_map(page.object_list)
+        context["page"] = page
+    return render(request, report.screen_template, context)

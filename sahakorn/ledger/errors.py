@@ -1,12 +1,7 @@
 """The one error the ledger raises for a refused action; its message is shown to the user as is."""
 
+from sahakorn.core.errors import ServiceError
 
-class LedgerError(Exception):
+
+class LedgerError(ServiceError):
     """A voucher, period or account operation the ledger refuses, with a Thai message saying why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, has_more_than_two_places
 from sahakorn.core.selectors import coop_profile_get
 from sahakorn.core.thai import be_year, format_be_date
@@ -353,6 +354,31 @@ def journal_entry_record(
         date=date, description=description, lines=lines, source=source, created_by=created_by
     )
     return journal_entry_post(entry=entry, posted_by=posted_by if posted_by is not None else created_by)
+
+
+def voucher_post(
+    *,
+    source: str,
+    on: dt.date,
+    description: str,
+    lines: Sequence[Line],
+    by: User | None,
+    error: type[ServiceError] = LedgerError,
+) -> JournalEntry:
+    """The one way a sub-ledger service posts its voucher for a movement.
+
+    The description is cut to the column's 300 characters; a ledger refusal (a closed period, an
+    unbalanced or header-account line) becomes the caller's own error (``error``: ``LoanError``,
+    ``ShareError``, …) saying "ผ่านรายการบัญชีไม่ได้: <why>", so the screen shows it like any other refusal.
+    """
+    try:
+        return journal_entry_record(
+            date=on, description=description[:300], lines=lines, source=source, created_by=by
+        )
+    except LedgerError as e:
+        if error is LedgerError:
+            raise
+        raise error(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from sahakorn.core.subledger import DebtSettlementError, MemberDebt
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import ContractStatus, LoanContract, LoanFamily, LoanTransaction, LoanTxKind
@@ -25,7 +26,6 @@ from sahakorn.loans.payments import (
     loan_payment_unapply,
     loan_payoff_figures,
 )
-from sahakorn.shares.debts import DebtSettlementError, MemberDebt
 
 # The loan accounts and the interest in arrears are the contracts' own (the GL default must not
 # report them a second time).

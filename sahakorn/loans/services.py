@@ -512,10 +512,11 @@ def guarantor_resignation_blockers(*, member: Member) -> list[str]:
     return [f"ยังค้ำประกันสัญญา {listed} อยู่ ให้ผู้กู้เปลี่ยนผู้ค้ำก่อน"]
 
 
-def on_member_status_change(sender, instance, created: bool, **kwargs) -> None:
-    """post_save of ``MemberStatusChange``: a guarantor leaving flags their contracts."""
-    if created and instance.to_status in LEAVING_STATUSES:
-        guarantor_left(member=instance.member, on=instance.effective_on, status=instance.to_status)
+def on_member_status_change(*, change) -> None:
+    """A member's status changed (told through the sub-ledger contract): a guarantor leaving flags
+    their contracts."""
+    if change.to_status in LEAVING_STATUSES:
+        guarantor_left(member=change.member, on=change.effective_on, status=change.to_status)
 
 
 def _missing_guarantors(contract: LoanContract) -> bool:

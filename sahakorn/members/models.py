@@ -120,6 +120,11 @@ class Member(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.number_and_name
+
+    @property
+    def number_and_name(self) -> str:
+        """How every message names a member: "000123 นายสมชาย ใจดี"."""
         return f"{self.number} {self.full_name}"
 
     @property

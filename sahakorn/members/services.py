@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from sahakorn.core.subledger import member_status_changed, resignation_blockers
 from sahakorn.members.imports import (
     ImportResult,
     MemberImportError,
@@ -23,7 +24,6 @@ from sahakorn.members.imports import (
     build_import_records,
     validate_import_rows,
 )
-from sahakorn.members.leaving import resignation_blockers
 from sahakorn.members.models import Member, MemberChange, MemberStatus, MemberStatusChange, Unit
 from sahakorn.members.validation import (
     EDITABLE_FIELDS,
@@ -174,7 +174,7 @@ def member_create(*, by: User | None, number: str | None = None, **fields) -> Me
         member.save()
     else:
         _save_with_next_number(member)
-    MemberStatusChange.objects.create(
+    change = MemberStatusChange.objects.create(
         member=member,
         from_status="",
         to_status=MemberStatus.ACTIVE,
@@ -182,6 +182,7 @@ def member_create(*, by: User | None, number: str | None = None, **fields) -> Me
         reason=JOINED_REASON,
         recorded_by=by,
     )
+    member_status_changed(change=change)
     MemberChange.objects.create(
         member=member, action=MemberChange.Action.CREATE, changed_by=by, diff=member_dump(member)
     )
@@ -298,7 +299,7 @@ def member_status_change(
     }
     member.status, member.status_since, member.status_reason = to_status, effective_on, reason
     member.save(update_fields=["status", "status_since", "status_reason", "updated_at"])
-    MemberStatusChange.objects.create(
+    change = MemberStatusChange.objects.create(
         member=member,
         from_status=from_status,
         to_status=to_status,
@@ -306,6 +307,8 @@ def member_status_change(
         reason=reason,
         recorded_by=by,
     )
+    # Each sub-ledger hears of it in the same transaction (a guarantor who left flags the contracts).
+    member_status_changed(change=change)
     MemberChange.objects.create(
         member=member, action=MemberChange.Action.STATUS, changed_by=by, diff=diff, note=reason[:300]
     )

@@ -35,13 +35,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.subledger import DebtSettlementError, debt_settlements_reverse, member_debts
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.ledger.selectors import account_balance, account_for_role
 from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
 from sahakorn.members.models import Member, MemberStatus
-from sahakorn.shares.debts import DebtSettlementError, debt_settlements_reverse, member_debts
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import (
     Channel,

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
+from sahakorn.core.subledger import member_debts
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.members.models import Member
 from sahakorn.shares import services
-from sahakorn.shares.debts import member_debts
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.forms import (
     DecisionForm,

@@ -98,9 +98,9 @@ def test_reversing_the_withdrawal_reopens_the_loans(officer, manager):
 
 def test_a_payment_recorded_after_the_debts_were_read_refuses_the_settlement(officer):
     # given: the debts were read for 30 June, then a payment to 5 July came in at the counter
+    from sahakorn.core.subledger import DebtSettlementError
     from sahakorn.loans.debts import loan_member_debts
     from sahakorn.loans.payments import loan_payment_record
-    from sahakorn.shares.debts import DebtSettlementError
 
     member = member_with_shares(5000)
     contract = contract_create(member=member, family="ordinary", amount=D("30000.00"), disbursed_on=LENT_ON)

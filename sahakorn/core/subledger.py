@@ -1,0 +1,253 @@
+"""The sub-ledger contract (สัญญาของระบบย่อย): the one place an app plugs into the rest of the system.
+
+Each sub-ledger app (shares, loans, deposits, welfare, funeral) and the general ledger itself declare
+one object in ``<app>/subledger.py``::
+
+    SUBLEDGER = SharesSubLedger()
+
+discovered like ``roles.py`` (every installed ``sahakorn.*`` app that has the module). Nothing is
+registered from ``AppConfig.ready()`` and no app imports another's registry: the members app, the
+share withdrawal, the reconciliation command, and later billing, the dividend run and the portal
+ask every sub-ledger through the functions at the bottom of this module.
+
+A sub-ledger overrides what it has; the base class's defaults say "nothing here":
+
+- ``member_cards``: its cards on the member page (หน้าข้อมูลสมาชิก);
+- ``member_debts`` / ``debt_roles`` / ``debt_settlements_reverse``: what a leaving member owes it,
+  settled from shares inside the withdrawal's voucher, and how a reversed withdrawal undoes it;
+- ``resignation_blockers``: why a member may not resign yet (a guarantor who must be replaced);
+- ``member_status_changed``: told when a member resigns, dies, is expelled or comes back;
+- ``reconcile``: its figures against its GL control accounts (``sahakorn reconcile``);
+- ``monthly_demands``: what it bills a member for a month (เรียกเก็บรายเดือน), each demand able to
+  give the credit lines of a receipt inside the caller's voucher and to record the receipt in the
+  sub-ledger's own rows once that voucher is posted (the same two steps as a debt).
+
+The order of ``order`` is the order of the member page's cards, of the debts settled on leaving
+and of the demands a short payroll receipt pays first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+
+from sahakorn.core.errors import ServiceError
+from sahakorn.core.money import ZERO
+
+PLACEHOLDER_TEMPLATE = "members/sections/placeholder.html"
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """A card on the member page. ``context(member)`` returns what its template sees as ``data``.
+
+    ``position`` orders the cards across sub-ledgers (a placeholder holds the place of a sub-ledger
+    still to come, so the page never changes when it arrives).
+    """
+
+    key: str
+    title: str
+    position: int
+    template: str = PLACEHOLDER_TEMPLATE
+    permission: str | None = None
+    context: Callable[[Any], dict] | None = None
+
+
+CreditLines = Callable[[Decimal], list]
+Settle = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class MemberDebt:
+    """One debt of a member: what it is, the GL role its balance sits on (member-linked), the amount.
+
+    To be settled inside a caller's voucher (a share withdrawal on leaving), the owner gives
+    ``credit_lines(amount) -> [ledger Line]`` (its own credit side, e.g. interest and principal apart;
+    None: one credit of ``account_role`` for the member) and ``settle(amount=, on=, entry=, by=)`` to
+    record the settlement in its own rows once the voucher is posted; ``minimum`` is the least it can
+    take (a loan's interest to the day, which is paid whole).
+    """
+
+    label: str
+    account_role: str
+    amount: Decimal
+    minimum: Decimal = ZERO
+    credit_lines: CreditLines | None = None
+    settle: Settle | None = None
+
+
+@dataclass(frozen=True)
+class MonthlyDemand:
+    """What one sub-ledger bills one member for one month (รายการเรียกเก็บ), e.g. a loan's installment.
+
+    ``subledger``: the sub-ledger's key; ``reference``: its own key for the thing billed (a share
+    account, a contract number, a funeral due); ``amount``: the whole demand; ``parts``: how it
+    splits for the bill (e.g. {"principal": …, "interest": …}). A receipt is applied in two steps,
+    as a debt is settled: ``credit_lines(amount)`` inside the caller's voucher, then, once it is
+    posted, ``settle(amount=, on=, entry=, by=)``.
+    """
+
+    subledger: str
+    reference: str
+    label: str
+    account_role: str
+    amount: Decimal
+    parts: dict[str, Decimal] = field(default_factory=dict)
+    credit_lines: CreditLines | None = None
+    settle: Settle | None = None
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """One sub-ledger's reconciliation with the GL: ``ok`` and the lines an officer reads (✔/✘ …)."""
+
+    title: str
+    ok: bool
+    lines: Sequence[str]
+
+
+class DebtSettlementError(ServiceError):
+    """A sub-ledger refuses to settle a debt, or to undo a settlement; its message is the reason."""
+
+
+class SubLedger:
+    """The contract; subclass it in ``<app>/subledger.py`` and override what the app has."""
+
+    key: str = ""
+    title: str = ""
+    order: int = 100
+    # The GL roles this sub-ledger's own debts sit on: the GL fallback stops reading them.
+    debt_roles: tuple[str, ...] = ()
+
+    def member_cards(self) -> list[MemberCard]:
+        return []
+
+    def member_debts(self, *, member, on: dt.date | None) -> list[MemberDebt]:
+        return []
+
+    def debt_settlements_reverse(self, *, entry, reversal_entry, on: dt.date, reason: str, by) -> None:
+        """Undo this sub-ledger's rows that settled debts in ``entry`` (the whole voucher is already
+        reversed as ``reversal_entry``), or raise ``DebtSettlementError``."""
+
+    def resignation_blockers(self, *, member) -> list[str]:
+        return []
+
+    def member_status_changed(self, *, change) -> None:
+        """``change``: the ``members.MemberStatusChange`` just recorded (resigned, deceased, …)."""
+
+    def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled | None:
+        return None
+
+    def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
+        """``period``: the first day of the month billed."""
+        return []
+
+
+# ======== Discovery ========
+
+
+@cache
+def subledgers() -> tuple[SubLedger, ...]:
+    """Every installed app's ``SUBLEDGER``, by ``order``."""
+    found = []
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.subledger"
+        if not app_config.name.startswith("sahakorn.") or find_spec(module_name) is None:
+            continue
+        declared = getattr(import_module(module_name), "SUBLEDGER", None)
+        if declared is not None:  # core's own module is the contract, not a sub-ledger
+            found.append(declared)
+    return tuple(sorted(found, key=lambda s: (s.order, s.key)))
+
+
+def subledger(key: str) -> SubLedger:
+    for item in subledgers():
+        if item.key == key:
+            return item
+    raise LookupError(f"no sub-ledger {key!r}")
+
+
+# ======== What the rest of the system asks ========
+
+
+def member_cards() -> list[MemberCard]:
+    """Every sub-ledger's cards and the placeholders still waiting for theirs, in page order."""
+    cards: dict[str, MemberCard] = {card.key: card for card in PLACEHOLDERS}
+    for item in subledgers():
+        cards.update((card.key, card) for card in item.member_cards())
+    return sorted(cards.values(), key=lambda c: c.position)
+
+
+# Cards the page shows before their sub-ledger exists (the dividend run is a later issue).
+PLACEHOLDERS: tuple[MemberCard, ...] = (MemberCard("dividends", "เงินปันผล-เฉลี่ยคืน", position=50),)
+
+
+def owned_debt_roles() -> set[str]:
+    return {role for item in subledgers() for role in item.debt_roles}
+
+
+def member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
+    """The member's debts to settle from shares on ``on`` (interest runs to that day), in the order
+    they are settled."""
+    return [
+        debt
+        for item in subledgers()
+        for debt in item.member_debts(member=member, on=on)
+        if debt.amount > ZERO
+    ]
+
+
+def member_debts_total(*, member, on: dt.date | None = None) -> Decimal:
+    return sum((debt.amount for debt in member_debts(member=member, on=on)), ZERO)
+
+
+def debt_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str, by) -> None:
+    for item in subledgers():
+        item.debt_settlements_reverse(entry=entry, reversal_entry=reversal_entry, on=on, reason=reason, by=by)
+
+
+def resignation_blockers(*, member) -> list[str]:
+    return [reason for item in subledgers() for reason in item.resignation_blockers(member=member)]
+
+
+def member_status_changed(*, change) -> None:
+    for item in subledgers():
+        item.member_status_changed(change=change)
+
+
+def reconciliations(*, as_of: dt.date | None = None, only: Sequence[str] = ()) -> list[Reconciled]:
+    out = []
+    for item in subledgers():
+        if only and item.key not in only:
+            continue
+        result = item.reconcile(as_of=as_of)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
+    """Everything the member is billed for the month, in the order a short receipt pays it."""
+    return [demand for item in subledgers() for demand in item.monthly_demands(member=member, period=period)]
+
+
+def reconciled_write(command, results: Sequence[Reconciled], *, titled: bool = False) -> list[str]:
+    """Print reconciliations the way every check command does; returns the titles that failed."""
+    failed = []
+    for result in results:
+        if titled:
+            command.stdout.write(f"== {result.title}")
+        out = command.stdout if result.ok else command.stderr
+        for line in result.lines:
+            out.write(line)
+        if not result.ok:
+            failed.append(result.title)
+    return failed

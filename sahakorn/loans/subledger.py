@@ -1,0 +1,77 @@
+"""The loans' part of the sub-ledger contract (``core.subledger``): cards, debts, guarantors leaving."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sahakorn.core.subledger import MemberCard, MemberDebt, SubLedger
+
+
+def _loans_context(member) -> dict:
+    from sahakorn.loans.selectors import loans_section_context
+
+    return loans_section_context(member)
+
+
+def _guarantees_context(member) -> dict:
+    from sahakorn.loans.selectors import guarantees_section_context
+
+    return guarantees_section_context(member)
+
+
+class Loans(SubLedger):
+    key = "loans"
+    title = "เงินกู้"
+    order = 20
+
+    @property
+    def debt_roles(self) -> tuple[str, ...]:  # type: ignore[override]
+        # The loan accounts and the interest in arrears are the contracts' own.
+        from sahakorn.loans.debts import LOAN_ROLES
+
+        return LOAN_ROLES
+
+    def member_cards(self) -> list[MemberCard]:
+        return [
+            MemberCard(
+                key="loans",
+                title="เงินกู้",
+                position=20,
+                template="loans/member_section.html",
+                permission="loans.view_loancontract",
+                context=_loans_context,
+            ),
+            MemberCard(
+                key="guarantees",
+                title="การค้ำประกัน",
+                position=21,
+                template="loans/member_guarantees.html",
+                permission="loans.view_loancontract",
+                context=_guarantees_context,
+            ),
+        ]
+
+    def member_debts(self, *, member, on: dt.date | None) -> list[MemberDebt]:
+        # Shares settle a leaving member's loans through the contracts, not only the GL balance.
+        from sahakorn.loans.debts import loan_member_debts
+
+        return loan_member_debts(member=member, on=on)
+
+    def debt_settlements_reverse(self, *, entry, reversal_entry, on: dt.date, reason: str, by) -> None:
+        from sahakorn.loans.debts import loan_settlements_reverse
+
+        loan_settlements_reverse(entry=entry, reversal_entry=reversal_entry, on=on, reason=reason, by=by)
+
+    def resignation_blockers(self, *, member) -> list[str]:
+        from sahakorn.loans.services import guarantor_resignation_blockers
+
+        return guarantor_resignation_blockers(member=member)
+
+    def member_status_changed(self, *, change) -> None:
+        # A guarantor who resigns, dies or is expelled flags the contracts they guarantee.
+        from sahakorn.loans.services import on_member_status_change
+
+        on_member_status_change(change=change)
+
+
+SUBLEDGER = Loans()
