@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,11 @@ from sahakorn.core.approvals import NOTE_MAX
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.forms import error_to_form
 from sahakorn.core.permissions import staff_view
+
+
+def request_decided(done) -> Callable[[Any], str]:
+    """The message "<done>คำขอเลขที่ N แล้ว" (shares' and welfare's requests), in the request's language."""
+    return lambda record: gettext("%(done)sคำขอเลขที่ %(pk)s แล้ว") % {"done": done, "pk": record.pk}
 
 
 class DecisionForm(forms.Form):
@@ -32,7 +38,8 @@ class DecisionViews:
     - ``page(request, record, decision_form=, error=, status=)``: the record's page, re-shown with
       the refusal beside the note or above the buttons (status 400);
     - ``detail_url``: the URL name of the record's page (takes ``pk``), where a decision returns;
-    - ``approved`` / ``rejected``: the success messages, formatted with ``pk``.
+    - ``approved`` / ``rejected``: the success messages: a (lazy) string formatted with ``pk``, or a
+      function of the record returning the message (translated when called, in the request's language).
     """
 
     permission: str
@@ -57,7 +64,7 @@ class DecisionViews:
                 error_to_form(form, e)
             else:
                 done = self.approved if approve else self.rejected
-                messages.success(request, done % {"pk": record.pk})
+                messages.success(request, done(record) if callable(done) else done % {"pk": record.pk})
                 return redirect(self.detail_url, pk=record.pk)
         return self.page(request, self.load(pk), decision_form=form, error=error, status=400)
 

@@ -51,6 +51,9 @@ class MakerChecker(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=NOTE_MAX, blank=True)
 
+    # For typing only (no value, so no field): the plugin adds the FK's id to concrete models only.
+    requested_by_id: int | None
+
     class Meta:
         abstract = True
 
@@ -77,7 +80,7 @@ def decision_guard(record: MakerChecker, *, by, action: str, error: type[Service
     status = record.status  # type: ignore[attr-defined]
     if status != PENDING:
         label = record.get_status_display()  # type: ignore[attr-defined]
-        raise error(f"{noun}เลขที่ {record.pk} {label}แล้ว {action}อีกไม่ได้")
+        raise error(f"{noun}เลขที่ {record.pk} มีสถานะ{label} {action}อีกไม่ได้")
     if not by.has_perm(record.approve_permission):
         raise error(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์{action}{noun}")
     if record.is_maker(by):

@@ -3,13 +3,27 @@
 A member's login (the portal, a later issue) holds no role, so it never reaches a back-office page.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from sahakorn.core.roles import ROLES
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
+
+
+class StaffRequest(HttpRequest):
+    """For typing only: the request a view behind ``staff_view`` receives, whose user is logged in
+    (``HttpRequest.user`` may be ``AnonymousUser``, which a service's ``by`` never is)."""
+
+    user: User
 
 
 def is_back_office_user(user) -> bool:

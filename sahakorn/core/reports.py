@@ -431,7 +431,7 @@ class Report:
         }
 
 
-def report_response(request: HttpRequest, report: Report) -> HttpResponse:
+def report_response(request: HttpRequest, report: Report) -> HttpResponse | FileResponse:
     """The report as ``?format=xlsx``, ``?format=pdf`` or the screen (paged), from the same figures."""
     from django.shortcuts import render
 

@@ -14,7 +14,8 @@ FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf", "Sarabun-SemiBold.ttf", "Sar
 class SarabunFontFinder(BaseFinder):
     def __init__(self, *args, **kwargs):
         self.storage = FileSystemStorage(location=str(FONT_DIR))
-        self.storage.prefix = PREFIX
+        # Read by collectstatic, as Django's FileSystemFinder sets it; the stubs do not declare it.
+        self.storage.prefix = PREFIX  # type: ignore[attr-defined]
 
     def check(self, **kwargs):
         return []

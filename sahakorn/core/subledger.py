@@ -251,3 +251,18 @@ def reconciled_write(command, results: Sequence[Reconciled], *, titled: bool = F
         if not result.ok:
             failed.append(result.title)
     return failed
+
+
+def reconciled_check(command, result: Reconciled) -> None:
+    """What every ``sahakorn <app> check`` does with its sub-ledger's reconciliation.
+
+    The lines but the last as ``reconciled_write`` prints them (a failure's on stderr), then the last
+    line, the verdict: in green when it passed, as the command's error (exit status 1) when not.
+    """
+    from django.core.management.base import CommandError
+
+    *details, verdict = result.lines
+    reconciled_write(command, [Reconciled(title=result.title, ok=result.ok, lines=details)])
+    if not result.ok:
+        raise CommandError(verdict)
+    command.stdout.write(command.style.SUCCESS(verdict))

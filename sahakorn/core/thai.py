@@ -154,7 +154,7 @@ def national_id_is_valid(value: str) -> bool:
     )
 
 
-def national_id_normalize(value: str) -> str:
+def national_id_normalize(value: str | None) -> str:
     """Strip the dashes and spaces people type (1-2345-67890-12-1)."""
     return re.sub(r"[\s\-]", "", value or "")
 

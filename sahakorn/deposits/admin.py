@@ -11,8 +11,8 @@ from django import forms
 from django.contrib import admin
 
 from sahakorn.core.forms import BEDateField
+from sahakorn.deposits.calc import credit_months_parse
 from sahakorn.deposits.models import DepositAccount, DepositProduct, DepositRate, InterestRun
-from sahakorn.deposits.rules import credit_months_parse
 
 
 class DepositRateForm(forms.ModelForm):

@@ -20,6 +20,13 @@ from django.utils import timezone
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import format_be_date
+from sahakorn.deposits.calc import (
+    ONE_DAY,
+    add_months,
+    credit_months_parse,
+    is_period_end,
+    previous_period_end,
+)
 from sahakorn.deposits.errors import DepositError
 from sahakorn.deposits.interest import (
     account_interest,
@@ -37,16 +44,8 @@ from sahakorn.deposits.models import (
     InterestRun,
     TransactionKind,
 )
-from sahakorn.deposits.rules import (
-    ONE_DAY,
-    add_months,
-    credit_months_parse,
-    is_period_end,
-    previous_period_end,
-)
-from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource
-from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.ledger.services import Line, voucher_post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -152,11 +151,9 @@ def deposit_interest_run(
             Line(product.gl_role, credit=amount, member_id=info[pk][0], memo=f"ดอกเบี้ย {info[pk][2]}")
             for pk, amount in credits
         ]
-        try:
-            entry = journal_entry_record(date=posted_on, description=interest_run_description(product, end),
-                                         lines=lines, source=EntrySource.DEPOSITS, created_by=by)  # fmt: skip
-        except LedgerError as e:
-            raise DepositError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
+        entry = voucher_post(source=EntrySource.DEPOSITS, on=posted_on,
+                             description=interest_run_description(product, end), lines=lines, by=by,
+                             error=DepositError)  # fmt: skip
         now = timezone.now()
         memo = f"ดอกเบี้ย {format_be_date(start)} – {format_be_date(end)}"
         DepositTransaction.objects.bulk_create(

@@ -1,4 +1,4 @@
-"""Interest figures read from the database and fed to the pure calculator in ``rules.py``.
+"""Interest figures read from the database and fed to the pure calculator in ``calc.py``.
 
 Used by the interest run (``batch.py``) for a whole product, and by the closing of one account
 (interest accrued up to the closing day is credited before the balance is paid out). Both compute
@@ -15,6 +15,7 @@ from django.db import connection
 
 from sahakorn.core.interest import coop_day_basis
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.deposits.calc import ONE_DAY, RateSchedule, RateTier, Segment, interest_for_period
 from sahakorn.deposits.models import (
     DepositAccount,
     DepositKind,
@@ -24,7 +25,6 @@ from sahakorn.deposits.models import (
     InterestRun,
     TransactionKind,
 )
-from sahakorn.deposits.rules import ONE_DAY, RateSchedule, RateTier, Segment, interest_for_period
 
 EARLY_KINDS = (TransactionKind.WITHDRAWAL.value, TransactionKind.TRANSFER_OUT.value)
 _EMPTY = RateSchedule([])

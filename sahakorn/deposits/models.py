@@ -97,7 +97,7 @@ class DepositProduct(models.Model):
 
     @property
     def credit_month_numbers(self) -> list[int]:
-        from sahakorn.deposits.rules import credit_months_parse
+        from sahakorn.deposits.calc import credit_months_parse
 
         return credit_months_parse(self.credit_months)
 

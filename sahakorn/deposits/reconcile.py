@@ -3,6 +3,9 @@
 For each GL deposit control account (``gl_role``): the sum of the transactions of the products
 posting there equals the role's GL balance; overall the accounts' cached balances equal their
 transactions, and any account whose cache or last running balance differs is listed.
+
+``deposits_reconciled`` is the deposits' part of ``sahakorn reconcile`` (``SUBLEDGER.reconcile``) and
+what ``sahakorn deposits check`` prints: the figures, each difference, and the verdict as the last line.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from decimal import Decimal
 
 from django.db import connection
 
-from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.money import SATANG, ZERO, baht
+from sahakorn.core.subledger import Reconciled
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.models import DEPOSIT_GL_ROLES
 from sahakorn.ledger.selectors import account_balance
+
+# An officer reads the first differences; thousands of them only hide the verdict.
+SHOW_AT_MOST = 20
 
 
 @dataclass(frozen=True)
@@ -133,3 +140,27 @@ def deposits_reconcile(*, as_of: dt.date | None = None) -> ReconcileResult:
     ]
     return ReconcileResult(as_of=as_of, roles=roles, transactions_amount=transactions_amount,
                            accounts_amount=accounts_amount, mismatches=mismatches, lines=lines)  # fmt: skip
+
+
+def deposits_reconciled(*, as_of: dt.date | None = None) -> Reconciled:
+    """The reconciliation as an officer reads it: the figures, then each difference, then the verdict."""
+    result = deposits_reconcile(as_of=as_of)
+    width = max(len(label) for label, _ in result.lines)
+    lines = [f"  {label:<{width}}  {figure:>22}" for label, figure in result.lines]
+    for r in result.roles:
+        if not r.ok:
+            lines.append(
+                f"{r.role}: รายการ {baht(r.transactions_amount)} ≠ บัญชีแยกประเภท {baht(r.ledger_amount)} "
+                "/ sub-ledger differs from the GL"
+            )
+    for m in result.mismatches[:SHOW_AT_MOST]:
+        lines.append(
+            f"บัญชี {m.number} ยอดคงเหลือ {baht(m.cached)} แต่รายการรวม {baht(m.transactions)} "
+            f"ยอดคงเหลือในสมุดล่าสุด {baht(m.last_running)} / cached balance differs"
+        )
+    if len(result.mismatches) > SHOW_AT_MOST:
+        lines.append(f"… และอีก {len(result.mismatches) - SHOW_AT_MOST:,} บัญชี / and more")
+    lines.append(
+        "ตรวจเงินฝากผ่าน / deposits check OK" if result.ok else "ตรวจเงินฝากไม่ผ่าน / deposits check FAILED"
+    )
+    return Reconciled(title="เงินฝาก / deposits", ok=result.ok, lines=lines)

@@ -1,7 +1,8 @@
-"""Writes to deposits (เงินฝาก). Nothing else creates deposit rows or moves deposit balances.
+"""Writes to deposits (เงินฝาก). Nothing else creates deposit rows or moves deposit balances, except
+the set-based runs over a whole product in ``batch.py`` (the interest run, dormancy), re-exported here.
 
 Each service checks first and raises ``DepositError`` (Thai message, naming the field) before
-anything is written; then, in one transaction, it posts its voucher through the ledger services,
+anything is written; then, in one transaction, it posts its voucher (``ledger.services.voucher_post``),
 creates the ``DepositTransaction`` rows linked to that voucher (with the passbook's running
 balance) and moves the account's cached balance.
 
@@ -28,9 +29,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F, Max, Sum
 
-from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposit_interest_run, deposits_mark_dormant
+from sahakorn.deposits.calc import ONE_DAY, add_months
 from sahakorn.deposits.errors import DepositError
 from sahakorn.deposits.interest import interest_accrued
 from sahakorn.deposits.models import (
@@ -45,10 +47,9 @@ from sahakorn.deposits.models import (
     EarlyWithdrawal,
     TransactionKind,
 )
-from sahakorn.deposits.rules import ONE_DAY, add_months
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
+from sahakorn.ledger.services import Line, journal_entry_reverse, voucher_post
 from sahakorn.members.models import Member, MemberStatus
 
 if TYPE_CHECKING:
@@ -78,14 +79,6 @@ WITHDRAWAL_CHANNELS = (Channel.CASH, Channel.TRANSFER)
 
 
 # ======== Helpers ========
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
-def _who(member: Member) -> str:
-    return f"{member.number} {member.full_name}"
 
 
 def _money_role(channel: str, allowed) -> str:
@@ -145,15 +138,6 @@ def _refuse_dormant(account: DepositAccount, *, action: str) -> None:
             f"{action}ไม่ได้: บัญชี {account.number} เป็นบัญชีพักการเคลื่อนไหว ให้เจ้าหน้าที่เปิดใช้บัญชีใหม่ก่อน",
             field="account",
         )
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=EntrySource.DEPOSITS, created_by=by
-        )
-    except LedgerError as e:
-        raise DepositError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
 
 
 def _move(
@@ -294,7 +278,7 @@ def deposit_account_open(
     product = DepositProduct.objects.select_for_update().get(pk=product.pk)
     if member.status != MemberStatus.ACTIVE:
         raise DepositError(
-            f"เปิดบัญชีไม่ได้: สมาชิก {_who(member)} มีสถานะ{member.get_status_display()}", field="member"
+            f"เปิดบัญชีไม่ได้: สมาชิก {member.number_and_name} มีสถานะ{member.get_status_display()}", field="member"
         )
     if not product.is_active:
         raise DepositError(f"{product.name}ปิดรับฝากแล้ว", field="product")
@@ -332,9 +316,10 @@ def deposit_account_open(
         changed_by=by,
     )
     if initial_amount:
-        entry = _post(
+        entry = voucher_post(
+            source=EntrySource.DEPOSITS,
             on=opened_on,
-            description=f"เปิดบัญชีเงินฝาก {account.number} {_who(member)}",
+            description=f"เปิดบัญชีเงินฝาก {account.number} {member.number_and_name}",
             lines=[
                 Line(money_role, debit=initial_amount, memo=account.number),
                 Line(
@@ -342,6 +327,7 @@ def deposit_account_open(
                 ),
             ],
             by=by,
+            error=DepositError,
         )
         _move(
             account=account,
@@ -392,28 +378,32 @@ def deposit_account_close(
     product, member = account.product, account.member
     interest = interest_accrued(account=account, through=on - ONE_DAY, closing=True)
     if interest > 0:
-        entry = _post(
+        entry = voucher_post(
+            source=EntrySource.DEPOSITS,
             on=on,
-            description=f"ดอกเบี้ยเงินฝากถึงวันปิดบัญชี {account.number} {_who(member)}",
+            description=f"ดอกเบี้ยเงินฝากถึงวันปิดบัญชี {account.number} {member.number_and_name}",
             lines=[
                 Line("deposit_interest_expense", debit=interest, memo=account.number),
                 Line(product.gl_role, credit=interest, member_id=member.pk, memo=f"ดอกเบี้ย {account.number}"),
             ],
             by=by,
+            error=DepositError,
         )
         _move(account=account, kind=TransactionKind.INTEREST, amount=interest, on=on, entry=entry, by=by,
               memo="ดอกเบี้ยถึงวันปิดบัญชี")  # fmt: skip
     payout = None
     if account.balance > 0:
         amount = account.balance
-        entry = _post(
+        entry = voucher_post(
+            source=EntrySource.DEPOSITS,
             on=on,
-            description=f"ปิดบัญชีเงินฝาก {account.number} {_who(member)}",
+            description=f"ปิดบัญชีเงินฝาก {account.number} {member.number_and_name}",
             lines=[
                 Line(product.gl_role, debit=amount, member_id=member.pk, memo=f"ปิดบัญชี {account.number}"),
                 Line(money_role, credit=amount, memo=account.number),
             ],
             by=by,
+            error=DepositError,
         )
         payout = _move(account=account, kind=TransactionKind.WITHDRAWAL, amount=-amount, on=on, entry=entry,
                        by=by, channel=channel, memo="ปิดบัญชี", movement=True)  # fmt: skip
@@ -435,9 +425,10 @@ def deposit_make(
     _refuse_bad_date(account, on)
     money_role = _money_role(channel, DEPOSIT_CHANNELS)
     member = account.member
-    entry = _post(
+    entry = voucher_post(
+        source=EntrySource.DEPOSITS,
         on=on,
-        description=f"ฝากเงิน {account.number} {_who(member)}",
+        description=f"ฝากเงิน {account.number} {member.number_and_name}",
         lines=[
             Line(money_role, debit=amount, memo=account.number),
             Line(
@@ -448,6 +439,7 @@ def deposit_make(
             ),
         ],
         by=by,
+        error=DepositError,
     )
     return _move(account=account, kind=TransactionKind.DEPOSIT, amount=amount, on=on, entry=entry, by=by,
                  channel=channel, memo=memo, movement=True)  # fmt: skip
@@ -468,9 +460,10 @@ def deposit_withdraw(
     if problems:
         raise DepositError("ถอนเงินไม่ได้: " + "; ".join(problems), field="amount")
     member = account.member
-    entry = _post(
+    entry = voucher_post(
+        source=EntrySource.DEPOSITS,
         on=on,
-        description=f"ถอนเงิน {account.number} {_who(member)}",
+        description=f"ถอนเงิน {account.number} {member.number_and_name}",
         lines=[
             Line(
                 account.product.gl_role,
@@ -481,6 +474,7 @@ def deposit_withdraw(
             Line(money_role, credit=amount, memo=account.number),
         ],
         by=by,
+        error=DepositError,
     )
     return _move(account=account, kind=TransactionKind.WITHDRAWAL, amount=-amount, on=on, entry=entry, by=by,
                  channel=channel, memo=memo, movement=True)  # fmt: skip
@@ -513,9 +507,10 @@ def deposit_transfer(
     if problems:
         raise DepositError("โอนเงินไม่ได้: " + "; ".join(problems), field="amount")
     member = source.member
-    entry = _post(
+    entry = voucher_post(
+        source=EntrySource.DEPOSITS,
         on=on,
-        description=f"โอนเงินฝาก {source.number} → {target.number} {_who(member)}",
+        description=f"โอนเงินฝาก {source.number} → {target.number} {member.number_and_name}",
         lines=[
             Line(source.product.gl_role, debit=amount, member_id=member.pk, memo=f"โอนไป {target.number}"),
             Line(
@@ -523,6 +518,7 @@ def deposit_transfer(
             ),
         ],
         by=by,
+        error=DepositError,
     )
     out = _move(account=source, kind=TransactionKind.TRANSFER_OUT, amount=-amount, on=on, entry=entry, by=by,
                 memo=f"โอนไป {target.number}", movement=True)  # fmt: skip
@@ -554,9 +550,10 @@ def deposit_credit_internal(
     _refuse_closed(account)
     _refuse_bad_date(account, on)
     member = account.member
-    entry = _post(
+    entry = voucher_post(
+        source=EntrySource.DEPOSITS,
         on=on,
-        description=f"{description} {account.number} {_who(member)}",
+        description=f"{description} {account.number} {member.number_and_name}",
         lines=[
             Line(debit_role, debit=amount, member_id=member.pk, memo=description[:200]),
             Line(
@@ -564,6 +561,7 @@ def deposit_credit_internal(
             ),
         ],
         by=by,
+        error=DepositError,
     )
     return _move(account=account, kind=TransactionKind.DEPOSIT, amount=amount, on=on, entry=entry, by=by,
                  channel=Channel.INTERNAL, memo=description)  # fmt: skip
@@ -706,9 +704,11 @@ def _reverse_own_lines(
             Line(contra, debit=-amount),
             Line(account.product.gl_role, credit=-amount, member_id=member_id, memo=memo),
         ]
-    return _post(
+    return voucher_post(
+        source=EntrySource.DEPOSITS,
         on=on,
         description=f"{memo} {account.number} ของใบสำคัญ {original.journal_entry.voucher_label}: {reason}",
         lines=lines,
         by=by,
+        error=DepositError,
     )

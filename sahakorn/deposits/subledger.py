@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sahakorn.core.subledger import MemberCard, SubLedger
+import datetime as dt
+
+from sahakorn.core.subledger import MemberCard, Reconciled, SubLedger
 
 
 def _card_context(member) -> dict:
@@ -12,6 +14,9 @@ def _card_context(member) -> dict:
 
 
 class Deposits(SubLedger):
+    """The deposits bill nothing monthly: an account has no agreed monthly savings amount (a deposit by
+    payroll deduction is recorded as the amount received), so ``monthly_demands`` stays empty."""
+
     key = "deposits"
     title = "เงินฝาก"
     order = 30
@@ -27,6 +32,11 @@ class Deposits(SubLedger):
                 context=_card_context,
             )
         ]
+
+    def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:
+        from sahakorn.deposits.reconcile import deposits_reconciled
+
+        return deposits_reconciled(as_of=as_of)
 
 
 SUBLEDGER = Deposits()

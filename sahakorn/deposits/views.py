@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.interest import DayBasis, coop_day_basis
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
@@ -51,22 +52,12 @@ from sahakorn.members.models import Member
 PAGE_SIZE = 50
 
 
-def _error_to_form(form, error: DepositError) -> None:
-    placed = False
-    for name, message in error.errors.items():
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
-
 def _account_or_404(pk: int) -> DepositAccount:
     return get_object_or_404(DepositAccount.objects.select_related("product", "member__unit"), pk=pk)
 
 
 def member_section_context(member: Member) -> dict:
-    """What the deposits card on the member page shows (registered in ``DepositsConfig.ready``)."""
+    """What the deposits card on the member page shows (the card is declared in ``deposits/subledger.py``)."""
     return {"summary": deposit_member_summary(member=member)}
 
 
@@ -153,7 +144,7 @@ def account_open(request: HttpRequest) -> HttpResponse:
                 initial_amount=data["initial_amount"] or 0, channel=data["channel"], by=request.user,
             )  # fmt: skip
         except DepositError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("เปิดบัญชีเงินฝาก %(number)s แล้ว") % {"number": acc.number})
             return redirect("deposits:account", pk=acc.pk)
@@ -168,7 +159,7 @@ def _account_form(request, pk, *, form_class, title: str, submit: str, action, d
         try:
             action(acc, form.cleaned_data)
         except DepositError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, done)
             return redirect("deposits:account", pk=acc.pk)
@@ -276,7 +267,7 @@ def reverse_transaction(request: HttpRequest, pk: int) -> HttpResponse:
             services.deposit_transaction_reverse(transaction=row, on=form.cleaned_data["on"],
                                                  reason=form.cleaned_data["reason"], by=request.user)  # fmt: skip
         except DepositError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("กลับรายการแล้ว"))
             return redirect("deposits:account", pk=row.account_id)
@@ -303,7 +294,7 @@ def interest_runs(request: HttpRequest) -> HttpResponse:
                 run = services.deposit_interest_run(product=d["product"], period_end=d["period_end"],
                                                     posted_on=d["posted_on"] or d["period_end"], by=request.user)  # fmt: skip
             except DepositError as e:
-                _error_to_form(form, e)
+                error_to_form(form, e)
             else:
                 messages.success(request, _("ประมวลผลดอกเบี้ยแล้ว: %(n)s บัญชี %(amount)s บาท")
                                  % {"n": f"{run.accounts:,}", "amount": f"{run.amount:,.2f}"})  # fmt: skip

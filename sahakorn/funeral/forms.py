@@ -99,10 +99,6 @@ class ClaimForm(forms.Form):
         return membership
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("หมายเหตุ/เหตุผล"), max_length=300, required=False)
-
-
 class PayForm(forms.Form):
     on = BEDateField(label=_("วันที่จ่าย"), initial=_today)
     method = forms.ChoiceField(label=_("วิธีจ่าย"), choices=PayoutMethod.choices, initial=PayoutMethod.BANK)

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.approvals import MakerChecker
 from sahakorn.core.money import MoneyField
 
 
@@ -287,10 +288,12 @@ class PayoutMethod(models.TextChoices):
     BANK = "bank", "โอนเข้าบัญชีธนาคาร"
 
 
-class DeathClaim(models.Model):
+class DeathClaim(MakerChecker):
     """A death claim (การขอรับเงินสงเคราะห์ศพ): recorded by an officer, approved by another person, paid.
 
-    Approval ends the membership (death) and, under per-death dues, creates the death's levy.
+    The maker-checker fields are ``MakerChecker``'s (``requested_by`` is None for rows written by a
+    system job: the data generator, a migration from the association's books); ``checks`` stays
+    empty, the association having no rule checks to show the approver. Approval ends the membership (death) and, under per-death dues, creates the death's levy.
     ``dues_collected``/``admin_fee``/``payout_total`` are fixed when the claim is paid.
     """
 
@@ -301,16 +304,6 @@ class DeathClaim(models.Model):
     status = models.CharField(
         "สถานะ", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
-    # None: written by a system job (the data generator, a migration from the association's books).
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
     dues_collected = MoneyField("เงินสงเคราะห์ที่เก็บได้", null=True, blank=True)
     admin_fee = MoneyField("ค่าดำเนินการของสมาคม", null=True, blank=True)
     payout_total = MoneyField("เงินสงเคราะห์ที่จ่าย", null=True, blank=True)
@@ -318,6 +311,10 @@ class DeathClaim(models.Model):
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    approve_permission = "funeral.approve_deathclaim"
+    # The shared decision messages read "การขอรับเงินสงเคราะห์ศพเลขที่ 3 …", "… ไม่มีสิทธิ์อนุมัติการขอรับเงินสงเคราะห์ศพ".
+    decision_noun = "การขอรับเงินสงเคราะห์ศพ"
 
     class Meta:
         ordering = ["-reported_on", "-id"]

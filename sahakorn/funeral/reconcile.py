@@ -6,6 +6,8 @@ sub-ledger says the coop received for the association less what it paid out for 
     entrance fees + dues collected − payouts − remittances = GL funeral_dues_collected
 
 A voucher to the liability with no funeral row behind it (a manual entry) shows as a difference.
+``funeral_reconciled`` is the same proof in the sub-ledger contract's words (``core.subledger.Reconciled``):
+what ``sahakorn funeral check`` and ``sahakorn reconcile`` print.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from sahakorn.core.subledger import Reconciled
 from sahakorn.core.thai import format_be_date
 from sahakorn.funeral.models import FuneralDue, FuneralMembership, FuneralPayout, FuneralRemittance
 from sahakorn.funeral.selectors import money_sum, to_money
 from sahakorn.ledger.selectors import account_balance
+
+TITLE = "สมาคมฌาปนกิจสงเคราะห์ / funeral aid association"
 
 
 @dataclass
@@ -85,3 +90,16 @@ def funeral_reconcile(*, as_of: dt.date | None = None) -> FuneralReconcileResult
         ("ผลต่าง", f"{result.difference:,.2f}"),
     ]
     return result
+
+
+def funeral_reconciled(*, as_of: dt.date | None = None) -> Reconciled:
+    """``funeral_reconcile`` as the lines an officer reads: the figures, then the verdict."""
+    result = funeral_reconcile(as_of=as_of)
+    width = max(len(label) for label, _ in result.lines)
+    lines = [f"  {label:<{width}}  {figure:>22}" for label, figure in result.lines]
+    verdict = (
+        "ตรวจเงินสงเคราะห์ศพผ่าน / funeral check OK"
+        if result.ok
+        else "ตรวจเงินสงเคราะห์ศพไม่ผ่าน / funeral check FAILED"
+    )
+    return Reconciled(title=TITLE, ok=result.ok, lines=[*lines, verdict])

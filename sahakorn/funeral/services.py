@@ -12,7 +12,8 @@ The money is the association's, held by the coop in one liability (``funeral_due
 
 Decisions worth knowing:
 
-- A claim is recorded by one person and approved by another (maker-checker). Approval ends the
+- A claim is recorded by one person and decided by another (maker-checker: whoever recorded it
+  may neither approve nor reject it). Approval ends the
   membership (death, on the death date), records the death in the member registry when the coop
   member is still active, and under per-death dues creates that death's levy at once.
 - The payout is computed when the claim is paid, from the dues collected for it by then (the
@@ -33,10 +34,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.phone import PhoneError, phone_to_e164
 from sahakorn.core.thai import format_be_date, national_id_is_valid, national_id_normalize
 from sahakorn.funeral.errors import FuneralError
@@ -60,10 +62,9 @@ from sahakorn.funeral.models import (
     PayoutMethod,
 )
 from sahakorn.funeral.selectors import death_claim_payout_plan, funeral_settings_for
-from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import EntrySource, JournalEntry
+from sahakorn.ledger.models import EntrySource, EntryStatus, JournalEntry
 from sahakorn.ledger.selectors import account_balance
-from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.ledger.services import Line, voucher_post
 from sahakorn.members.models import Member, MemberStatus
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ __all__ = [
     "death_claim_reject",
     "funeral_beneficiaries_replace",
     "funeral_dues_collect",
+    "funeral_due_credit_lines",
+    "funeral_due_settle",
     "funeral_levy_create",
     "funeral_levy_close",
     "funeral_membership_end",
@@ -88,9 +91,9 @@ __all__ = [
     "funeral_settings_create",
 ]
 
-APPROVE_PERMISSION = "funeral.approve_deathclaim"
+APPROVE_PERMISSION = DeathClaim.approve_permission
 LIABILITY = "funeral_dues_collected"
-# The ledger has no funeral journal yet; the association's vouchers go to the welfare journal.
+# The association's vouchers go to their own journal (สมุดรายวันย่อย), apart from the coop's welfare.
 SOURCE = EntrySource.FUNERAL
 CHANNEL_ROLES = {Channel.COUNTER: "cash", Channel.TRANSFER: "bank", Channel.PAYROLL: "bank"}
 METHOD_ROLES = {PayoutMethod.CASH: "cash", PayoutMethod.BANK: "bank"}
@@ -99,19 +102,6 @@ MAX_BENEFICIARIES = 10
 
 
 # ======== Helpers ========
-
-
-def _who(member: Member) -> str:
-    return f"{member.number} {member.full_name}"
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=SOURCE, created_by=by
-        )
-    except LedgerError as e:
-        raise FuneralError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
 
 
 def _role(value: str, roles: dict, *, field: str, labels) -> str:
@@ -283,9 +273,11 @@ def funeral_membership_enrol(
     member = Member.objects.select_for_update().get(pk=member.pk)
     errors: dict[str, str] = {}
     if member.status != MemberStatus.ACTIVE:
-        errors["member"] = f"สมาชิก {_who(member)} มีสถานะ{member.get_status_display()} สมัครสมาคมฌาปนกิจไม่ได้"
+        errors["member"] = (
+            f"สมาชิก {member.number_and_name} มีสถานะ{member.get_status_display()} สมัครสมาคมฌาปนกิจไม่ได้"
+        )
     elif FuneralMembership.objects.filter(member=member).exists():
-        errors["member"] = f"สมาชิก {_who(member)} เป็นสมาชิกสมาคมฌาปนกิจอยู่แล้ว"
+        errors["member"] = f"สมาชิก {member.number_and_name} เป็นสมาชิกสมาคมฌาปนกิจอยู่แล้ว"
     if joined_on < member.joined_on:
         errors["joined_on"] = f"วันที่เป็นสมาชิกสมาคมต้องไม่ก่อนวันที่เป็นสมาชิกสหกรณ์ ({format_be_date(member.joined_on)})"
     elif joined_on > timezone.localdate():
@@ -301,14 +293,16 @@ def funeral_membership_enrol(
     entry = None
     if fee > 0:
         role = _role(channel, CHANNEL_ROLES, field="channel", labels=Channel)
-        entry = _post(
+        entry = voucher_post(
+            source=SOURCE,
             on=joined_on,
-            description=f"รับค่าสมัครสมาคมฌาปนกิจ {_who(member)}",
+            description=f"รับค่าสมัครสมาคมฌาปนกิจ {member.number_and_name}",
             lines=[
                 Line(account=role, debit=fee, member_id=member.pk),
                 Line(account=LIABILITY, credit=fee, member_id=member.pk, memo="ค่าสมัครสมาคม"),
             ],
             by=by,
+            error=FuneralError,
         )
     for attempt in range(5):
         try:
@@ -321,7 +315,9 @@ def funeral_membership_enrol(
         except IntegrityError:
             # Another officer took the same number a moment ago (or enrolled this member).
             if attempt == 4 or FuneralMembership.objects.filter(member=member).exists():
-                raise FuneralError(f"สมาชิก {_who(member)} เป็นสมาชิกสมาคมฌาปนกิจอยู่แล้ว", field="member") from None
+                raise FuneralError(
+                    f"สมาชิก {member.number_and_name} เป็นสมาชิกสมาคมฌาปนกิจอยู่แล้ว", field="member"
+                ) from None
     _beneficiaries_write(membership, items, by)
     return membership
 
@@ -444,22 +440,22 @@ class CollectionResult:
     journal_entry: JournalEntry | None
 
 
-@transaction.atomic
-def funeral_dues_collect(
-    *,
-    levy: FuneralLevy,
-    membership_ids: Sequence[int] | None = None,
-    on: dt.date,
-    channel: str,
-    by: User | None,
-) -> CollectionResult:
-    """Record dues received for a levy (รับเงินสงเคราะห์): all outstanding, or those of ``membership_ids``.
+@dataclass(frozen=True)
+class _Receivable:
+    """Outstanding dues of one levy about to be received: the levy (locked), the rows, their total."""
 
-    One voucher for the lot (Dr cash|bank / Cr funeral_dues_collected) and one UPDATE marking the
-    dues collected with it. A membership not called by the levy, or already paid, is refused by
-    number and nothing is written.
+    levy: FuneralLevy
+    dues: QuerySet[FuneralDue]
+    count: int
+    amount: Decimal
+
+
+def _dues_receivable(*, levy: FuneralLevy, on: dt.date, membership_ids: Sequence[int] | None) -> _Receivable:
+    """The outstanding dues of ``levy`` (all, or those of ``membership_ids``) that may be received on ``on``.
+
+    Locks the levy, so no collection of it runs alongside. A closed levy, a date before the call,
+    a membership not called by the levy or already paid (named by number) are refused.
     """
-    role = _role(channel, CHANNEL_ROLES, field="channel", labels=Channel)
     levy = FuneralLevy.objects.select_for_update().get(pk=levy.pk)
     if levy.status != LevyStatus.OPEN:
         raise FuneralError(f"{levy} ปิดการเรียกเก็บแล้ว", field="levy")
@@ -488,23 +484,90 @@ def funeral_dues_collect(
     count = dues.count()
     if count == 0:
         raise FuneralError(f"{levy} ไม่มีรายการค้างชำระ", field="membership_ids")
-    amount = levy.amount_per_member * count
     if dues.exclude(amount=levy.amount_per_member).exists():
         # Every due of a levy is its amount per member; a different one is a data fault, not a payment.
         raise FuneralError(f"{levy}: พบเงินสงเคราะห์รายคนที่ไม่ตรงกับจำนวนต่อคน ตรวจสอบข้อมูลก่อน")
-    entry = _post(
+    return _Receivable(levy=levy, dues=dues, count=count, amount=levy.amount_per_member * count)
+
+
+def _dues_credit(levy: FuneralLevy, amount: Decimal, *, member_id: int | None = None) -> Line:
+    """The receipt's credit: the association's money, held in the liability."""
+    return Line(account=LIABILITY, credit=amount, member_id=member_id, memo=str(levy)[:200])
+
+
+def _dues_mark_collected(receivable: _Receivable, *, on: dt.date, channel: str, entry: JournalEntry) -> None:
+    """Mark the dues collected with the voucher that received them, in one UPDATE."""
+    updated = receivable.dues.update(collected_on=on, channel=channel, journal_entry=entry)
+    if updated != receivable.count:
+        raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
+
+
+@transaction.atomic
+def funeral_dues_collect(
+    *,
+    levy: FuneralLevy,
+    membership_ids: Sequence[int] | None = None,
+    on: dt.date,
+    channel: str,
+    by: User | None,
+) -> CollectionResult:
+    """Record dues received for a levy (รับเงินสงเคราะห์): all outstanding, or those of ``membership_ids``.
+
+    One voucher for the lot (Dr cash|bank / Cr funeral_dues_collected) and one UPDATE marking the
+    dues collected with it. A membership not called by the levy, or already paid, is refused by
+    number and nothing is written.
+    """
+    role = _role(channel, CHANNEL_ROLES, field="channel", labels=Channel)
+    receivable = _dues_receivable(levy=levy, on=on, membership_ids=membership_ids)
+    levy, count, amount = receivable.levy, receivable.count, receivable.amount
+    entry = voucher_post(
+        source=SOURCE,
         on=on,
         description=f"รับ{levy} ({count:,} ราย)",
-        lines=[
-            Line(account=role, debit=amount),
-            Line(account=LIABILITY, credit=amount, memo=str(levy)[:200]),
-        ],
+        lines=[Line(account=role, debit=amount), _dues_credit(levy, amount)],
         by=by,
+        error=FuneralError,
     )
-    updated = dues.update(collected_on=on, channel=channel, journal_entry=entry)
-    if updated != count:
-        raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
+    _dues_mark_collected(receivable, on=on, channel=channel, entry=entry)
     return CollectionResult(levy=levy, count=count, amount=amount, journal_entry=entry)
+
+
+def _whole_due(due: FuneralDue, amount: Decimal) -> None:
+    if amount != due.amount:
+        # A due is collected whole or not at all: the row has no part-paid state.
+        raise FuneralError(
+            f"เงินสงเคราะห์รับได้เต็มจำนวน {baht(due.amount)} บาทเท่านั้น (ได้ {baht(amount)} บาท)", field="amount"
+        )
+
+
+def funeral_due_credit_lines(*, due: FuneralDue, amount: Decimal) -> list[Line]:
+    """The credit lines of one member's due received inside someone else's voucher (a payroll receipt):
+    Cr funeral_dues_collected for the member, the whole due. Writes nothing."""
+    _whole_due(due, amount)
+    return [_dues_credit(due.levy, amount, member_id=due.membership.member_id)]
+
+
+@transaction.atomic
+def funeral_due_settle(
+    *,
+    due: FuneralDue,
+    amount: Decimal,
+    on: dt.date,
+    entry: JournalEntry,
+    by: User | None,
+    channel: str = Channel.PAYROLL,
+) -> None:
+    """Record one due as collected by a voucher the caller posted (``funeral_due_credit_lines`` in it).
+
+    The same checks and UPDATE as ``funeral_dues_collect``, with the caller's voucher instead of one
+    of our own: the levy is open, ``on`` is not before its call, the due is still outstanding and
+    ``amount`` is the whole of it. ``by`` posted the voucher; the due keeps the voucher only.
+    """
+    _whole_due(due, amount)
+    if entry.status != EntryStatus.POSTED:
+        raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
+    receivable = _dues_receivable(levy=due.levy, on=on, membership_ids=[due.membership_id])
+    _dues_mark_collected(receivable, on=on, channel=channel, entry=entry)
 
 
 @transaction.atomic
@@ -561,18 +624,13 @@ def _claim_locked(claim: DeathClaim) -> DeathClaim:
 def death_claim_approve(
     *, claim: DeathClaim, by: User, on: dt.date | None = None, note: str = ""
 ) -> DeathClaim:
-    """Approve a claim (อนุมัติ), by someone other than who recorded it.
+    """Approve a claim (อนุมัติ), by someone other than who recorded it (``core.approvals.decision_guard``).
 
     Ends the membership on the death date, records the death in the member registry if the coop
     member is still active, and under per-death dues creates the death's levy dated ``on`` (today).
     """
-    if not by.has_perm(APPROVE_PERMISSION):
-        raise FuneralError("ท่านไม่มีสิทธิ์อนุมัติการจ่ายเงินสงเคราะห์ศพ")
     claim = _claim_locked(claim)
-    if claim.status != ClaimStatus.PENDING:
-        raise FuneralError(f"{claim} มีสถานะ{claim.get_status_display()} อนุมัติไม่ได้")
-    if claim.requested_by_id == by.pk:
-        raise FuneralError("ผู้บันทึกอนุมัติรายการของตนเองไม่ได้ ต้องให้ผู้อนุมัติคนอื่นพิจารณา")
+    decision_guard(claim, by=by, action="อนุมัติ", error=FuneralError)
     on = on or timezone.localdate()
     if on < claim.reported_on:
         raise FuneralError("วันที่อนุมัติต้องไม่ก่อนวันที่แจ้ง", field="on")
@@ -591,9 +649,7 @@ def death_claim_approve(
         MembershipStatus.ENDED, claim.death_date, EndReason.DEATH,
     )  # fmt: skip
     membership.save(update_fields=["status", "ended_on", "end_reason"])
-    claim.status, claim.decided_by, claim.decided_at = ClaimStatus.APPROVED, by, timezone.now()
-    claim.decision_note = (note or "")[:300]
-    claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decision_record(claim, status=ClaimStatus.APPROVED, by=by, note=note)
     if funeral_settings_for(on=claim.death_date).dues_mode == DuesMode.PER_DEATH:
         funeral_levy_create(kind=LevyKind.PER_DEATH, levied_on=on, by=by, claim=claim)
     return claim
@@ -601,19 +657,11 @@ def death_claim_approve(
 
 @transaction.atomic
 def death_claim_reject(*, claim: DeathClaim, by: User, note: str) -> DeathClaim:
-    """Refuse a claim (ไม่อนุมัติ); the membership stays as it was."""
-    if not by.has_perm(APPROVE_PERMISSION):
-        raise FuneralError("ท่านไม่มีสิทธิ์พิจารณาการจ่ายเงินสงเคราะห์ศพ")
+    """Refuse a claim (ไม่อนุมัติ) with the reason, by someone other than who recorded it; the
+    membership stays as it was."""
     claim = _claim_locked(claim)
-    if claim.status != ClaimStatus.PENDING:
-        raise FuneralError(f"{claim} มีสถานะ{claim.get_status_display()} พิจารณาซ้ำไม่ได้")
-    if claim.requested_by_id == by.pk:
-        raise FuneralError("ผู้บันทึกพิจารณารายการของตนเองไม่ได้")
-    if not (note or "").strip():
-        raise FuneralError("กรุณาระบุเหตุผลที่ไม่อนุมัติ", field="note")
-    claim.status, claim.decided_by, claim.decided_at = ClaimStatus.REJECTED, by, timezone.now()
-    claim.decision_note = note.strip()[:300]
-    claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decision_guard(claim, by=by, action="ไม่อนุมัติ", error=FuneralError)
+    decision_record(claim, status=ClaimStatus.REJECTED, by=by, note=rejection_note(note, error=FuneralError))
     return claim
 
 
@@ -655,7 +703,14 @@ def death_claim_pay(*, claim: DeathClaim, on: dt.date, method: str, by: User | N
              memo=f"{line.beneficiary.name} {line.share_percent}%"[:200])
         for line in plan.lines if line.amount > 0
     ]  # fmt: skip
-    entry = _post(on=on, description=f"จ่ายเงินสงเคราะห์ศพ {_who(member)}", lines=lines, by=by)
+    entry = voucher_post(
+        source=SOURCE,
+        on=on,
+        description=f"จ่ายเงินสงเคราะห์ศพ {member.number_and_name}",
+        lines=lines,
+        by=by,
+        error=FuneralError,
+    )
     payouts = FuneralPayout.objects.bulk_create(
         FuneralPayout(claim=claim, beneficiary=line.beneficiary, share_percent=line.share_percent,
                       amount=line.amount, method=method, paid_on=on, journal_entry=entry, created_by=by)
@@ -687,11 +742,13 @@ def funeral_remittance_record(
             f"เงินที่สหกรณ์ถือไว้แทนสมาคม ณ วันที่ {format_be_date(on)} มี {held:,.2f} บาท นำส่ง {amount:,.2f} บาทไม่ได้",
             field="amount",
         )
-    entry = _post(
+    entry = voucher_post(
+        source=SOURCE,
         on=on,
         description=f"นำส่งเงินให้สมาคมฌาปนกิจ{': ' + note if note else ''}",
         lines=[Line(account=LIABILITY, debit=amount), Line(account=role, credit=amount)],
         by=by,
+        error=FuneralError,
     )
     return FuneralRemittance.objects.create(
         remitted_on=on,

@@ -1,14 +1,56 @@
-"""The funeral app's part of the sub-ledger contract (``core.subledger``)."""
+"""The funeral app's part of the sub-ledger contract (``core.subledger``).
+
+Monthly demands: the association calls dues by levy (one per approved death, or once a calendar
+year), not by month, and a due has no due date of its own. What a month bills a member is therefore
+each of the member's dues called in that month (its levy's ``levied_on`` in the month) that is still
+outstanding on a levy still collecting. A due is received whole (the row has no part-paid state);
+one left unpaid stays on its levy's screen to be collected there (``funeral_dues_collect``), and is
+not billed again the next month.
+"""
 
 from __future__ import annotations
 
-from sahakorn.core.subledger import MemberCard, SubLedger
+import datetime as dt
+from decimal import Decimal
+
+from sahakorn.core.subledger import MemberCard, MonthlyDemand, Reconciled, SubLedger
 
 
 def _card_context(member) -> dict:
     from sahakorn.funeral.views import member_section_context
 
     return member_section_context(member)
+
+
+def _month_after(period: dt.date) -> dt.date:
+    return dt.date(period.year + period.month // 12, period.month % 12 + 1, 1)
+
+
+def _demand(due) -> MonthlyDemand:
+    from sahakorn.funeral.models import LevyKind
+    from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
+
+    levy = due.levy
+    label = str(levy)
+    if levy.kind == LevyKind.PER_DEATH:
+        deceased = levy.claim.membership
+        label += f" ศพ {deceased.number} {deceased.member.full_name}"
+
+    def credit_lines(amount: Decimal) -> list:
+        return funeral_due_credit_lines(due=due, amount=amount)
+
+    def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
+        funeral_due_settle(due=due, amount=amount, on=on, entry=entry, by=by)
+
+    return MonthlyDemand(
+        subledger="funeral",
+        reference=str(due.pk),
+        label=label,
+        account_role=LIABILITY,
+        amount=due.amount,
+        credit_lines=credit_lines,
+        settle=settle,
+    )
 
 
 class Funeral(SubLedger):
@@ -27,6 +69,35 @@ class Funeral(SubLedger):
                 context=_card_context,
             )
         ]
+
+    def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:
+        """Fees + dues − payouts − remittances against the GL liability (``funeral.reconcile``)."""
+        from sahakorn.funeral.reconcile import funeral_reconciled
+
+        return funeral_reconciled(as_of=as_of)
+
+    def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
+        """The member's dues called in ``period``'s month, still outstanding on an open levy, oldest first.
+
+        ``reference`` is the due's id; each demand is the whole due, credited to the liability for
+        the member inside the caller's voucher and recorded as collected (channel: payroll) once
+        that voucher is posted.
+        """
+        from sahakorn.funeral.models import FuneralDue, LevyStatus
+
+        first = period.replace(day=1)
+        dues = (
+            FuneralDue.objects.filter(
+                membership__member_id=member.pk,
+                collected_on__isnull=True,
+                levy__status=LevyStatus.OPEN,
+                levy__levied_on__gte=first,
+                levy__levied_on__lt=_month_after(first),
+            )
+            .select_related("levy__claim__membership__member", "membership")
+            .order_by("levy__levied_on", "levy_id")
+        )
+        return [_demand(due) for due in dues]
 
 
 SUBLEDGER = Funeral()

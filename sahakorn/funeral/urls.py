@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sahakorn.funeral import views
+from sahakorn.funeral import report_views, views
 
 app_name = "funeral"
 urlpatterns = [
@@ -14,8 +14,8 @@ urlpatterns = [
     path("claims/", views.claims, name="claims"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/", views.claim, name="claim"),
-    path("claims/<int:pk>/approve/", views.claim_approve, name="claim_approve"),
-    path("claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
+    path("claims/<int:pk>/approve/", views.DECISIONS.approve, name="claim_approve"),
+    path("claims/<int:pk>/reject/", views.DECISIONS.reject, name="claim_reject"),
     path("claims/<int:pk>/pay/", views.claim_pay, name="claim_pay"),
-    path("reports/dues/", views.report_dues, name="report_dues"),
+    path("reports/dues/", report_views.report_dues, name="report_dues"),
 ]

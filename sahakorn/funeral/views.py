@@ -10,26 +10,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahakorn.core.approval_views import DecisionForm, DecisionViews
+from sahakorn.core.errors import ServiceError
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
-from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, file_stamp, xlsx_response
-from sahakorn.core.thai import format_be_date
+from sahakorn.core.reports import (
+    DATE,
+    INT,
+    TEXT,
+    XlsxColumn,
+    XlsxSheet,
+    file_stamp,
+    xlsx_response,
+)
 from sahakorn.funeral import selectors, services
 from sahakorn.funeral.errors import FuneralError
-from sahakorn.funeral.forms import (
-    BeneficiaryFormSet,
-    ClaimForm,
-    CollectForm,
-    DecisionForm,
-    EnrolForm,
-    LevyForm,
-    PayForm,
-)
+from sahakorn.funeral.forms import BeneficiaryFormSet, ClaimForm, CollectForm, EnrolForm, LevyForm, PayForm
 from sahakorn.funeral.models import (
     ClaimStatus,
     DeathClaim,
@@ -41,30 +42,6 @@ from sahakorn.funeral.models import (
 from sahakorn.members.models import Member
 
 PAGE_SIZE = 50
-
-
-def _error_to_form(form, error: FuneralError, formset=None, used: list[int] | None = None) -> list[str]:
-    """Place each message beside its field; returns the messages for the beneficiary list as a whole."""
-    list_errors, placed = [], False
-    for key, message in error.errors.items():
-        if formset is not None and key.startswith("beneficiaries-"):
-            _, index, name = key.split("-", 2)
-            form_index = (used or [])[int(index)] if used and int(index) < len(used) else int(index)
-            if form_index < len(formset.forms) and name in formset.forms[form_index].fields:
-                formset.forms[form_index].add_error(name, message)
-                placed = True
-                continue
-        if key == "beneficiaries":
-            list_errors.append(message)
-            placed = True
-        elif form is not None and key in form.fields:
-            form.add_error(key, message)
-            placed = True
-    if not placed and form is not None:
-        form.add_error(None, error.message)
-    elif not placed:
-        list_errors.append(error.message)
-    return list_errors
 
 
 def _used_forms(formset) -> list[int]:
@@ -129,7 +106,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 by=request.user, with_entrance_fee=data["with_entrance_fee"], channel=data["channel"],
             )  # fmt: skip
         except FuneralError as e:
-            list_errors = _error_to_form(form, e, formset, _used_forms(formset))
+            list_errors = error_to_form(
+                form, e, formset=formset, formset_prefix="beneficiaries", used=_used_forms(formset)
+            )
         else:
             messages.success(
                 request,
@@ -157,7 +136,9 @@ def beneficiaries(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=found, beneficiaries=formset.inputs(), by=request.user
             )
         except FuneralError as e:
-            list_errors = _error_to_form(None, e, formset, _used_forms(formset))
+            list_errors = error_to_form(
+                None, e, formset=formset, formset_prefix="beneficiaries", used=_used_forms(formset)
+            )
         else:
             messages.success(
                 request, _("บันทึกผู้รับผลประโยชน์ของสมาชิกสมาคม %(number)s แล้ว") % {"number": found.number}
@@ -260,7 +241,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"], by=request.user,
             )  # fmt: skip
         except FuneralError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("บันทึกการขอรับเงินสงเคราะห์ศพแล้ว รอผู้อนุมัติ"))
             return redirect("funeral:claim", created.pk)
@@ -273,7 +254,16 @@ def _claim(pk: int) -> DeathClaim:
     )
 
 
-def _claim_page(request: HttpRequest, claim: DeathClaim, *, decision_form=None, pay_form=None, status=200):
+def _claim_page(
+    request: HttpRequest,
+    claim: DeathClaim,
+    *,
+    decision_form: DecisionForm | None = None,
+    error: ServiceError | None = None,
+    pay_form: PayForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The claim's page; ``DecisionViews`` re-shows it with a refused decision on the form (400)."""
     plan = None
     if claim.status == ClaimStatus.APPROVED:
         plan = selectors.death_claim_payout_plan(claim=claim)
@@ -287,9 +277,8 @@ def _claim_page(request: HttpRequest, claim: DeathClaim, *, decision_form=None, 
             "levy_row": selectors.levy_row(levy=levy) if levy else None,
             "payouts": claim.payouts.select_related("beneficiary", "journal_entry__fiscal_year"),
             "beneficiaries": selectors.beneficiaries_current(membership=claim.membership),
-            "can_decide": claim.status == ClaimStatus.PENDING
-            and request.user.has_perm(services.APPROVE_PERMISSION),
-            "is_maker": claim.requested_by_id == request.user.pk,
+            "can_decide": claim.can_decide(request.user),
+            "is_maker": claim.is_maker(request.user),
             "can_pay": claim.status == ClaimStatus.APPROVED
             and request.user.has_perm("funeral.add_funeralpayout"),
             "decision_form": decision_form or DecisionForm(),
@@ -304,36 +293,16 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _claim_page(request, _claim(pk))
 
 
-@staff_view(services.APPROVE_PERMISSION)
-@require_POST
-def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _claim(pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.death_claim_approve(claim=found, by=request.user, note=form.cleaned_data["note"])
-        except FuneralError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("อนุมัติแล้ว สมาชิกสมาคมสิ้นสภาพ และเรียกเก็บเงินสงเคราะห์ศพนี้แล้ว"))
-            return redirect("funeral:claim", found.pk)
-    return _claim_page(request, found, decision_form=form, status=400)
-
-
-@staff_view(services.APPROVE_PERMISSION)
-@require_POST
-def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _claim(pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.death_claim_reject(claim=found, by=request.user, note=form.cleaned_data["note"])
-        except FuneralError as e:
-            _error_to_form(form, e)
-        else:
-            messages.success(request, _("บันทึกไม่อนุมัติแล้ว"))
-            return redirect("funeral:claim", found.pk)
-    return _claim_page(request, found, decision_form=form, status=400)
+DECISIONS = DecisionViews(
+    permission=DeathClaim.approve_permission,
+    load=_claim,
+    approve_service=lambda claim, by, note: services.death_claim_approve(claim=claim, by=by, note=note),
+    reject_service=lambda claim, by, note: services.death_claim_reject(claim=claim, by=by, note=note),
+    page=_claim_page,
+    detail_url="funeral:claim",
+    approved=gettext_lazy("อนุมัติแล้ว สมาชิกสมาคมสิ้นสภาพ และเรียกเก็บเงินสงเคราะห์ศพนี้แล้ว"),
+    rejected=gettext_lazy("บันทึกไม่อนุมัติแล้ว"),
+)
 
 
 @staff_view("funeral.add_funeralpayout")
@@ -347,7 +316,7 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
                 claim=found, on=form.cleaned_data["on"], method=form.cleaned_data["method"], by=request.user
             )
         except FuneralError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             total = sum(p.amount for p in payouts)
             messages.success(
@@ -361,45 +330,3 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("funeral:claim", found.pk)
     return _claim_page(request, found, pay_form=form, status=400)
-
-
-# ======== Dues report (รายงานการเรียกเก็บเงินสงเคราะห์) ========
-
-DUES_COLUMNS = [
-    XlsxColumn("levied_on", "วันที่เรียกเก็บ", DATE, 13),
-    XlsxColumn("kind", "ประเภท", TEXT, 18),
-    XlsxColumn("deceased", "ศพ", TEXT, 30),
-    XlsxColumn("amount_per_member", "ต่อคน (บาท)", MONEY, 11),
-    XlsxColumn("members_called", "เรียกเก็บ (ราย)", INT, 11, sum=True),
-    XlsxColumn("called_amount", "ยอดเรียกเก็บ", MONEY, 14, sum=True),
-    XlsxColumn("collected_count", "ชำระแล้ว (ราย)", INT, 11, sum=True),
-    XlsxColumn("collected_amount", "ยอดชำระแล้ว", MONEY, 14, sum=True),
-    XlsxColumn("outstanding_count", "ค้างชำระ (ราย)", INT, 11, sum=True),
-    XlsxColumn("outstanding_amount", "ยอดค้างชำระ", MONEY, 14, sum=True),
-]
-
-
-def _deceased(levy: FuneralLevy) -> str:
-    if levy.claim_id is None:
-        return ""
-    member = levy.claim.membership.member
-    return f"{levy.claim.membership.number} {member.full_name}"
-
-
-@staff_view("funeral.view_funerallevy")
-def report_dues(request: HttpRequest) -> HttpResponse:
-    report = selectors.dues_report()
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            {"levied_on": r.levy.levied_on, "kind": r.levy.get_kind_display(), "deceased": _deceased(r.levy),
-             "amount_per_member": r.levy.amount_per_member, "members_called": r.members_called,
-             "called_amount": r.called_amount, "collected_count": r.collected_count,
-             "collected_amount": r.collected_amount, "outstanding_count": r.outstanding_count,
-             "outstanding_amount": r.outstanding_amount}
-            for r in report.rows
-        )  # fmt: skip
-        sheet = XlsxSheet(name="เงินสงเคราะห์", title="รายงานการเรียกเก็บเงินสงเคราะห์ศพ", columns=DUES_COLUMNS,
-                          rows=rows, totals=report.totals, landscape=True,
-                          subtitle=[f"ณ วันที่ {format_be_date(timezone.localdate())}"])  # fmt: skip
-        return xlsx_response(filename=f"funeral-dues-{file_stamp()}.xlsx", sheets=[sheet])
-    return render(request, "funeral/report_dues.html", {"report": report, "back": reverse("funeral:levies")})

@@ -63,7 +63,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from sahakorn.core.money import Rounding, round_money
+from sahakorn.core.money import Rounding, baht, round_money
+from sahakorn.core.rules import PASSED, RuleCheck
 from sahakorn.core.thai import format_be_date
 from sahakorn.generator.coop import GeneratedCoop, GeneratorError, bulk_load, entries_post, rows_insert
 from sahakorn.ledger.models import EntrySource
@@ -83,11 +84,8 @@ from sahakorn.loans.models import (
 from sahakorn.loans.payments import CLOSED_REASON
 from sahakorn.loans.rules import (
     HUNDRED,
-    PASSED,
     MemberFacts,
-    RuleCheck,
     amount_checks,
-    baht,
     first_due_after,
     full_months,
     guarantee_rules_for,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +42,7 @@ class JournalFilterForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
@@ -61,14 +63,15 @@ class LineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only active leaf accounts take postings; headers are sums of their children.
-        self.fields["account"].queryset = accounts_postable().order_by("code")
+        account = cast(AccountChoiceField, self.fields["account"])
+        account.queryset = accounts_postable().order_by("code")
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in ("account", "debit", "credit", "memo"))
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
         if self.is_blank():
             return cleaned
         debit, credit = cleaned.get("debit") or 0, cleaned.get("credit") or 0
@@ -101,7 +104,10 @@ class BaseLineFormSet(forms.BaseFormSet):
         return [form.to_line() for form in self.forms if form.is_valid() and not form.is_blank()]
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, max_num=200)
+# formset_factory's stubs return type[BaseFormSet]; the class it makes is a BaseLineFormSet.
+LineFormSet = cast(
+    type[BaseLineFormSet], forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, max_num=200)
+)
 
 
 class ReverseForm(forms.Form):
@@ -125,7 +131,7 @@ class StatementForm(forms.Form):
     end = BEDateField(label=_("ถึงวันที่"))
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))

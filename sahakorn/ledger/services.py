@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -35,13 +35,12 @@ from sahakorn.ledger.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL, what the *_by columns hold
 
 BULK_BATCH_SIZE = 5000
-_DESCRIPTION_MAX = JournalEntry._meta.get_field("description").max_length
-_MEMO_MAX = JournalLine._meta.get_field("memo").max_length
+# Both are CharFields, so max_length is set (the stubs type it for any field: int | None).
+_DESCRIPTION_MAX = cast(int, JournalEntry._meta.get_field("description").max_length)
+_MEMO_MAX = cast(int, JournalLine._meta.get_field("memo").max_length)
 
 
 @dataclass(frozen=True)

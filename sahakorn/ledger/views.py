@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
-from sahakorn.core.permissions import staff_view
+from sahakorn.core.permissions import StaffRequest, staff_view
 from sahakorn.ledger import selectors, services
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.forms import (
@@ -40,7 +41,13 @@ def journal(request: HttpRequest) -> HttpResponse:
     """สมุดรายวันทั่วไป: vouchers by B.E. date range, source and voucher number."""
     today = timezone.localdate()
     form = JournalFilterForm(request.GET or None, initial={"start": _month_start(today), "end": today})
-    filters = {"start": _month_start(today), "end": today, "source": "", "status": "posted", "voucher": ""}
+    filters: dict[str, Any] = {
+        "start": _month_start(today),
+        "end": today,
+        "source": "",
+        "status": "posted",
+        "voucher": "",
+    }
     if form.is_bound and form.is_valid():
         filters.update({k: v for k, v in form.cleaned_data.items() if k in filters})
         filters["status"] = filters["status"] or "posted"
@@ -86,7 +93,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_view("ledger.post_journalentry")
-def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_post(request: StaffRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(JournalEntry, pk=pk)
     try:
         posted = services.journal_entry_post(entry=draft, posted_by=request.user)
@@ -99,7 +106,7 @@ def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_view("ledger.reverse_journalentry")
-def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_reverse(request: StaffRequest, pk: int) -> HttpResponse:
     original = _entry_or_404(pk)
     form = ReverseForm(request.POST)
     if form.is_valid():
@@ -136,7 +143,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view("ledger.add_journalentry")
-def entry_create(request: HttpRequest) -> HttpResponse:
+def entry_create(request: StaffRequest) -> HttpResponse:
     """บันทึกใบสำคัญ: a manual voucher, saved as a draft or posted at once."""
     can_post = request.user.has_perm("ledger.post_journalentry")
     if request.method == "POST":
@@ -224,13 +231,15 @@ def periods(request: HttpRequest) -> HttpResponse:
     years = selectors.fiscal_years_with_periods()
     for year in years:
         # Periods close in order, so only the earliest open one offers a close button.
-        year.next_to_close_id = next((p.pk for p in year.periods.all() if not p.is_closed), None)
+        year.next_to_close_id = next(  # type: ignore[attr-defined]  # read by the template only
+            (p.pk for p in year.periods.all() if not p.is_closed), None
+        )
     return render(request, "ledger/periods.html", {"years": years})
 
 
 @require_POST
 @staff_view("ledger.close_fiscalperiod")
-def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+def period_close(request: StaffRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(FiscalPeriod.objects.select_related("fiscal_year"), pk=pk)
     try:
         services.fiscal_period_close(period=period, closed_by=request.user)

@@ -1,11 +1,19 @@
-"""A leaving member's loans settled from their shares (หักชำระหนี้เงินกู้จากหุ้น เมื่อพ้นสมาชิกภาพ).
+"""What a member owes on their loans, received inside another module's voucher: the debts a leaving
+member settles from their shares (หักชำระหนี้เงินกู้จากหุ้น เมื่อพ้นสมาชิกภาพ) and the monthly demands
+billing deducts from pay (เรียกเก็บรายเดือน). Both go through the sub-ledger contract
+(``loans.subledger``).
 
-The share withdrawal (``shares.services.share_request_approve``) asks every registered provider
-for the member's debts. This one gives each active contract, emergency before ordinary before
-special (the order the coop collects in), as principal plus interest in arrears and to the day of
-leaving; when the shares take it, the credit side is the same split a counter payment makes
-(arrears and interest first, accrued interest settled) and the settlement is a PAYMENT on the contract (channel ``shares``), so the
-loan sub-ledger, the contract and the GL move together in the withdrawal's one voucher.
+The share withdrawal (``shares.services.share_request_approve``) asks every sub-ledger for the
+member's debts. This one gives each active contract, emergency before ordinary before special (the
+order the coop collects in), as principal plus interest in arrears and to the day of leaving.
+Billing asks for the month's demands: each active contract with an installment due that month, in
+the same order.
+
+Either way the money is received the same way (``ContractReceipt``): the credit side is the split a
+counter payment makes (arrears and interest first, accrued interest settled), taken with the contract
+locked inside the caller's voucher, and once that voucher is posted it is a PAYMENT on the contract
+(channel ``shares`` or ``payroll``), so the loan sub-ledger, the contract and the GL move together
+in the caller's one voucher.
 """
 
 from __future__ import annotations
@@ -15,10 +23,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sahakorn.core.subledger import DebtSettlementError, MemberDebt
+from sahakorn.core.errors import ServiceError
+from sahakorn.core.money import ZERO
+from sahakorn.core.subledger import DebtSettlementError, MemberDebt, MonthlyDemand
 from sahakorn.core.thai import format_be_date
+from sahakorn.loans.calc import month_end
 from sahakorn.loans.errors import LoanError
-from sahakorn.loans.models import ContractStatus, LoanContract, LoanFamily, LoanTransaction, LoanTxKind
+from sahakorn.loans.interest import interest_due
+from sahakorn.loans.models import (
+    ContractStatus,
+    LoanContract,
+    LoanFamily,
+    LoanTransaction,
+    LoanTxKind,
+    ScheduledInstallment,
+)
 from sahakorn.loans.payments import (
     PaymentSplit,
     loan_payment_apply,
@@ -40,14 +59,29 @@ def _settlement_day(contract: LoanContract, on: dt.date) -> dt.date:
     return max(on, contract.interest_paid_to)
 
 
-class _ContractDebt:
-    """One contract as a debt; ``credit_lines`` locks and splits, ``settle`` records that split."""
+class ContractReceipt:
+    """Money received on one contract inside a caller's voucher, on ``day``, in two steps.
 
-    def __init__(self, contract: LoanContract, day: dt.date, left_on: dt.date) -> None:
+    ``credit_lines(amount)`` locks the contract and splits the amount as a counter payment would
+    (``loan_payment_split``), giving the voucher's credit side; ``settle(amount=, on=, entry=, by=)``
+    records that split as a PAYMENT (``channel``) once the voucher is posted. A refusal is raised
+    as ``error``, naming the contract.
+    """
+
+    channel: str = ""
+    settle_memo: str = ""
+    error: type[ServiceError] = LoanError
+
+    def __init__(self, contract: LoanContract, day: dt.date) -> None:
         self.contract_id = contract.pk
         self.day = day
-        self.left_on = left_on
         self.split: PaymentSplit | None = None
+
+    def credit_memo(self, contract: LoanContract) -> str:
+        return f"สัญญา {contract.number}"
+
+    def refuse_early(self, contract: LoanContract) -> None:
+        """A refusal of the caller's own, before the split (the contract is locked)."""
 
     def credit_lines(self, amount: Decimal) -> list:
         contract = (
@@ -55,6 +89,35 @@ class _ContractDebt:
             .select_related("product", "member")
             .get(pk=self.contract_id)
         )
+        self.refuse_early(contract)
+        try:
+            # Locked now: a payment recorded since the figures were read is refused here, not lost.
+            self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
+        except LoanError as e:
+            raise self.error(f"สัญญา {contract.number}: {e.message}") from e
+        return self.split.credit_lines(memo=self.credit_memo(contract))
+
+    def settle(self, *, amount: Decimal, on: dt.date, entry, by) -> None:
+        if self.split is None or self.split.amount != amount:
+            raise self.error("ต้องคำนวณการหักชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
+        loan_payment_apply(self.split, entry=entry, channel=self.channel, by=by, memo=self.settle_memo)
+
+
+class _ContractDebt(ContractReceipt):
+    """One contract as a leaving member's debt, settled from their shares on the day they left."""
+
+    channel = "shares"
+    error = DebtSettlementError
+    settle_memo = "หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ"
+
+    def __init__(self, contract: LoanContract, day: dt.date, left_on: dt.date) -> None:
+        super().__init__(contract, day)
+        self.left_on = left_on
+
+    def credit_memo(self, contract: LoanContract) -> str:
+        return f"หักชำระจากหุ้น สัญญา {contract.number}"
+
+    def refuse_early(self, contract: LoanContract) -> None:
         if contract.interest_paid_to > self.left_on:
             # The settlement is the withdrawal's, dated the day the member left; a receipt dated later
             # would have the loan's own row dated after its voucher.
@@ -63,30 +126,33 @@ class _ContractDebt:
                 f"หลังวันพ้นสมาชิกภาพ ({format_be_date(self.left_on)}): กลับรายการรับชำระนั้นก่อน "
                 "แล้วจึงหักชำระหนี้จากหุ้น"
             )
-        try:
-            # Locked now: a payment recorded since the debts were read is refused here, not lost.
-            self.split = loan_payment_split(contract=contract, amount=amount, on=self.day)
-        except LoanError as e:
-            raise DebtSettlementError(f"สัญญา {contract.number}: {e.message}") from e
-        return self.split.credit_lines(memo=f"หักชำระจากหุ้น สัญญา {contract.number}")
-
-    def settle(self, *, amount: Decimal, on: dt.date, entry, by) -> None:
-        if self.split is None or self.split.amount != amount:
-            raise DebtSettlementError("ต้องคำนวณการหักชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
-        loan_payment_apply(self.split, entry=entry, channel="shares", by=by, memo="หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ")
 
 
-def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
-    """The member's active contracts as debts on ``on`` (principal + interest to the day)."""
-    on = on or timezone.localdate()
-    contracts = sorted(
+class _InstallmentDemand(ContractReceipt):
+    """One contract's installment deducted from pay (payroll), received on its due date."""
+
+    channel = "payroll"
+    settle_memo = "หักเงินเดือนชำระค่างวด"
+
+    def credit_memo(self, contract: LoanContract) -> str:
+        return f"หักเงินเดือน สัญญา {contract.number}"
+
+
+def _active_contracts(member) -> list[LoanContract]:
+    """The member's active contracts in the order the coop collects: emergency, ordinary, special."""
+    return sorted(
         LoanContract.objects.filter(member_id=member.pk, status=ContractStatus.ACTIVE).select_related(
             "product"
         ),
         key=lambda c: (_FAMILY_ORDER.get(c.product.family, 9), c.number),
     )
+
+
+def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
+    """The member's active contracts as debts on ``on`` (principal + interest to the day)."""
+    on = on or timezone.localdate()
     debts = []
-    for contract in contracts:
+    for contract in _active_contracts(member):
         day = _settlement_day(contract, on)
         principal, interest = loan_payoff_figures(contract=contract, on=day)
         debt = _ContractDebt(contract, day, on)
@@ -100,6 +166,52 @@ def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
             )
         )
     return debts
+
+
+def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
+    """What the member is billed for the month of ``period`` (เรียกเก็บรายเดือน): one demand per active
+    contract with an installment of its current stored schedule due in that month.
+
+    The demand is what the member is billed: the installment's principal as scheduled (at most the
+    balance left, after a prepayment), the interest from ``interest_paid_to`` to the due date by the
+    contract's rate history (``loans.interest``, not the schedule's estimate: a late or early
+    receipt moves it), and the interest in arrears the contract carries (interest an earlier receipt
+    did not cover), which a receipt collects first. ``parts``: principal, and interest (in arrears
+    included). The receipt is taken on the due date, or on the day interest is already charged to
+    when a receipt came in after it.
+    """
+    first = period.replace(day=1)
+    last = month_end(first)
+    demands = []
+    for contract in _active_contracts(member):
+        due = list(
+            ScheduledInstallment.objects.filter(
+                contract_id=contract.pk, superseded_at__isnull=True, due_date__gte=first, due_date__lte=last
+            )
+            .order_by("due_date", "number")
+            .values_list("number", "due_date", "principal")
+        )
+        if not due:
+            continue
+        numbers = [number for number, _, _ in due]
+        day = max(due[-1][1], contract.interest_paid_to)
+        principal = min(sum((p for _, _, p in due), ZERO), contract.principal_balance)
+        interest = contract.interest_arrears + interest_due(contract, day)
+        receipt = _InstallmentDemand(contract, day)
+        demands.append(
+            MonthlyDemand(
+                subledger="loans",
+                reference=contract.number,
+                label=f"{contract.product.name} สัญญา {contract.number} งวดที่ "
+                + ", ".join(str(n) for n in numbers),
+                account_role=contract.product.gl_role,
+                amount=principal + interest,
+                parts={"principal": principal, "interest": interest},
+                credit_lines=receipt.credit_lines,
+                settle=receipt.settle,
+            )
+        )
+    return demands
 
 
 def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str, by) -> None:

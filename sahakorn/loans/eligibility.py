@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from sahakorn.core.money import ZERO
+from sahakorn.core.money import ZERO, baht
+from sahakorn.core.rules import RuleCheck
 from sahakorn.deposits.models import AccountStatus, DepositAccount
 from sahakorn.loans.arrears import member_missed_installments
 from sahakorn.loans.errors import LoanError
@@ -17,9 +18,7 @@ from sahakorn.loans.models import ContractStatus, LoanContract, LoanProduct, Loa
 from sahakorn.loans.rules import (
     HUNDRED,
     MemberFacts,
-    RuleCheck,
     amount_checks,
-    baht,
     contract_monthly_deduction,
     first_due_after,
     floor_satang,

@@ -79,10 +79,6 @@ class ApplicationForm(forms.Form):
         return contract
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("หมายเหตุ/เหตุผล"), max_length=300, required=False)
-
-
 class DisburseForm(forms.Form):
     on = BEDateField(label=_("วันที่จ่ายเงินกู้"), initial=_today)
     first_due = BEDateField(label=_("งวดแรกครบกำหนด"))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.approvals import MakerChecker
 from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import MoneyField, Rounding
 
@@ -152,8 +153,14 @@ class ApplicationStatus(models.TextChoices):
     CANCELLED = "cancelled", "ยกเลิก"
 
 
-class LoanApplication(models.Model):
-    """A loan application (คำขอกู้) with its guarantors and the eligibility checks shown to the approver."""
+class LoanApplication(MakerChecker):
+    """A loan application (คำขอกู้) with its guarantors and the eligibility checks shown to the approver.
+
+    Recorded by an officer and decided by a manager who did not record it (``core.approvals``).
+    """
+
+    approve_permission = "loans.approve_loanapplication"
+    decision_noun = "คำขอกู้"
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="loan_applications")
     product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="applications")
@@ -168,14 +175,6 @@ class LoanApplication(models.Model):
     status = models.CharField(
         max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
     )
-    checks = models.JSONField(default=list)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-applied_on", "-id"]

@@ -20,8 +20,8 @@ The pieces, for every caller that receives money on a contract:
 
 The counter (``loan_payment_record``) posts one voucher per payment; a refinancing loan nets the
 old contract off inside its disbursement voucher; a share withdrawal settles loans inside its
-own voucher (``loans/debts.py``). Monthly billing's receipt will post one voucher for a unit's
-deductions with each contract's credit lines in it, and apply each split (channel ``payroll``).
+own voucher, and billing's receipt puts each contract's credit lines in its voucher for a unit's
+deductions (channel ``payroll``): both through ``loans/debts.py::ContractReceipt``.
 
 Decisions worth knowing:
 
@@ -32,7 +32,7 @@ Decisions worth knowing:
 - A payment above arrears + interest + balance is refused: the payoff figure is shown.
 - A payment dated before a month-end accrual already posted (received late, a share settlement
   dated the day the member left) is taken on its own date: the later accruals are reversed and
-  posted again from the new balance (``accrual.py``), so the GL agrees on every day.
+  posted again from the new balance (``batch.py``), so the GL agrees on every day.
 - Only the latest movement of a contract other than month-end accruals can be reversed (a payment,
   an interest refund): reversing an older one would leave later interest computed on the wrong
   balance. Accruals posted after it are recomputed.
@@ -47,13 +47,13 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.ledger.models import JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_reverse
+from sahakorn.ledger.models import EntrySource, JournalEntry
+from sahakorn.ledger.services import Line, journal_entry_reverse, voucher_post
 from sahakorn.loans import calc
-from sahakorn.loans.accrual import contract_accruals_repost, contract_accruals_reverse
+from sahakorn.loans.batch import contract_accruals_repost, contract_accruals_reverse
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.interest import (
@@ -69,8 +69,6 @@ from sahakorn.loans.models import (
     LoanTransaction,
     LoanTxKind,
 )
-from sahakorn.loans.rules import baht
-from sahakorn.loans.vouchers import loan_voucher_post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -279,7 +277,8 @@ def loan_payment_record(
         raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
     contract = _locked(contract)
     split = loan_payment_split(contract=contract, amount=amount, on=on)
-    entry = loan_voucher_post(
+    entry = voucher_post(
+        source=EntrySource.LOANS,
         on=on,
         description=_payment_description(contract, split),
         lines=[
@@ -287,6 +286,7 @@ def loan_payment_record(
             *split.credit_lines(),
         ],
         by=by,
+        error=LoanError,
     )
     return loan_payment_apply(split, entry=entry, channel=channel, by=by, memo=memo)
 
@@ -376,7 +376,8 @@ def loan_interest_refund(
             f"{format_be_date(on)} ({baht(received)} บาท)",
             field="amount",
         )
-    entry = loan_voucher_post(
+    entry = voucher_post(
+        source=EntrySource.LOANS,
         on=on,
         description=f"คืนดอกเบี้ยเงินกู้ สัญญา {contract.number} {contract.member.number} {baht(amount)} บาท: {reason}",
         lines=[
@@ -384,6 +385,7 @@ def loan_interest_refund(
             Line(account=REFUND_CHANNELS[channel], credit=amount, member_id=contract.member_id),
         ],
         by=by,
+        error=LoanError,
     )
     row = LoanTransaction.objects.create(
         contract=contract,

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from sahakorn.core.money import round_money
+from sahakorn.core.money import baht, round_money
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans import calc
-from sahakorn.loans.accrual import contract_accruals_repost, contract_accruals_reverse
+from sahakorn.loans.batch import contract_accruals_repost, contract_accruals_reverse
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.events import loan_event_record
 from sahakorn.loans.interest import contract_rates, interest_terms
@@ -43,7 +43,7 @@ from sahakorn.loans.models import (
     RepaymentStyle,
     ScheduledInstallment,
 )
-from sahakorn.loans.rules import baht, loan_rules_for, pct
+from sahakorn.loans.rules import loan_rules_for, pct
 from sahakorn.loans.services import loan_schedule_store
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def loan_rate_change(
         created_by=by,
     )
     # Month-end accruals not yet settled that cover days from the effective date were figured at the
-    # old rate: recomputed, booked today (see ``accrual.py``).
+    # old rate: recomputed, booked today (see ``batch.py``).
     today = timezone.localdate()
     period_ends = contract_accruals_reverse(
         contract=contract,

@@ -10,6 +10,7 @@ and for the whole book, interest in arrears (charged, not yet received): Σ tran
 ``interest_arrears`` == Σ contracts' ``interest_arrears`` == GL receivable_pending_interest.
 
 Contracts whose cached balance differs from their own transactions are listed (one GROUP BY).
+``loans_reconciled`` gives it as the lines ``sahakorn loans check`` and ``sahakorn reconcile`` print.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ from django.db.models import BigIntegerField, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.subledger import Reconciled
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans.models import LoanContract, LoanFamily, LoanTransaction, LoanTxKind
 from sahakorn.loans.payments import INTEREST_DUE_ROLE
+
+SHOW_AT_MOST = 20
 
 
 @dataclass(frozen=True)
@@ -164,3 +168,22 @@ def loans_reconcile(*, as_of: dt.date | None = None) -> LoansReconcileResult:
     ]
     result.lines.append(("สัญญาที่เงินต้นคงเหลือไม่ตรงกับรายการ", f"{len(result.mismatches):,}"))
     return result
+
+
+def loans_reconciled(*, as_of: dt.date | None = None) -> Reconciled:
+    """``loans_reconcile`` as lines: the figures (label, then the amount aligned), the contracts whose
+    cached balance is off (at most 20), and the verdict last."""
+    result = loans_reconcile(as_of=as_of)
+    width = max(len(label) for label, _ in result.lines)
+    lines = [f"  {label:<{width}}  {figure:>22}" for label, figure in result.lines]
+    for m in result.mismatches[:SHOW_AT_MOST]:
+        lines.append(
+            f"สัญญา {m.number} เงินต้นคงเหลือ {m.cached:,.2f} บาท แต่รายการรวม {m.transactions:,.2f} บาท "
+            "/ cached balance differs from transactions"
+        )
+    if len(result.mismatches) > SHOW_AT_MOST:
+        lines.append(f"… และอีก {len(result.mismatches) - SHOW_AT_MOST:,} สัญญา / and more")
+    lines.append(
+        "ตรวจลูกหนี้เงินกู้ผ่าน / loans check OK" if result.ok else "ตรวจลูกหนี้เงินกู้ไม่ผ่าน / loans check FAILED"
+    )
+    return Reconciled(title="ลูกหนี้เงินกู้ / loans", ok=result.ok, lines=lines)

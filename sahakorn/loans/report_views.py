@@ -1,20 +1,18 @@
 """Loan report screens (รายงานเงินกู้): the register by product, arrears, guarantor obligations, interest.
 
-Each view shows its rows on screen (paged where it can be long) and serves the same figures as
-``?format=pdf`` and ``?format=xlsx``; the figures come from ``loans.reports``. The access rule,
-the filter query and the file names come from ``core`` like every report's.
+Each view builds its figures (``loans.reports``) and declares one ``core.reports.Report``;
+``report_response`` serves it on screen (paged where it can be long), as ``?format=pdf`` and as
+``?format=xlsx`` from the same figures. The access rule comes from ``core`` like every report's.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField
-from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import (
     DATE,
@@ -22,14 +20,12 @@ from sahakorn.core.reports import (
     INT,
     MONEY,
     TEXT,
+    Report,
     XlsxColumn,
     XlsxSheet,
     file_stamp,
     filters_of,
-    pdf_response,
-    report_format,
-    report_query,
-    xlsx_response,
+    report_response,
 )
 from sahakorn.core.thai import MONTHS_TH_SHORT, be_year, ce_year, format_be_date
 from sahakorn.ledger.selectors import fiscal_year_span
@@ -108,6 +104,11 @@ REGISTER_COLUMNS = [
 ]
 
 
+def _counted(rows):
+    """A contract row counts 1 in the last column, so a subtotal in Excel shows its contracts."""
+    return ({**row, "contracts": 1} if "row_kind" not in row else row for row in rows)
+
+
 def _register_subtitle(report: reports.LoanRegisterReport, filters: dict) -> list[str]:
     lines = [
         f"ณ วันที่ {format_be_date(report.as_of_date, 'long')}"
@@ -131,35 +132,28 @@ def report_register(request: HttpRequest) -> HttpResponse:
         product=f.get("product"),
         unit=f.get("unit"),
     )
-    title = "ทะเบียนเงินกู้ตามประเภทเงินกู้"
-    subtitle = _register_subtitle(report, f)
-    name = f"loan-register-{file_stamp(report.as_of_date)}"
-    if report_format(request) == "xlsx":
-        # A contract row counts 1 in the last column, so a product's subtotal shows its contracts.
-        rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
-        sheet = XlsxSheet(
-            name="ทะเบียนเงินกู้",
-            title=title,
-            subtitle=subtitle,
-            columns=REGISTER_COLUMNS,
-            rows=rows,
+    return report_response(
+        request,
+        Report(
+            title="ทะเบียนเงินกู้ตามประเภทเงินกู้",
+            filename=f"loan-register-{file_stamp(report.as_of_date)}",
+            screen_template="loans/reports/register.html",
+            pdf_template="loans/reports/register_pdf.html",
+            subtitle=_register_subtitle(report, f),
+            form=form,
+            rows=report.rows,
+            page_size=REGISTER_PAGE_SIZE,
+            page_map=lambda rows: [reports.register_row(row) for row in rows],
             totals=report.totals,
-            notes=[r.as_text() for r in report.reconciliations],
+            reconciliations=report.reconciliations,
+            columns=REGISTER_COLUMNS,
+            sheet_name="ทะเบียนเงินกู้",
+            export_rows=report.iter_grouped,
+            xlsx_rows=lambda: _counted(report.iter_grouped()),
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="loans/reports/register_pdf.html",
-            context={**context, "rows": report.iter_grouped()},
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    page = paginate(request, report.rows, REGISTER_PAGE_SIZE)
-    page.object_list = [reports.register_row(row) for row in page.object_list]
-    return render(request, "loans/reports/register.html", {**context, "form": form, "page": page})
+            context={"report": report},
+        ),
+    )
 
 
 # ======== (2) Loans in arrears ========
@@ -192,7 +186,6 @@ def report_arrears(request: HttpRequest) -> HttpResponse:
         as_of=as_of, product=f.get("product"), min_missed=f.get("min_missed") or 0
     )
     fy_start, fy_end = data["fiscal_year"]
-    title = "รายงานลูกหนี้เงินกู้ค้างชำระ"
     subtitle = [
         f"ณ วันที่ {format_be_date(as_of, 'long')} · ขาดชำระนับตั้งแต่ต้นปีบัญชี {be_year(fy_end.year)}"
         f" ({format_be_date(fy_start)})"
@@ -201,30 +194,26 @@ def report_arrears(request: HttpRequest) -> HttpResponse:
         + (f" · ขาดชำระอย่างน้อย {data['min_missed']} งวด" if data["min_missed"] else "")
         + (f" · {f['product']}" if f.get("product") else ""),
     ]
-    name = f"loan-arrears-{file_stamp(as_of)}"
-    if report_format(request) == "xlsx":
-        sheet = XlsxSheet(
-            name="ลูกหนี้ค้างชำระ",
-            title=title,
+    return report_response(
+        request,
+        Report(
+            title="รายงานลูกหนี้เงินกู้ค้างชำระ",
+            filename=f"loan-arrears-{file_stamp(as_of)}",
+            screen_template="loans/reports/arrears.html",
+            pdf_template="loans/reports/arrears_pdf.html",
             subtitle=subtitle,
-            columns=ARREARS_COLUMNS,
-            rows=reports.arrears_grouped(data),
+            form=form,
+            rows=data["rows"],
+            page_size=ARREARS_PAGE_SIZE,
             totals=data["totals"],
-            notes=[r.as_text() for r in data["reconciliations"]],
+            reconciliations=data["reconciliations"],
+            columns=ARREARS_COLUMNS,
+            sheet_name="ลูกหนี้ค้างชำระ",
+            export_rows=lambda: reports.arrears_grouped(data),
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="loans/reports/arrears_pdf.html",
-            context={**context, "rows": reports.arrears_grouped(data)},
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    page = paginate(request, data["rows"], ARREARS_PAGE_SIZE)
-    return render(request, "loans/reports/arrears.html", {**context, "form": form, "page": page})
+            context={"data": data},
+        ),
+    )
 
 
 # ======== (3) Guarantor obligations per member ========
@@ -263,34 +252,33 @@ def report_guarantors(request: HttpRequest) -> HttpResponse:
     form = GuarantorFilterForm(request.GET or None)
     f = filters_of(form)
     report = reports.guarantor_obligations(member=f.get("member"), flagged_only=bool(f.get("flagged")))
-    title = "รายงานภาระค้ำประกันรายสมาชิก"
-    subtitle = _guarantor_subtitle(report)
-    name = f"loan-guarantors-{report.member.number}" if report.member else "loan-guarantors"
-    if report_format(request) == "xlsx":
-        rows = ({**row, "contracts": 1} if "row_kind" not in row else row for row in report.iter_grouped())
-        sheet = XlsxSheet(
-            name="ภาระค้ำประกัน",
-            title=title,
-            subtitle=subtitle,
-            columns=GUARANTOR_COLUMNS,
-            rows=rows,
+
+    def with_contracts(guarantors) -> list[dict]:
+        # Only the page's guarantors have their contracts read.
+        contracts = report.rows_for([g["guarantor_id"] for g in guarantors])
+        return [{**g, "rows": contracts.get(g["guarantor_id"], [])} for g in guarantors]
+
+    return report_response(
+        request,
+        Report(
+            title="รายงานภาระค้ำประกันรายสมาชิก",
+            filename=f"loan-guarantors-{report.member.number}" if report.member else "loan-guarantors",
+            screen_template="loans/reports/guarantors.html",
+            pdf_template="loans/reports/guarantors_pdf.html",
+            subtitle=_guarantor_subtitle(report),
+            form=form,
+            rows=report.guarantors,
+            page_size=GUARANTOR_PAGE_SIZE,
+            page_map=with_contracts,
             totals=report.totals,
+            columns=GUARANTOR_COLUMNS,
+            sheet_name="ภาระค้ำประกัน",
+            export_rows=report.iter_grouped,
+            xlsx_rows=lambda: _counted(report.iter_grouped()),
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="loans/reports/guarantors_pdf.html",
-            context={**context, "rows": report.iter_grouped()},
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    page = paginate(request, report.guarantors, GUARANTOR_PAGE_SIZE)
-    contracts = report.rows_for([g["guarantor_id"] for g in page.object_list])
-    page.object_list = [{**g, "rows": contracts.get(g["guarantor_id"], [])} for g in page.object_list]
-    return render(request, "loans/reports/guarantors.html", {**context, "form": form, "page": page})
+            context={"report": report},
+        ),
+    )
 
 
 # ======== (4) Interest received per month by product ========
@@ -337,10 +325,11 @@ def report_interest(request: HttpRequest) -> HttpResponse:
     subtitle = [
         f"ปีบัญชี {data['year_be']} ({format_be_date(data['start'], 'long')} – {format_be_date(data['end'], 'long')})"
     ]
-    name = f"loan-interest-{data['year_be']}"
-    month_headings = [_month_heading(m) for m in data["months"]]
-    if report_format(request) == "xlsx":
-        sheets = [
+    notes = [r.as_text() for r in data["reconciliations"]]
+
+    def sheets() -> list[XlsxSheet]:
+        # The months by product, then each family's month tied to its interest income account.
+        return [
             XlsxSheet(
                 name="ดอกเบี้ยรับรายเดือน",
                 title=title,
@@ -348,7 +337,7 @@ def report_interest(request: HttpRequest) -> HttpResponse:
                 columns=_interest_columns(data),
                 rows=reports.interest_rows_grouped(data),
                 totals=data["total"],
-                notes=[r.as_text() for r in data["reconciliations"]],
+                notes=notes,
                 landscape=True,
             ),
             XlsxSheet(
@@ -357,23 +346,22 @@ def report_interest(request: HttpRequest) -> HttpResponse:
                 subtitle=[*subtitle, "รายได้ดอกเบี้ย = ดอกเบี้ยรับชำระ − ส่วนที่ตั้งค้างรับไว้แล้ว + ดอกเบี้ยค้างรับที่ตั้งในเดือน"],
                 columns=INTEREST_RECON_COLUMNS,
                 rows=reports.interest_recon_rows(data),
-                notes=[r.as_text() for r in data["reconciliations"]],
+                notes=notes,
             ),
         ]
-        return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
-    context = {
-        "data": data,
-        "month_headings": month_headings,
-        "report_title": title,
-        "subtitle": subtitle,
-        "query": report_query(request),
-    }
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="loans/reports/interest_pdf.html",
-            context=context,
-            filename=f"{name}.pdf",
-            request=request,
+
+    return report_response(
+        request,
+        Report(
+            title=title,
+            filename=f"loan-interest-{data['year_be']}",
+            screen_template="loans/reports/interest.html",
+            pdf_template="loans/reports/interest_pdf.html",
+            subtitle=subtitle,
+            form=form,
+            reconciliations=data["reconciliations"],
+            sheets=sheets,
             landscape=True,
-        )
-    return render(request, "loans/reports/interest.html", {**context, "form": form})
+            context={"data": data, "month_headings": [_month_heading(m) for m in data["months"]]},
+        ),
+    )

@@ -14,7 +14,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Prefetch, Q, Sum
 
-from sahakorn.core.money import ZERO, Rounding, round_money
+from sahakorn.core.money import ZERO, Rounding, baht, round_money
+from sahakorn.core.rules import PASSED, RuleCheck
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans.calc import add_months, level_payment
 from sahakorn.loans.errors import LoanError
@@ -31,16 +32,8 @@ from sahakorn.loans.models import (
     RepaymentStyle,
 )
 from sahakorn.members.models import Member, MemberStatus, MemberType
-from sahakorn.shares.rules import RuleCheck, checks_failed
-
-__all__ = ["RuleCheck", "checks_failed"]
 
 HUNDRED = Decimal(100)
-PASSED = "ผ่าน"
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def pct(value: Decimal) -> str:

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
 from sahakorn.core.interest import coop_day_basis
-from sahakorn.core.money import ZERO
+from sahakorn.core.money import ZERO, baht
+from sahakorn.core.rules import RuleCheck, checks_refuse
 from sahakorn.core.thai import format_be_date
-from sahakorn.ledger.services import Line
+from sahakorn.ledger.models import EntrySource
+from sahakorn.ledger.services import Line, voucher_post
 from sahakorn.loans.calc import schedule_equal_installment, schedule_equal_principal
 from sahakorn.loans.eligibility import loan_eligibility
 from sahakorn.loans.errors import LoanError
@@ -38,28 +41,15 @@ from sahakorn.loans.models import (
     ScheduledInstallment,
 )
 from sahakorn.loans.payments import loan_payment_apply, loan_payment_split, loan_payoff_figures
-from sahakorn.loans.rules import RuleCheck, baht, checks_failed, guarantor_checks, refinance_check
-from sahakorn.loans.vouchers import loan_voucher_post
+from sahakorn.loans.rules import guarantor_checks, refinance_check
 from sahakorn.members.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
 
-APPROVE_PERMISSION = "loans.approve_loanapplication"
 CHANNEL_ROLES = {"cash": "cash", "bank": "bank"}
 CHANNELS = ("cash", "bank", "deposit")
 CHANNEL_LABELS = {"cash": "เงินสด", "bank": "โอนเข้าบัญชีธนาคาร", "deposit": "เข้าบัญชีเงินฝากสหกรณ์"}
 LEAVING_STATUSES = ("resigned", "deceased", "expelled")
-
-
-def _who(member: Member) -> str:
-    return f"{member.number} {member.full_name}"
-
-
-def _refuse_failed(checks: list[RuleCheck], *, action: str) -> None:
-    failed = checks_failed(checks)
-    if failed:
-        reasons = "; ".join(f"{c.message} ({c.figure})" for c in failed)
-        raise LoanError(f"{action}ไม่ได้: {reasons}", checks=checks)
 
 
 # ======== Applications (คำขอกู้) ========
@@ -101,7 +91,7 @@ def _check_refinance(member: Member, refinance: LoanContract | None) -> None:
     if refinance is None:
         return
     if refinance.member_id != member.pk:
-        raise LoanError(f"สัญญา {refinance.number} ไม่ใช่ของสมาชิก {_who(member)}", field="refinance")
+        raise LoanError(f"สัญญา {refinance.number} ไม่ใช่ของสมาชิก {member.number_and_name}", field="refinance")
     if refinance.status != ContractStatus.ACTIVE:
         raise LoanError(f"สัญญา {refinance.number} ปิดแล้ว หักกลบไม่ได้", field="refinance")
 
@@ -137,7 +127,7 @@ def loan_application_create(
         on=applied_on,
         refinance=refinance,
     )
-    _refuse_failed(checks, action="ยื่นคำขอกู้")
+    checks_refuse(checks, action="ยื่นคำขอกู้", error=LoanError)
     application = LoanApplication.objects.create(
         member=member,
         product=product,
@@ -156,15 +146,13 @@ def loan_application_create(
 
 
 def _locked_pending(application: LoanApplication, by: User, *, action: str) -> LoanApplication:
+    """The application locked, once the maker-checker rules let ``by`` decide it (``action``)."""
     application = (
         LoanApplication.objects.select_for_update(of=("self",))
         .select_related("member", "product", "refinance")
         .get(pk=application.pk)
     )
-    if application.status != ApplicationStatus.PENDING:
-        raise LoanError(f"คำขอกู้เลขที่ {application.pk} {application.get_status_display()}แล้ว {action}อีกไม่ได้")
-    if not by.has_perm(APPROVE_PERMISSION):
-        raise LoanError(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์{action}คำขอกู้")
+    decision_guard(application, by=by, action=action, error=LoanError)
     return application
 
 
@@ -181,8 +169,6 @@ def _application_guarantors(application: LoanApplication) -> list[Member]:
 def loan_application_approve(*, application: LoanApplication, by: User, note: str = "") -> LoanApplication:
     """Approve (อนุมัติ) as the second person: re-runs every check; refused when any fails now."""
     application = _locked_pending(application, by, action="อนุมัติ")
-    if application.requested_by_id == by.pk:
-        raise LoanError("ผู้อนุมัติต้องไม่ใช่ผู้บันทึกคำขอกู้ (ต้องมีผู้ตรวจสอบคนที่สอง)")
     if application.refinance is not None:
         _check_refinance(application.member, application.refinance)
     checks = loan_application_checks(
@@ -195,13 +181,8 @@ def loan_application_approve(*, application: LoanApplication, by: User, note: st
         refinance=application.refinance,
         application=application,
     )
-    _refuse_failed(checks, action="อนุมัติคำขอกู้")
-    application.status = ApplicationStatus.APPROVED
-    application.checks = [c.as_json() for c in checks]
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.decision_note = (note or "").strip()[:300]
-    application.save(update_fields=["status", "checks", "decided_by", "decided_at", "decision_note"])
+    checks_refuse(checks, action="อนุมัติคำขอกู้", error=LoanError)
+    decision_record(application, status=ApplicationStatus.APPROVED, by=by, note=note, checks=checks)
     loan_event_record(
         kind=LoanEventKind.APPROVED,
         member=application.member,
@@ -215,16 +196,10 @@ def loan_application_approve(*, application: LoanApplication, by: User, note: st
 
 @transaction.atomic
 def loan_application_reject(*, application: LoanApplication, by: User, note: str) -> LoanApplication:
-    """Reject (ไม่อนุมัติ) with the reason; the guarantees end."""
+    """Reject (ไม่อนุมัติ) with the reason, by someone other than the maker; the guarantees end."""
     application = _locked_pending(application, by, action="ไม่อนุมัติ")
-    note = (note or "").strip()
-    if not note:
-        raise LoanError("กรุณาระบุเหตุผลที่ไม่อนุมัติ", field="note")
-    application.status = ApplicationStatus.REJECTED
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.decision_note = note[:300]
-    application.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    note = rejection_note(note, error=LoanError)
+    decision_record(application, status=ApplicationStatus.REJECTED, by=by, note=note)
     application.guarantees.filter(ended_on__isnull=True).update(
         ended_on=timezone.localdate(), end_reason="ไม่อนุมัติคำขอกู้"
     )
@@ -376,16 +351,17 @@ def loan_disburse(
         split = loan_payment_split(contract=old, amount=old_principal + old_interest, on=on)
         net_lines = split.credit_lines(memo=f"หักกลบสัญญา {old.number}")
     rest = amount - old_principal - old_interest
-    description = f"จ่ายเงินกู้ สัญญา {contract.number} {_who(member)}"
+    description = f"จ่ายเงินกู้ สัญญา {contract.number} {member.number_and_name}"
     if channel == "deposit":
         from sahakorn.deposits.errors import DepositError
         from sahakorn.deposits.services import deposit_credit_internal
 
         net_entry = None
         if net_lines:
-            net_entry = loan_voucher_post(
+            net_entry = voucher_post(
+                source=EntrySource.LOANS,
                 on=on,
-                description=f"หักกลบหนี้ สัญญา {old.number} ด้วยสัญญา {contract.number} {_who(member)}",
+                description=f"หักกลบหนี้ สัญญา {old.number} ด้วยสัญญา {contract.number} {member.number_and_name}",
                 lines=[
                     Line(
                         product.gl_role,
@@ -396,6 +372,7 @@ def loan_disburse(
                     *net_lines,
                 ],
                 by=by,
+                error=LoanError,
             )
         entry = net_entry
         if rest > 0:
@@ -415,8 +392,10 @@ def loan_disburse(
         lines = [Line(product.gl_role, debit=amount, member_id=member.pk, memo=f"สัญญา {contract.number}")]
         lines += net_lines
         if rest > 0:
-            lines.append(Line(CHANNEL_ROLES[channel], credit=rest, memo=_who(member)))
-        entry = loan_voucher_post(on=on, description=description, lines=lines, by=by)
+            lines.append(Line(CHANNEL_ROLES[channel], credit=rest, memo=member.number_and_name))
+        entry = voucher_post(
+            source=EntrySource.LOANS, on=on, description=description, lines=lines, by=by, error=LoanError
+        )
     LoanTransaction.objects.create(
         contract=contract, date=on, kind=LoanTxKind.DISBURSEMENT, channel=channel, principal=amount,
         journal_entry=entry, memo=f"จ่ายเงินกู้ {baht(amount)} บาท", created_by=by,
@@ -508,7 +487,7 @@ def guarantor_resignation_blockers(*, member: Member) -> list[str]:
     contracts = _contracts_guaranteed_by(member)
     if not contracts:
         return []
-    listed = ", ".join(f"{c.number} ของ {_who(c.member)}" for c in contracts)
+    listed = ", ".join(f"{c.number} ของ {c.member.number_and_name}" for c in contracts)
     return [f"ยังค้ำประกันสัญญา {listed} อยู่ ให้ผู้กู้เปลี่ยนผู้ค้ำก่อน"]
 
 
@@ -536,7 +515,7 @@ def guarantor_replace(
         raise LoanError(f"สัญญา {contract.number} ปิดแล้ว")
     guarantee = contract.guarantees.filter(guarantor=old, ended_on__isnull=True).first()
     if guarantee is None:
-        raise LoanError(f"{_who(old)} ไม่ได้เป็นผู้ค้ำของสัญญา {contract.number}", field="old")
+        raise LoanError(f"{old.number_and_name} ไม่ได้เป็นผู้ค้ำของสัญญา {contract.number}", field="old")
     if on < guarantee.started_on:
         raise LoanError("วันที่เปลี่ยนผู้ค้ำต้องไม่ก่อนวันที่เริ่มค้ำ", field="on")
     new = Member.objects.get(pk=new.pk)
@@ -553,7 +532,7 @@ def guarantor_replace(
     )
     # Only the new guarantor's rows decide (the others were checked when they signed).
     checks = [c for c in checks if new.number in c.figure]
-    _refuse_failed(checks, action="เปลี่ยนผู้ค้ำ")
+    checks_refuse(checks, action="เปลี่ยนผู้ค้ำ", error=LoanError)
     guarantee.ended_on = on
     guarantee.end_reason = f"เปลี่ยนผู้ค้ำเป็น {new.number}"
     guarantee.save(update_fields=["ended_on", "end_reason"])

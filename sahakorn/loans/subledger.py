@@ -1,10 +1,11 @@
-"""The loans' part of the sub-ledger contract (``core.subledger``): cards, debts, guarantors leaving."""
+"""The loans' part of the sub-ledger contract (``core.subledger``): cards, debts, guarantors leaving,
+the reconciliation with the GL and the monthly demands billing deducts from pay."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sahakorn.core.subledger import MemberCard, MemberDebt, SubLedger
+from sahakorn.core.subledger import MemberCard, MemberDebt, MonthlyDemand, Reconciled, SubLedger
 
 
 def _loans_context(member) -> dict:
@@ -72,6 +73,18 @@ class Loans(SubLedger):
         from sahakorn.loans.services import on_member_status_change
 
         on_member_status_change(change=change)
+
+    def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:
+        # The lines ``sahakorn loans check`` prints (it runs this too).
+        from sahakorn.loans.reconcile import loans_reconciled
+
+        return loans_reconciled(as_of=as_of)
+
+    def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
+        # Each active contract's installment due in the month, with interest to its due date.
+        from sahakorn.loans.debts import loan_monthly_demands
+
+        return loan_monthly_demands(member=member, period=period)
 
 
 SUBLEDGER = Loans()

@@ -9,9 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahakorn.core.approval_views import DecisionForm, DecisionViews
+from sahakorn.core.forms import error_to_form
+from sahakorn.core.money import baht
 from sahakorn.core.paging import paginate
+from sahakorn.core.rules import RuleCheck
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans import services
 from sahakorn.loans.eligibility import loan_eligibility
@@ -20,7 +25,6 @@ from sahakorn.loans.events import loan_events_of
 from sahakorn.loans.forms import (
     ApplicationForm,
     ContractFilterForm,
-    DecisionForm,
     DisburseForm,
     EligibilityForm,
     PaymentForm,
@@ -41,7 +45,6 @@ from sahakorn.loans.payments import (
     loan_transaction_reverse,
 )
 from sahakorn.loans.rates import loan_rate_change
-from sahakorn.loans.rules import RuleCheck, baht
 from sahakorn.loans.selectors import (
     contract_summary,
     contract_transactions,
@@ -51,13 +54,6 @@ from sahakorn.loans.selectors import (
 )
 
 PAGE_SIZE = 50
-
-
-def _error_to_form(form, error: LoanError) -> None:
-    if error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -80,7 +76,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
                 on=data["on"],
             )
         except LoanError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
     return render(request, "loans/eligibility.html", {"form": form, "result": result})
 
 
@@ -106,7 +102,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
                 refinance=data["refinance"],
             )
         except LoanError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
             checks = e.checks
         else:
             messages.success(request, f"บันทึกคำขอกู้เลขที่ {app.pk} แล้ว รออนุมัติ")
@@ -137,61 +133,53 @@ def _application(pk: int) -> LoanApplication:
     )
 
 
-@login_required
-@permission_required("loans.view_loanapplication", raise_exception=True)
-def application_detail(request: HttpRequest, pk: int, decision_form=None, error=None) -> HttpResponse:
-    app = _application(pk)
+def _application_page(
+    request: HttpRequest, app: LoanApplication, *, decision_form=None, error=None, status: int = 200
+) -> HttpResponse:
+    """The application page; after a refused decision it also shows the checks as they stand now
+    (an approval re-runs every check) above the ones the maker saw."""
     return render(
         request,
         "loans/application_detail.html",
         {
             "app": app,
-            "checks": [RuleCheck.from_json(c) for c in app.checks],
+            "checks": app.rule_checks,
             "live_checks": error.checks if error else [],
             "guarantees": app.guarantees.select_related("guarantor").order_by("id"),
             "decision_form": decision_form or DecisionForm(),
-            "can_decide": app.status == ApplicationStatus.PENDING
-            and request.user.has_perm("loans.approve_loanapplication"),
-            "is_maker": app.requested_by_id == request.user.pk,
+            "can_decide": app.can_decide(request.user),
+            "is_maker": app.is_maker(request.user),
             "contract": LoanContract.objects.filter(application=app).first(),
         },
+        status=status,
     )
 
 
-def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    app = _application(pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            if approve:
-                services.loan_application_approve(
-                    application=app, by=request.user, note=form.cleaned_data["note"]
-                )
-                messages.success(request, f"อนุมัติคำขอกู้เลขที่ {app.pk} แล้ว")
-            else:
-                services.loan_application_reject(
-                    application=app, by=request.user, note=form.cleaned_data["note"]
-                )
-                messages.success(request, f"ไม่อนุมัติคำขอกู้เลขที่ {app.pk} แล้ว")
-        except LoanError as e:
-            _error_to_form(form, e)
-            return application_detail(request, pk, decision_form=form, error=e)
-        return redirect("loans:application_detail", pk=app.pk)
-    return application_detail(request, pk, decision_form=form)
-
-
 @login_required
-@permission_required("loans.approve_loanapplication", raise_exception=True)
-@require_POST
-def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=True)
+@permission_required("loans.view_loanapplication", raise_exception=True)
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_page(request, _application(pk))
 
 
-@login_required
-@permission_required("loans.approve_loanapplication", raise_exception=True)
-@require_POST
-def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=False)
+def _approve(app: LoanApplication, by, note: str) -> LoanApplication:
+    return services.loan_application_approve(application=app, by=by, note=note)
+
+
+def _reject(app: LoanApplication, by, note: str) -> LoanApplication:
+    return services.loan_application_reject(application=app, by=by, note=note)
+
+
+# อนุมัติ / ไม่อนุมัติคำขอกู้: the urls point at DECISIONS.approve and DECISIONS.reject.
+DECISIONS = DecisionViews(
+    permission=LoanApplication.approve_permission,
+    load=_application,
+    approve_service=_approve,
+    reject_service=_reject,
+    page=_application_page,
+    detail_url="loans:application_detail",
+    approved=_("อนุมัติคำขอกู้เลขที่ %(pk)s แล้ว"),
+    rejected=_("ไม่อนุมัติคำขอกู้เลขที่ %(pk)s แล้ว"),
+)
 
 
 @login_required
@@ -212,7 +200,7 @@ def disburse(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except LoanError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, f"จ่ายเงินกู้ สัญญาเลขที่ {contract.number} แล้ว")
             return redirect("loans:contract", pk=contract.pk)
@@ -299,7 +287,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 contract=contract, old=data["old"], new=data["new"], on=data["on"], by=request.user
             )
         except LoanError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
             checks = e.checks
         else:
             messages.success(request, f"เปลี่ยนผู้ค้ำของสัญญา {contract.number} แล้ว")
@@ -316,7 +304,7 @@ def _contract_action(request: HttpRequest, pk: int, *, form_class, prefix: str, 
         try:
             message = act(contract, form.cleaned_data)
         except LoanError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, message)
             return redirect("loans:contract", pk=contract.pk)

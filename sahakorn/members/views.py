@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.paging import paginate
 from sahakorn.members import selectors, services
 from sahakorn.members.forms import MemberForm, MemberImportForm, MemberSearchForm, MemberStatusForm
@@ -92,7 +93,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_create(by=request.user, number=number, **data)
         except ValidationError as e:
-            form.add_error(None, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("บันทึกสมาชิกใหม่ เลขทะเบียน %(number)s แล้ว") % {"number": member.number})
             return redirect("members:detail", pk=member.pk)
@@ -110,7 +111,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(member=member, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("บันทึกการแก้ไขแล้ว"))
             return redirect("members:detail", pk=member.pk)
@@ -128,7 +129,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_status_change(member=member, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("เปลี่ยนสถานะสมาชิกแล้ว"))
             return redirect("members:detail", pk=member.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.paging import paginate
 from sahakorn.news import selectors, services
 from sahakorn.news.forms import AnnouncementFilterForm, AnnouncementForm, WithdrawForm
@@ -26,13 +27,6 @@ def _announcement_or_404(pk: int) -> Announcement:
         return selectors.announcement_get(pk=pk)
     except Announcement.DoesNotExist:
         raise Http404(_("ไม่พบข่าว")) from None
-
-
-def _error_to_form(form, error: ValidationError) -> None:
-    """Each message beside its field when the form has it, else above the form."""
-    for name, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -57,7 +51,7 @@ def announcement_create(request: HttpRequest) -> HttpResponse:
         try:
             announcement = services.announcement_create(by=request.user, **form.service_values())
         except ValidationError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("บันทึกร่างข่าวแล้ว"))
             return redirect("news:detail", pk=announcement.pk)
@@ -81,7 +75,7 @@ def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.announcement_update(announcement=announcement, by=request.user, **form.service_values())
         except ValidationError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("บันทึกการแก้ไขแล้ว"))
             return redirect("news:detail", pk=announcement.pk)
@@ -144,7 +138,7 @@ def announcement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 announcement=announcement, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(request, _("ถอนข่าวแล้ว สมาชิกจะไม่เห็นข่าวนี้อีก"))
             return redirect("news:detail", pk=announcement.pk)

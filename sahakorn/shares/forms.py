@@ -101,10 +101,6 @@ class RequestForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("หมายเหตุ/เหตุผล"), max_length=300, required=False)
-
-
 class RefundForm(forms.Form):
     member = MemberNumberField(label=_("เลขทะเบียนสมาชิก"))
     amount = MoneyFormField(label=_("จำนวนเงิน (บาท)"), required=False, help_text=_("เว้นว่าง = จ่ายคืนทั้งหมด"))

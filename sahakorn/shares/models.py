@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.approvals import MakerChecker
 from sahakorn.core.money import MoneyField, Rounding
 
 
@@ -219,11 +220,15 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", "ยกเลิก"
 
 
-class ShareRequest(models.Model):
+class ShareRequest(MakerChecker):
     """A withdrawal, transfer or suspension request (คำขอ): recorded, checked, approved by a second person.
 
-    ``checks`` keeps the rule results shown to the approver: [{"rule", "figure", "passed", "message"}].
+    The maker-checker fields (the rule checks shown to the approver, who recorded and who decided)
+    come from ``core.approvals.MakerChecker``.
     """
+
+    approve_permission = "shares.approve_sharerequest"
+    decision_noun = "คำขอ"
 
     kind = models.CharField("ประเภทคำขอ", max_length=20, choices=RequestKind.choices)
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="share_requests")
@@ -238,14 +243,6 @@ class ShareRequest(models.Model):
     status = models.CharField(
         "สถานะ", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    checks = models.JSONField(default=list)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -1,7 +1,8 @@
-"""Share-capital screens that only read: a member's share record and the five reports.
+"""Share-capital screens that only read: a member's share record and the six reports.
 
-Each report view shows its rows on screen (paged where it can be long) and serves the same
-figures as ``?format=pdf`` and ``?format=xlsx``; the figures come from ``shares.reports``.
+Each report view builds its figures (from ``shares.reports``) and declares one ``core.reports.Report``;
+``report_response`` shows it on screen (paged where it can be long) and serves the same figures as
+``?format=pdf`` and ``?format=xlsx``.
 """
 
 from __future__ import annotations
@@ -17,21 +18,18 @@ from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.forms import BEDateField
 from sahakorn.core.money import ZERO
-from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import (
     DATE,
     INT,
     MONEY,
     TEXT,
+    Report,
     XlsxColumn,
     XlsxSheet,
     file_stamp,
     filters_of,
-    pdf_response,
-    report_format,
-    report_query,
-    xlsx_response,
+    report_response,
 )
 from sahakorn.core.thai import MONTHS_TH, be_year, ce_year, format_be_date
 from sahakorn.members.models import Member, MemberStatus, MemberType, Unit
@@ -119,7 +117,7 @@ def _optional_url(name: str, member: Member) -> str | None:
 
 
 def member_section_context(member: Member) -> dict:
-    """What the shares card on the member page shows (registered in ``SharesConfig.ready``)."""
+    """What the shares card on the member page shows (the card ``shares.subledger`` declares)."""
     return {
         "record": share_summary_get(member=member),
         "purchase_url": _optional_url("shares:purchase", member),
@@ -190,34 +188,27 @@ def report_register(request: HttpRequest) -> HttpResponse:
         unit=f.get("unit"),
         include_zero=bool(f.get("include_zero")),
     )
-    title = "ทะเบียนหุ้น"
-    subtitle = _register_subtitle(report, f)
-    name = f"share-register-{file_stamp(report.as_of_date)}"
-    rows = report.iter_grouped() if report.order == "unit" else report.iter_rows()
-    if report_format(request) == "xlsx":
-        sheet = XlsxSheet(
-            name="ทะเบียนหุ้น",
-            title=title,
-            subtitle=subtitle,
-            columns=REGISTER_COLUMNS,
-            rows=rows,
+    return report_response(
+        request,
+        Report(
+            title="ทะเบียนหุ้น",
+            filename=f"share-register-{file_stamp(report.as_of_date)}",
+            screen_template="shares/reports/register.html",
+            pdf_template="shares/reports/register_pdf.html",
+            subtitle=_register_subtitle(report, f),
+            form=form,
+            rows=report.rows,
+            page_size=REGISTER_PAGE_SIZE,
+            page_map=lambda rows: [reports.register_row(row, as_of=report.as_of) for row in rows],
             totals=report.totals,
-            notes=[r.as_text() for r in report.reconciliations],
+            reconciliations=report.reconciliations,
+            columns=REGISTER_COLUMNS,
+            sheet_name="ทะเบียนหุ้น",
+            export_rows=report.iter_grouped if report.order == "unit" else report.iter_rows,
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"report": report, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="shares/reports/register_pdf.html",
-            context={**context, "rows": rows},
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    page = paginate(request, report.rows, REGISTER_PAGE_SIZE)
-    page.object_list = [reports.register_row(row, as_of=report.as_of) for row in page.object_list]
-    return render(request, "shares/reports/register.html", {**context, "form": form, "page": page})
+            context={"report": report},
+        ),
+    )
 
 
 # ======== (2) Monthly contributions ========
@@ -253,42 +244,39 @@ def report_monthly_summary(request: HttpRequest) -> HttpResponse:
     summary = reports.monthly_contribution_summary(period=period)
     title = "สรุปหุ้นรายเดือน"
     subtitle = [f"งวดเดือน{format_be_date(period, 'month')}"]
-    name = f"share-monthly-{be_year(period.year)}{period.month:02d}"
-    if report_format(request) == "xlsx":
-        sheets = [
-            XlsxSheet(
-                name="สรุปตามประเภท",
-                title=title,
-                subtitle=subtitle,
-                columns=SUMMARY_COLUMNS,
-                rows=summary["rows"],
-                totals=summary["total"],
-                notes=[r.as_text() for r in summary["reconciliations"]],
-            ),
-            XlsxSheet(
-                name="ความเคลื่อนไหวทั้งเดือน",
-                title="ความเคลื่อนไหวทุนเรือนหุ้นระหว่างเดือน",
-                subtitle=subtitle,
-                columns=MOVEMENT_COLUMNS,
-                rows=_movement_rows(summary["movement"]),
-                notes=[r.as_text() for r in summary["movement"]["reconciliations"]],
-            ),
-        ]
-        return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
-    context = {
-        "summary": summary,
-        "report_title": title,
-        "subtitle": subtitle,
-        "query": report_query(request),
-    }
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="shares/reports/monthly_summary_pdf.html",
-            context=context,
-            filename=f"{name}.pdf",
-            request=request,
-        )
-    return render(request, "shares/reports/monthly_summary.html", {**context, "form": form})
+    return report_response(
+        request,
+        Report(
+            title=title,
+            filename=f"share-monthly-{be_year(period.year)}{period.month:02d}",
+            screen_template="shares/reports/monthly_summary.html",
+            pdf_template="shares/reports/monthly_summary_pdf.html",
+            subtitle=subtitle,
+            form=form,
+            totals=summary["total"],
+            reconciliations=summary["reconciliations"],
+            sheets=lambda: [
+                XlsxSheet(
+                    name="สรุปตามประเภท",
+                    title=title,
+                    subtitle=subtitle,
+                    columns=SUMMARY_COLUMNS,
+                    rows=summary["rows"],
+                    totals=summary["total"],
+                    notes=[r.as_text() for r in summary["reconciliations"]],
+                ),
+                XlsxSheet(
+                    name="ความเคลื่อนไหวทั้งเดือน",
+                    title="ความเคลื่อนไหวทุนเรือนหุ้นระหว่างเดือน",
+                    subtitle=subtitle,
+                    columns=MOVEMENT_COLUMNS,
+                    rows=_movement_rows(summary["movement"]),
+                    notes=[r.as_text() for r in summary["movement"]["reconciliations"]],
+                ),
+            ],
+            context={"summary": summary},
+        ),
+    )
 
 
 # ======== (3) One member's history by fiscal year ========
@@ -317,39 +305,24 @@ def report_member_history(request: HttpRequest, pk: int) -> HttpResponse:
     """ประวัติหุ้นรายปีบัญชี of one member: per fiscal year opening, each kind, closing and the GL."""
     member = _member_or_404(pk)
     history = reports.member_share_history(member=member)
-    title = "ประวัติทุนเรือนหุ้นรายปีบัญชี"
-    subtitle = [f"สมาชิกเลขทะเบียน {member.number} {member.full_name} · {member.unit}"]
-    name = f"share-history-{member.number}"
-    if report_format(request) == "xlsx":
-        totals = {**history["totals"], "closing_amount": history["closing_amount"],
-                  "closing_shares": history["closing_shares"]}  # fmt: skip
-        sheet = XlsxSheet(
-            name="ประวัติหุ้น",
-            title=title,
-            subtitle=subtitle,
-            columns=HISTORY_XLSX_COLUMNS,
+    return report_response(
+        request,
+        Report(
+            title="ประวัติทุนเรือนหุ้นรายปีบัญชี",
+            filename=f"share-history-{member.number}",
+            screen_template="shares/reports/member_history.html",
+            pdf_template="shares/reports/member_history_pdf.html",
+            subtitle=[f"สมาชิกเลขทะเบียน {member.number} {member.full_name} · {member.unit}"],
             rows=history["rows"],
-            totals=totals,
-            notes=[r.as_text() for r in history["reconciliations"]],
+            totals={**history["totals"], "closing_amount": history["closing_amount"],
+                    "closing_shares": history["closing_shares"]},
+            reconciliations=history["reconciliations"],
+            columns=HISTORY_XLSX_COLUMNS,
+            sheet_name="ประวัติหุ้น",
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {
-        "member": member,
-        "history": history,
-        "report_title": title,
-        "subtitle": subtitle,
-        "query": report_query(request),
-    }
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="shares/reports/member_history_pdf.html",
-            context=context,
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    return render(request, "shares/reports/member_history.html", context)
+            context={"member": member, "history": history},
+        ),
+    )  # fmt: skip
 
 
 # ======== (4) Monthly contribution status ========
@@ -395,46 +368,43 @@ def report_monthly_status(request: HttpRequest) -> HttpResponse:
         f"เกณฑ์ผิดนัดตามระเบียบ: ขาดส่งติดต่อกัน {rules.default_consecutive_months} เดือน"
         f" หรือรวม {rules.default_months_per_year} เดือนในปีบัญชี",
     ]
-    name = f"share-status-{file_stamp(as_of)}"
-    if report_format(request) == "xlsx":
-        sheets = [
-            XlsxSheet(
-                name="สรุปตามประเภท",
-                title=title,
-                subtitle=subtitle,
-                columns=STATUS_SUMMARY_COLUMNS,
-                rows=status["by_type"],
-                totals=status["total"],
-                notes=[r.as_text() for r in status["reconciliations"]],
-            ),
-            XlsxSheet(
-                name="รายสมาชิก",
-                title=title,
-                subtitle=subtitle,
-                columns=STATUS_COLUMNS,
-                rows=rows,
-                totals={"amount_this_month": sum(r["amount_this_month"] for r in rows)},
-                landscape=True,
-            ),
-        ]
-        return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
-    context = {
-        "status": status,
-        "rows": rows,
-        "report_title": title,
-        "subtitle": subtitle,
-        "query": report_query(request),
-    }
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="shares/reports/monthly_status_pdf.html",
-            context=context,
-            filename=f"{name}.pdf",
-            request=request,
+    return report_response(
+        request,
+        Report(
+            title=title,
+            filename=f"share-status-{file_stamp(as_of)}",
+            screen_template="shares/reports/monthly_status.html",
+            pdf_template="shares/reports/monthly_status_pdf.html",
+            subtitle=subtitle,
+            form=form,
+            rows=rows,
+            page_size=STATUS_PAGE_SIZE,
+            totals=status["total"],
+            reconciliations=status["reconciliations"],
+            sheets=lambda: [
+                XlsxSheet(
+                    name="สรุปตามประเภท",
+                    title=title,
+                    subtitle=subtitle,
+                    columns=STATUS_SUMMARY_COLUMNS,
+                    rows=status["by_type"],
+                    totals=status["total"],
+                    notes=[r.as_text() for r in status["reconciliations"]],
+                ),
+                XlsxSheet(
+                    name="รายสมาชิก",
+                    title=title,
+                    subtitle=subtitle,
+                    columns=STATUS_COLUMNS,
+                    rows=rows,
+                    totals={"amount_this_month": sum(r["amount_this_month"] for r in rows)},
+                    landscape=True,
+                ),
+            ],
             landscape=True,
-        )
-    page = paginate(request, rows, STATUS_PAGE_SIZE)
-    return render(request, "shares/reports/monthly_status.html", {**context, "form": form, "page": page})
+            context={"status": status},
+        ),
+    )
 
 
 # ======== (5) Withdrawal and transfer requests ========
@@ -460,36 +430,28 @@ def report_requests(request: HttpRequest) -> HttpResponse:
     data = reports.share_requests_report(
         start=f.get("start"), end=f.get("end"), status=f.get("status") or None, kind=f.get("kind") or None
     )
-    title = "รายงานคำขอถอนหุ้นและโอนหุ้น"
     span = (
         f"วันที่มีผล {format_be_date(f['start']) if f.get('start') else 'ตั้งแต่แรก'}"
         f" ถึง {format_be_date(f['end']) if f.get('end') else 'ปัจจุบัน'}"
     )
-    subtitle = [span + (f" · {RequestStatus(f['status']).label}" if f.get("status") else "")]
-    name = "share-requests"
-    totals = {"posted_shares": data["total"]["shares"], "posted_amount": data["total"]["amount"]}
-    if report_format(request) == "xlsx":
-        sheet = XlsxSheet(
-            name="คำขอถอนโอนหุ้น",
-            title=title,
-            subtitle=subtitle,
-            columns=REQUEST_COLUMNS,
+    return report_response(
+        request,
+        Report(
+            title="รายงานคำขอถอนหุ้นและโอนหุ้น",
+            filename="share-requests",
+            screen_template="shares/reports/requests.html",
+            pdf_template="shares/reports/requests_pdf.html",
+            subtitle=[span + (f" · {RequestStatus(f['status']).label}" if f.get("status") else "")],
+            form=form,
             rows=data["rows"],
-            totals=totals,
-            notes=[r.as_text() for r in data["reconciliations"]],
+            totals={"posted_shares": data["total"]["shares"], "posted_amount": data["total"]["amount"]},
+            reconciliations=data["reconciliations"],
+            columns=REQUEST_COLUMNS,
+            sheet_name="คำขอถอนโอนหุ้น",
             landscape=True,
-        )
-        return xlsx_response(filename=f"{name}.xlsx", sheets=[sheet])
-    context = {"data": data, "report_title": title, "subtitle": subtitle, "query": report_query(request)}
-    if report_format(request) == "pdf":
-        return pdf_response(
-            template="shares/reports/requests_pdf.html",
-            context=context,
-            filename=f"{name}.pdf",
-            request=request,
-            landscape=True,
-        )
-    return render(request, "shares/reports/requests.html", {**context, "form": form})
+            context={"data": data},
+        ),
+    )
 
 
 # ======== Members below the minimum after a salary-table change ========
@@ -518,24 +480,23 @@ def report_below_minimum(request: HttpRequest) -> HttpResponse:
     form = BelowMinimumFilterForm(request.GET or None)
     on = filters_of(form).get("on") or timezone.localdate()
     rows = members_below_minimum(on=on)
-    title = "สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำตามระเบียบ"
-    subtitle = [f"ตามระเบียบหุ้นที่มีผล ณ วันที่ {format_be_date(on, 'long')} · {len(rows):,} ราย"]
-    totals = {
-        "shortfall_shares": sum(r["shortfall_shares"] for r in rows),
-        "shortfall_amount": sum((r["shortfall_amount"] for r in rows), ZERO),
-    }
-    if report_format(request) == "xlsx":
-        sheet = XlsxSheet(
-            name="ต่ำกว่าขั้นต่ำ", title=title, subtitle=subtitle, columns=BELOW_MINIMUM_COLUMNS, rows=rows,
-            totals=totals, landscape=True,
-        )  # fmt: skip
-        return xlsx_response(filename=f"shares-below-minimum-{file_stamp(on)}.xlsx", sheets=[sheet])
-    context = {
-        "rows": rows,
-        "totals": totals,
-        "report_title": title,
-        "subtitle": subtitle,
-        "query": report_query(request),
-        "form": form,
-    }
-    return render(request, "shares/reports/below_minimum.html", context)
+    return report_response(
+        request,
+        Report(
+            title="สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำตามระเบียบ",
+            filename=f"shares-below-minimum-{file_stamp(on)}",
+            screen_template="shares/reports/below_minimum.html",
+            subtitle=[f"ตามระเบียบหุ้นที่มีผล ณ วันที่ {format_be_date(on, 'long')} · {len(rows):,} ราย"],
+            form=form,
+            rows=rows,
+            totals={
+                "shortfall_shares": sum(r["shortfall_shares"] for r in rows),
+                "shortfall_amount": sum((r["shortfall_amount"] for r in rows), ZERO),
+            },
+            columns=BELOW_MINIMUM_COLUMNS,
+            sheet_name="ต่ำกว่าขั้นต่ำ",
+            landscape=True,
+            # The work list has no PDF: the screen is where each row's "ปรับ" is done.
+            context={"rows": rows},
+        ),
+    )

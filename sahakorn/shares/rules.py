@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.db.models import Prefetch
 
-from sahakorn.core.money import ZERO, Rounding, round_money
+from sahakorn.core.money import ZERO, Rounding, baht, round_money
+from sahakorn.core.rules import RuleCheck
 from sahakorn.core.thai import format_be_date
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import MonthlyMethod, ShareBracket, ShareRules, Suspension, TableUnit
@@ -34,10 +35,6 @@ def share_rules_for(*, on: dt.date) -> ShareRules:
     if rules is None:
         raise ShareError(f"ยังไม่มีระเบียบหุ้นที่มีผลในวันที่ {format_be_date(on)} (ตั้งค่าที่ ระเบียบหุ้น)")
     return rules
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def shares_text(n: int) -> str:
@@ -141,29 +138,6 @@ def monthly_requirement(*, rules: ShareRules, salary: Decimal) -> MonthlyRequire
 
 
 # ======== Rule checks ========
-
-
-@dataclass(frozen=True)
-class RuleCheck:
-    """One rule applied to one case: what the rule says, the figure it was applied to, the outcome."""
-
-    rule: str
-    figure: str
-    passed: bool
-    message: str
-
-    def as_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> RuleCheck:
-        return cls(
-            **{k: data.get(k, "") for k in ("rule", "figure", "message")}, passed=bool(data.get("passed"))
-        )
-
-
-def checks_failed(checks: Iterable[RuleCheck]) -> list[RuleCheck]:
-    return [check for check in checks if not check.passed]
 
 
 def holding_percent(*, member_shares: int, total_shares: int, ratio: Decimal) -> Decimal:

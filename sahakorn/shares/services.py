@@ -17,6 +17,9 @@ Decisions worth knowing:
   are not capped until ``holding_cap_min_holders`` members hold shares (``ShareRules``).
   Reversals are not checked: they put back a holding that was there before. Brought-forward
   balances (OPENING) come from the old system, not from a service here.
+- A monthly contribution is recorded with a voucher of its own (``share_monthly_contribution_record``)
+  or inside a caller's voucher, as billing applies a payroll receipt to the month's demand
+  (``share_monthly_receipt_record``, through ``shares.subledger``); both run the same checks.
 - A reversal of a voucher that holds only the reversed row(s) reverses the whole voucher in the
   ledger (entrance fee and debt settlement included; a transfer reverses both sides together). A
   row on a voucher shared with other rows (the monthly batch) is reversed with a new voucher of
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,13 +38,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.money import ZERO, baht, has_more_than_two_places
+from sahakorn.core.rules import RuleCheck, checks_refuse
 from sahakorn.core.subledger import DebtSettlementError, debt_settlements_reverse, member_debts
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.ledger.selectors import account_balance, account_for_role
-from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
+from sahakorn.ledger.services import Line, journal_entry_reverse, voucher_post
 from sahakorn.members.models import Member, MemberStatus
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import (
@@ -59,10 +65,7 @@ from sahakorn.shares.models import (
 )
 from sahakorn.shares.rules import (
     RULE_FIELDS,
-    RuleCheck,
-    baht,
     bracket_problems,
-    checks_failed,
     extra_purchase_max_check,
     holding_cap_check,
     initial_minimum_check,
@@ -81,12 +84,15 @@ if TYPE_CHECKING:
     User = AbstractBaseUser
 
 __all__ = [
+    "monthly_contribution_credit_lines",
+    "monthly_receipt_shares",
     "monthly_shares_in_force",
     "share_account_open",
     "share_extra_purchase",
     "share_initial_purchase",
     "share_monthly_change",
     "share_monthly_contribution_record",
+    "share_monthly_receipt_record",
     "share_refund_pay",
     "share_request_approve",
     "share_request_checks",
@@ -94,9 +100,9 @@ __all__ = [
     "share_request_reject",
     "share_rules_create",
     "share_transaction_reverse",
+    "suspended_in",
 ]
 
-APPROVE_PERMISSION = "shares.approve_sharerequest"
 # Where the money of each channel lands in the GL.
 CHANNEL_ROLES = {Channel.COUNTER: "cash", Channel.TRANSFER: "bank", Channel.PAYROLL: "bank"}
 
@@ -108,22 +114,11 @@ def _first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _who(member: Member) -> str:
-    return f"{member.number} {member.full_name}"
-
-
 def _money_role(channel: str, *, allowed: Sequence[str] = tuple(CHANNEL_ROLES)) -> str:
     if channel not in allowed:
         labels = ", ".join(Channel(c).label for c in allowed)
         raise ShareError(f"ช่องทาง “{channel}” ใช้กับรายการนี้ไม่ได้ (ใช้ได้: {labels})", field="channel")
     return CHANNEL_ROLES[channel]
-
-
-def _refuse_failed(checks: list[RuleCheck], *, action: str) -> None:
-    failed = checks_failed(checks)
-    if failed:
-        reasons = "; ".join(f"{c.message} ({c.figure})" for c in failed)
-        raise ShareError(f"{action}ไม่ได้: {reasons}", checks=checks)
 
 
 def _fresh(member: Member | None) -> Member | None:
@@ -134,7 +129,7 @@ def _fresh(member: Member | None) -> Member | None:
 def _refuse_inactive(member: Member, *, action: str) -> None:
     if member.status != MemberStatus.ACTIVE:
         raise ShareError(
-            f"{action}ไม่ได้: สมาชิก {_who(member)} มีสถานะ{member.get_status_display()} "
+            f"{action}ไม่ได้: สมาชิก {member.number_and_name} มีสถานะ{member.get_status_display()} "
             f"ตั้งแต่ {format_be_date(member.status_since)}",
             field="member",
         )
@@ -143,17 +138,10 @@ def _refuse_inactive(member: Member, *, action: str) -> None:
 def _account_locked(member: Member, *, action: str) -> ShareAccount:
     account = ShareAccount.objects.select_for_update().filter(member_id=member.pk).first()
     if account is None:
-        raise ShareError(f"{action}ไม่ได้: สมาชิก {_who(member)} ยังไม่มีบัญชีหุ้น (ซื้อหุ้นแรกเข้าก่อน)", field="member")
-    return account
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=EntrySource.SHARES, created_by=by
+        raise ShareError(
+            f"{action}ไม่ได้: สมาชิก {member.number_and_name} ยังไม่มีบัญชีหุ้น (ซื้อหุ้นแรกเข้าก่อน)", field="member"
         )
-    except LedgerError as e:
-        raise ShareError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
+    return account
 
 
 def _move(
@@ -225,7 +213,7 @@ def monthly_shares_in_force(*, account: ShareAccount, period: dt.date) -> int:
     return change.to_shares if change is not None else account.monthly_shares
 
 
-def _suspended_in(account: ShareAccount, period: dt.date) -> bool:
+def suspended_in(account: ShareAccount, period: dt.date) -> bool:
     if not account.suspension or account.suspended_from is None or period < account.suspended_from:
         return False
     if account.suspension == Suspension.PERMANENT:
@@ -243,14 +231,16 @@ def share_account_open(
     """Open a member's share account (เปิดบัญชีหุ้น); monthly shares default to the rules' minimum."""
     member = _fresh(member)
     if ShareAccount.objects.filter(member_id=member.pk).exists():
-        raise ShareError(f"สมาชิก {_who(member)} มีบัญชีหุ้นอยู่แล้ว", field="member")
+        raise ShareError(f"สมาชิก {member.number_and_name} มีบัญชีหุ้นอยู่แล้ว", field="member")
     rules = share_rules_for(on=opened_on)
     requirement = monthly_requirement(rules=rules, salary=member.salary)
     if monthly_shares is None:
         monthly_shares = requirement.min_shares
     else:
-        _refuse_failed(
-            monthly_amount_checks(to_shares=monthly_shares, requirement=requirement), action="กำหนดหุ้นรายเดือน"
+        checks_refuse(
+            monthly_amount_checks(to_shares=monthly_shares, requirement=requirement),
+            action="กำหนดหุ้นรายเดือน",
+            error=ShareError,
         )
     account = ShareAccount.objects.create(member=member, opened_on=opened_on, monthly_shares=monthly_shares)
     MonthlyContributionChange.objects.create(
@@ -287,7 +277,7 @@ def share_initial_purchase(
     rules = share_rules_for(on=on)
     if not isinstance(shares, int) or shares <= 0:
         raise ShareError("จำนวนหุ้นต้องเป็นจำนวนเต็มมากกว่า 0", field="shares")
-    _refuse_failed([initial_minimum_check(shares=shares, rules=rules)], action=action)
+    checks_refuse([initial_minimum_check(shares=shares, rules=rules)], action=action, error=ShareError)
     if not ShareAccount.objects.filter(member_id=member.pk).exists():
         share_account_open(member=member, opened_on=on, by=by)
     account = _account_locked(member, action=action)
@@ -295,22 +285,30 @@ def share_initial_purchase(
         account=account, kind=TransactionKind.INITIAL, reversed_by__isnull=True
     )
     if bought.exists():
-        raise ShareError(f"สมาชิก {_who(member)} ซื้อหุ้นแรกเข้าไปแล้ว ใช้รายการซื้อหุ้นเพิ่มแทน", field="kind")
+        raise ShareError(f"สมาชิก {member.number_and_name} ซื้อหุ้นแรกเข้าไปแล้ว ใช้รายการซื้อหุ้นเพิ่มแทน", field="kind")
     # Refused after the account is opened: the transaction rolls the opening back with the rest.
-    _refuse_failed(
+    checks_refuse(
         [_cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares)],
         action=action,
+        error=ShareError,
     )
 
     amount = shares * rules.par_value
     fee = rules.entrance_fee if with_entrance_fee else ZERO
     lines = [
-        Line(money_role, debit=amount + fee, memo=f"{_who(member)}"),
+        Line(money_role, debit=amount + fee, memo=member.number_and_name),
         Line("share_capital", credit=amount, member_id=member.pk, memo=f"หุ้นแรกเข้า {shares_text(shares)}"),
     ]
     if fee > 0:
         lines.append(Line("entrance_fee_income", credit=fee, member_id=member.pk, memo="ค่าธรรมเนียมแรกเข้า"))
-    entry = _post(on=on, description=f"ซื้อหุ้นแรกเข้า {_who(member)} {shares_text(shares)}", lines=lines, by=by)
+    entry = voucher_post(
+        source=EntrySource.SHARES,
+        on=on,
+        description=f"ซื้อหุ้นแรกเข้า {member.number_and_name} {shares_text(shares)}",
+        lines=lines,
+        by=by,
+        error=ShareError,
+    )
     return _move(
         account=account,
         kind=TransactionKind.INITIAL,
@@ -322,6 +320,91 @@ def share_initial_purchase(
         channel=channel,
         memo=f"ค่าธรรมเนียมแรกเข้า {baht(fee)} บาท" if fee > 0 else "",
     )
+
+
+@dataclass(frozen=True)
+class MonthlyDue:
+    """A month's contribution still to record for a member: the locked account and what is due."""
+
+    account: ShareAccount
+    shares: int
+    par: Decimal
+    month: str  # the B.E. month, as messages and memos name it
+
+    @property
+    def amount(self) -> Decimal:
+        return self.shares * self.par
+
+
+def _monthly_due(
+    *, member: Member, period: dt.date, shares: int | None, rules_on: dt.date, action: str
+) -> MonthlyDue:
+    """Lock the member's account and refuse a month that is suspended, already recorded, has no
+    shares or would take the member past the 1/5 cap; ``shares`` None: those in force for the month.
+
+    The one check of a monthly contribution, whether it posts its own voucher
+    (``share_monthly_contribution_record``) or is paid inside another's (``share_monthly_receipt_record``).
+    """
+    month = format_be_date(period, "month")
+    account = _account_locked(member, action=action)
+    if suspended_in(account, period):
+        raise ShareError(
+            f"{action}ไม่ได้: สมาชิก {member.number_and_name} {account.get_suspension_display()}ในงวด {month}",
+            field="period",
+        )
+    if ShareTransaction.objects.filter(account=account, kind=TransactionKind.MONTHLY, period=period).exists():
+        raise ShareError(
+            f"{action}ไม่ได้: สมาชิก {member.number_and_name} มีหุ้นรายเดือนงวด {month} แล้ว", field="period"
+        )
+    if shares is None:
+        shares = monthly_shares_in_force(account=account, period=period)
+    if not isinstance(shares, int) or shares <= 0:
+        raise ShareError(f"{action}ไม่ได้: จำนวนหุ้นรายเดือนต้องมากกว่า 0", field="shares")
+    rules = share_rules_for(on=rules_on)
+    checks_refuse(
+        [_cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares)],
+        action=action,
+        error=ShareError,
+    )
+    return MonthlyDue(account=account, shares=shares, par=rules.par_value, month=month)
+
+
+def monthly_contribution_credit_lines(*, member: Member, amount: Decimal, period: dt.date) -> list[Line]:
+    """The share-capital side of a monthly contribution: Cr share capital (member)."""
+    month = format_be_date(_first_of_month(period), "month")
+    return [Line("share_capital", credit=amount, member_id=member.pk, memo=f"หุ้นรายเดือน {month}")]
+
+
+def _monthly_record(
+    *,
+    member: Member,
+    due: MonthlyDue,
+    shares: int,
+    amount: Decimal,
+    period: dt.date,
+    on: dt.date,
+    entry: JournalEntry,
+    by: User | None,
+    channel: str,
+    action: str,
+) -> ShareTransaction:
+    try:
+        with transaction.atomic():
+            return _move(
+                account=due.account,
+                kind=TransactionKind.MONTHLY,
+                shares=shares,
+                amount=amount,
+                on=on,
+                entry=entry,
+                by=by,
+                channel=channel,
+                period=period,
+            )
+    except IntegrityError:  # the batch recorded the same month a moment ago
+        raise ShareError(
+            f"{action}ไม่ได้: สมาชิก {member.number_and_name} มีหุ้นรายเดือนงวด {due.month} แล้ว", field="period"
+        ) from None
 
 
 @transaction.atomic
@@ -341,53 +424,83 @@ def share_monthly_contribution_record(
     member = _fresh(member)
     action = "บันทึกหุ้นรายเดือน"
     period = _first_of_month(period)
-    month = format_be_date(period, "month")
     _refuse_inactive(member, action=action)
     money_role = _money_role(channel)
-    account = _account_locked(member, action=action)
-    if _suspended_in(account, period):
-        raise ShareError(
-            f"{action}ไม่ได้: สมาชิก {_who(member)} {account.get_suspension_display()}ในงวด {month}",
-            field="period",
-        )
-    if ShareTransaction.objects.filter(account=account, kind=TransactionKind.MONTHLY, period=period).exists():
-        raise ShareError(f"{action}ไม่ได้: สมาชิก {_who(member)} มีหุ้นรายเดือนงวด {month} แล้ว", field="period")
-    if shares is None:
-        shares = monthly_shares_in_force(account=account, period=period)
-    if not isinstance(shares, int) or shares <= 0:
-        raise ShareError(f"{action}ไม่ได้: จำนวนหุ้นรายเดือนต้องมากกว่า 0", field="shares")
-    rules = share_rules_for(on=on)
-    _refuse_failed(
-        [_cap_check(rules=rules, held=account.balance_shares, shares=shares, new_shares=shares)],
-        action=action,
-    )
-    amount = shares * rules.par_value
-    entry = _post(
+    due = _monthly_due(member=member, period=period, shares=shares, rules_on=on, action=action)
+    entry = voucher_post(
+        source=EntrySource.SHARES,
         on=on,
-        description=f"หุ้นรายเดือน งวด {month} {_who(member)}",
+        description=f"หุ้นรายเดือน งวด {due.month} {member.number_and_name}",
         lines=[
-            Line(money_role, debit=amount),
-            Line("share_capital", credit=amount, member_id=member.pk, memo=f"หุ้นรายเดือน {month}"),
+            Line(money_role, debit=due.amount),
+            *monthly_contribution_credit_lines(member=member, amount=due.amount, period=period),
         ],
         by=by,
+        error=ShareError,
     )
-    try:
-        with transaction.atomic():
-            return _move(
-                account=account,
-                kind=TransactionKind.MONTHLY,
-                shares=shares,
-                amount=amount,
-                on=on,
-                entry=entry,
-                by=by,
-                channel=channel,
-                period=period,
-            )
-    except IntegrityError:  # the batch recorded the same month a moment ago
+    return _monthly_record(
+        member=member,
+        due=due,
+        shares=due.shares,
+        amount=due.amount,
+        period=period,
+        on=on,
+        entry=entry,
+        by=by,
+        channel=channel,
+        action=action,
+    )
+
+
+def monthly_receipt_shares(*, amount: Decimal, due: Decimal, par: Decimal) -> int:
+    """The whole shares a receipt of ``amount`` buys towards a monthly contribution of ``due``.
+
+    A receipt pays whole shares (a short payroll deduction may pay fewer than are due, never a part
+    share) and never more than is due.
+    """
+    if not isinstance(amount, Decimal) or amount <= 0 or amount > due or amount % par != 0:
         raise ShareError(
-            f"{action}ไม่ได้: สมาชิก {_who(member)} มีหุ้นรายเดือนงวด {month} แล้ว", field="period"
-        ) from None
+            f"รับชำระหุ้นรายเดือนได้เป็นจำนวนเต็มหุ้น หุ้นละ {baht(par)} บาท ไม่เกิน {baht(due)} บาท "
+            f"(ได้ {baht(amount) if isinstance(amount, Decimal) else amount} บาท)",
+            field="amount",
+        )
+    return int(amount // par)
+
+
+@transaction.atomic
+def share_monthly_receipt_record(
+    *,
+    member: Member,
+    period: dt.date,
+    amount: Decimal,
+    on: dt.date,
+    entry: JournalEntry,
+    by: User | None = None,
+) -> ShareTransaction:
+    """Record a monthly contribution paid inside a caller's voucher (``entry``, already posted with
+    ``monthly_contribution_credit_lines``), e.g. billing's payroll receipt; moves the cached balance.
+
+    The same checks as ``share_monthly_contribution_record``, with the rules in force for the month
+    (the figure billed); ``amount`` buys whole shares, at most those due for the month.
+    """
+    member = _fresh(member)
+    action = "บันทึกหุ้นรายเดือน"
+    period = _first_of_month(period)
+    _refuse_inactive(member, action=action)
+    due = _monthly_due(member=member, period=period, shares=None, rules_on=period, action=action)
+    shares = monthly_receipt_shares(amount=amount, due=due.amount, par=due.par)
+    return _monthly_record(
+        member=member,
+        due=due,
+        shares=shares,
+        amount=amount,
+        period=period,
+        on=on,
+        entry=entry,
+        by=by,
+        channel=Channel.PAYROLL,
+        action=action,
+    )
 
 
 def extra_purchase_checks(
@@ -435,17 +548,21 @@ def share_extra_purchase(
         if not isinstance(shares, int) or shares <= 0:
             raise ShareError("จำนวนหุ้นต้องเป็นจำนวนเต็มมากกว่า 0", field="shares")
         amount = shares * par
-    _refuse_failed(
-        extra_purchase_checks(account=account, shares=shares, amount=amount, rules=rules), action=action
+    checks_refuse(
+        extra_purchase_checks(account=account, shares=shares, amount=amount, rules=rules),
+        action=action,
+        error=ShareError,
     )
-    entry = _post(
+    entry = voucher_post(
+        source=EntrySource.SHARES,
         on=on,
-        description=f"ซื้อหุ้นเพิ่ม {_who(member)} {shares_text(shares)}",
+        description=f"ซื้อหุ้นเพิ่ม {member.number_and_name} {shares_text(shares)}",
         lines=[
             Line(money_role, debit=amount),
             Line("share_capital", credit=amount, member_id=member.pk, memo=f"ซื้อหุ้นเพิ่ม {shares_text(shares)}"),
         ],
         by=by,
+        error=ShareError,
     )
     return _move(
         account=account,
@@ -495,7 +612,9 @@ def share_monthly_change(
     account = _account_locked(member, action=action)
     rules = share_rules_for(on=effective_month)
     requirement = monthly_requirement(rules=rules, salary=member.salary)
-    _refuse_failed(monthly_amount_checks(to_shares=to_shares, requirement=requirement), action=action)
+    checks_refuse(
+        monthly_amount_checks(to_shares=to_shares, requirement=requirement), action=action, error=ShareError
+    )
     from_shares = monthly_shares_in_force(account=account, period=effective_month)
     if to_shares == from_shares:
         raise ShareError(
@@ -591,7 +710,7 @@ def _transfer_checks(
     checks.append(
         RuleCheck(
             rule="ผู้รับโอนเป็นสมาชิกอื่นที่มีสถานะปกติ",
-            figure=_who(to_member) if to_member is not None else "ไม่ได้ระบุ",
+            figure=to_member.number_and_name if to_member is not None else "ไม่ได้ระบุ",
             passed=receiver_ok,
             message="ผ่าน" if receiver_ok else "ผู้รับโอนต้องเป็นสมาชิกอื่นที่มีสถานะปกติ",
         )
@@ -653,7 +772,7 @@ def share_request_checks(
     rules = share_rules_for(on=effective_on)
     account = ShareAccount.objects.filter(member_id=member.pk).first()
     if account is None:
-        raise ShareError(f"สมาชิก {_who(member)} ยังไม่มีบัญชีหุ้น", field="member")
+        raise ShareError(f"สมาชิก {member.number_and_name} ยังไม่มีบัญชีหุ้น", field="member")
     if kind == RequestKind.WITHDRAWAL:
         return _withdrawal_checks(rules=rules, member=member, account=account, shares=shares, on=effective_on)
     if kind == RequestKind.TRANSFER:
@@ -723,7 +842,7 @@ def share_request_create(
     pending = ShareRequest.objects.filter(member=member, kind=kind, status=RequestStatus.PENDING).first()
     if pending is not None:
         raise ShareError(
-            f"สมาชิก {_who(member)} มีคำขอ{pending.get_kind_display()}ที่รออนุมัติอยู่แล้ว (เลขที่ {pending.pk})",
+            f"สมาชิก {member.number_and_name} มีคำขอ{pending.get_kind_display()}ที่รออนุมัติอยู่แล้ว (เลขที่ {pending.pk})",
             field="kind",
         )
     checks = share_request_checks(
@@ -734,7 +853,7 @@ def share_request_create(
         shares=shares,
         suspension=suspension,
     )
-    _refuse_failed(checks, action=f"บันทึกคำขอ{RequestKind(kind).label}")
+    checks_refuse(checks, action=f"บันทึกคำขอ{RequestKind(kind).label}", error=ShareError)
     return ShareRequest.objects.create(
         kind=kind,
         member=member,
@@ -746,13 +865,6 @@ def share_request_create(
         checks=[c.as_json() for c in checks],
         requested_by=by,
     )
-
-
-def _refuse_not_checker(request: ShareRequest, by: User, *, action: str) -> None:
-    if request.status != RequestStatus.PENDING:
-        raise ShareError(f"คำขอเลขที่ {request.pk} {request.get_status_display()}แล้ว {action}อีกไม่ได้")
-    if not by.has_perm(APPROVE_PERMISSION):
-        raise ShareError(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์{action}คำขอ")
 
 
 @transaction.atomic
@@ -770,9 +882,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
         .select_related("member", "to_member")
         .get(pk=request.pk)
     )
-    _refuse_not_checker(request, by, action="อนุมัติ")
-    if request.requested_by_id == by.pk:
-        raise ShareError("ผู้อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ (ต้องมีผู้ตรวจสอบคนที่สอง)")
+    decision_guard(request, by=by, action="อนุมัติ", error=ShareError)
     today = timezone.localdate()
     if request.kind != RequestKind.SUSPENSION and request.effective_on > today:
         raise ShareError(f"อนุมัติได้ตั้งแต่วันที่มีผล {format_be_date(request.effective_on)}")
@@ -786,7 +896,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
         shares=request.shares,
         suspension=request.suspension,
     )
-    _refuse_failed(checks, action="อนุมัติคำขอ")
+    checks_refuse(checks, action="อนุมัติคำขอ", error=ShareError)
     rules = share_rules_for(on=request.effective_on)
     on = request.effective_on
 
@@ -822,12 +932,19 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
                                 debt.account_role,
                                 credit=settle,
                                 member_id=member.pk,
-                                memo=f"ชำระจากหุ้น {_who(member)}",
+                                memo=f"ชำระจากหุ้น {member.number_and_name}",
                             )
                         )
                     settled.append((debt, settle))
                     available -= settle
-            entry = _post(on=on, description=f"ถอนหุ้น (พ้นสมาชิกภาพ) {_who(member)}", lines=lines, by=by)
+            entry = voucher_post(
+                source=EntrySource.SHARES,
+                on=on,
+                description=f"ถอนหุ้น (พ้นสมาชิกภาพ) {member.number_and_name}",
+                lines=lines,
+                by=by,
+                error=ShareError,
+            )
             for debt, settle in settled:
                 if debt.settle is not None:
                     debt.settle(amount=settle, on=on, entry=entry, by=by)
@@ -851,9 +968,10 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
         receiver = ShareAccount.objects.select_for_update().filter(member_id=to_member.pk).first()
         if receiver is None:
             receiver = share_account_open(member=to_member, opened_on=on, by=by)
-        entry = _post(
+        entry = voucher_post(
+            source=EntrySource.SHARES,
             on=on,
-            description=f"โอนหุ้น {_who(member)} ให้ {_who(to_member)} {shares_text(shares)}",
+            description=f"โอนหุ้น {member.number_and_name} ให้ {to_member.number_and_name} {shares_text(shares)}",
             lines=[
                 Line("share_capital", debit=amount, member_id=member.pk, memo=f"โอนหุ้นให้ {to_member.number}"),
                 Line(
@@ -861,6 +979,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
                 ),
             ],
             by=by,
+            error=ShareError,
         )
         _move(
             account=account,
@@ -871,7 +990,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
             entry=entry,
             by=by,
             request=request,
-            memo=f"โอนให้ {_who(to_member)}",
+            memo=f"โอนให้ {to_member.number_and_name}",
         )
         _move(
             account=receiver,
@@ -882,7 +1001,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
             entry=entry,
             by=by,
             request=request,
-            memo=f"รับโอนจาก {_who(member)}",
+            memo=f"รับโอนจาก {member.number_and_name}",
         )
     else:
         month = _first_of_month(on)
@@ -891,28 +1010,18 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
             suspension=request.suspension, suspended_from=month, suspended_until=until
         )
 
-    request.status = RequestStatus.APPROVED
-    request.checks = [c.as_json() for c in checks]
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.decision_note = (note or "").strip()[:300]
-    request.save(update_fields=["status", "checks", "decided_by", "decided_at", "decision_note"])
+    decision_record(request, status=RequestStatus.APPROVED, by=by, note=note, checks=checks)
     return request
 
 
 @transaction.atomic
 def share_request_reject(*, request: ShareRequest, by: User, note: str) -> ShareRequest:
-    """Reject a request (ไม่อนุมัติ), with the reason; nothing posts. Needs the approver's permission."""
+    """Reject a request (ไม่อนุมัติ), with the reason; nothing posts. Needs the approver's permission,
+    and the approver may not reject a request they recorded (a manager included)."""
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
-    _refuse_not_checker(request, by, action="ไม่อนุมัติ")
-    note = (note or "").strip()
-    if not note:
-        raise ShareError("กรุณากรอกเหตุผลที่ไม่อนุมัติ", field="note")
-    request.status = RequestStatus.REJECTED
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.decision_note = note[:300]
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decision_guard(request, by=by, action="ไม่อนุมัติ", error=ShareError)
+    note = rejection_note(note, error=ShareError)
+    decision_record(request, status=RequestStatus.REJECTED, by=by, note=note)
     return request
 
 
@@ -936,7 +1045,9 @@ def share_refund_pay(
         account_balance(account="share_refund_payable", member_id=member.pk),
     )
     if pending <= 0:
-        raise ShareError(f"สมาชิก {_who(member)} ไม่มีหุ้นรอจ่ายคืน ณ วันที่ {format_be_date(on)}", field="member")
+        raise ShareError(
+            f"สมาชิก {member.number_and_name} ไม่มีหุ้นรอจ่ายคืน ณ วันที่ {format_be_date(on)}", field="member"
+        )
     if amount is None:
         amount = pending
     if not isinstance(amount, Decimal) or has_more_than_two_places(amount) or amount <= 0:
@@ -945,14 +1056,16 @@ def share_refund_pay(
         raise ShareError(
             f"จ่ายคืนได้ไม่เกินหุ้นรอจ่ายคืน {baht(pending)} บาท (ขอจ่าย {baht(amount)} บาท)", field="amount"
         )
-    return _post(
+    return voucher_post(
+        source=EntrySource.SHARES,
         on=on,
-        description=f"จ่ายคืนค่าหุ้น {_who(member)}",
+        description=f"จ่ายคืนค่าหุ้น {member.number_and_name}",
         lines=[
             Line("share_refund_payable", debit=amount, member_id=member.pk, memo="จ่ายคืนค่าหุ้น"),
-            Line(money_role, credit=amount, memo=_who(member)),
+            Line(money_role, credit=amount, memo=member.number_and_name),
         ],
         by=by,
+        error=ShareError,
     )
 
 
@@ -1003,7 +1116,7 @@ def share_transaction_reverse(
         account = accounts[row.account_id]
         if account.balance_shares - row.shares < 0 or account.balance_amount - row.amount < 0:
             raise ShareError(
-                f"กลับรายการไม่ได้: หุ้นคงเหลือของ {_who(account.member)} ({shares_text(account.balance_shares)}) "
+                f"กลับรายการไม่ได้: หุ้นคงเหลือของ {account.member.number_and_name} ({shares_text(account.balance_shares)}) "
                 f"ไม่พอให้หัก {shares_text(row.shares)}"
             )
     if original.kind == TransactionKind.WITHDRAWAL:
@@ -1093,12 +1206,14 @@ def _reverse_own_lines(
                 memo=f"กลับรายการ{original.get_kind_display()}",
             ),
         ]
-    return _post(
+    return voucher_post(
+        source=EntrySource.SHARES,
         on=on,
         description=f"กลับรายการ{original.get_kind_display()} {original.account.member.number} "
         f"ของใบสำคัญ {original.journal_entry.voucher_label}: {reason}",
         lines=lines,
         by=by,
+        error=ShareError,
     )
 
 

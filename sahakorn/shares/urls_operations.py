@@ -13,8 +13,8 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
-    path("requests/<int:pk>/approve/", views.request_approve, name="request_approve"),
-    path("requests/<int:pk>/reject/", views.request_reject, name="request_reject"),
+    path("requests/<int:pk>/approve/", views.DECISIONS.approve, name="request_approve"),
+    path("requests/<int:pk>/reject/", views.DECISIONS.reject, name="request_reject"),
     path("refunds/pay/", views.refund_pay, name="refund_pay"),
     path("transactions/<int:pk>/reverse/", views.reverse_transaction, name="reverse"),
 ]

@@ -15,42 +15,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
+from sahakorn.core.approval_views import DecisionForm, DecisionViews, request_decided
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
+from sahakorn.core.rules import RuleCheck
 from sahakorn.core.subledger import member_debts
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.members.models import Member
 from sahakorn.shares import services
 from sahakorn.shares.errors import ShareError
-from sahakorn.shares.forms import (
-    DecisionForm,
-    MonthlyChangeForm,
-    PurchaseForm,
-    RefundForm,
-    RequestForm,
-    ReverseForm,
-)
+from sahakorn.shares.forms import MonthlyChangeForm, PurchaseForm, RefundForm, RequestForm, ReverseForm
 from sahakorn.shares.models import RequestStatus, ShareAccount, ShareRequest, ShareTransaction
-from sahakorn.shares.rules import RuleCheck, monthly_requirement, share_rules_for
+from sahakorn.shares.rules import monthly_requirement, share_rules_for
 
 PAGE_SIZE = 50
 
 
 # ======== Helpers ========
-
-
-def _error_to_form(form, error: ShareError) -> None:
-    """Put each message beside its field when the form has that field, else above the form."""
-    placed = False
-    for name, message in error.errors.items():
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _member_from_query(request: HttpRequest) -> Member | None:
@@ -119,7 +105,7 @@ def purchase(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
         except ShareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
             checks = e.checks
         else:
             messages.success(
@@ -168,7 +154,7 @@ def monthly_change(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ShareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
             checks = e.checks
         else:
             messages.success(
@@ -224,7 +210,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ShareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
             checks = e.checks
         else:
             messages.success(
@@ -256,8 +242,6 @@ def requests(request: HttpRequest) -> HttpResponse:
         status = ""
     rows = rows.order_by("requested_at", "id") if status == RequestStatus.PENDING else rows
     page = paginate(request, rows, PAGE_SIZE)
-    for row in page.object_list:
-        row.check_list = [RuleCheck.from_json(c) for c in row.checks]
     return render(
         request,
         "shares/operations/requests.html",
@@ -265,7 +249,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": RequestStatus.choices,
-            "can_approve": request.user.has_perm(services.APPROVE_PERMISSION),
+            "can_approve": request.user.has_perm(ShareRequest.approve_permission),
             "decision_form": DecisionForm(),
         },
     )
@@ -289,8 +273,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _request_detail_render(
-    request: HttpRequest, share_request: ShareRequest, *, form: DecisionForm | None = None, status: int = 200
+    request: HttpRequest,
+    share_request: ShareRequest,
+    *,
+    decision_form: DecisionForm | None = None,
+    error: ShareError | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The request's page; after a refused decision (status 400) the refusal is already on
+    ``decision_form`` (``DecisionViews`` put it there), so ``error`` needs nothing more here."""
     live_checks: list[RuleCheck] | None = None
     live_error = ""
     if share_request.status == RequestStatus.PENDING:
@@ -306,58 +297,33 @@ def _request_detail_render(
             )
         except ShareError as e:
             live_error = e.message
-    can_approve = request.user.has_perm(services.APPROVE_PERMISSION)
     return render(
         request,
         "shares/operations/request_detail.html",
         {
             "req": share_request,
-            "stored_checks": [RuleCheck.from_json(c) for c in share_request.checks],
+            "stored_checks": share_request.rule_checks,
             "live_checks": live_checks,
             "live_error": live_error,
-            "can_decide": can_approve and share_request.status == RequestStatus.PENDING,
-            "is_maker": share_request.requested_by_id == request.user.pk,
-            "decision_form": form or DecisionForm(),
+            "can_decide": share_request.can_decide(request.user),
+            "is_maker": share_request.is_maker(request.user),
+            "decision_form": decision_form or DecisionForm(),
             "facts": member_share_facts(share_request.member),
         },
         status=status,
     )
 
 
-def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    share_request = get_object_or_404(_requests_base(), pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        note = form.cleaned_data["note"]
-        try:
-            if approve:
-                services.share_request_approve(request=share_request, by=request.user, note=note)
-            else:
-                services.share_request_reject(request=share_request, by=request.user, note=note)
-        except ShareError as e:
-            _error_to_form(form, e)
-        else:
-            done = _("อนุมัติและผ่านรายการ") if approve else _("ไม่อนุมัติ")
-            messages.success(
-                request, _("%(done)sคำขอเลขที่ %(pk)s แล้ว") % {"done": done, "pk": share_request.pk}
-            )
-            return redirect("shares:request_detail", pk=share_request.pk)
-    share_request.refresh_from_db()
-    return _request_detail_render(request, share_request, form=form, status=400)
-
-
-@login_required
-@permission_required("shares.approve_sharerequest", raise_exception=True)
-@require_POST
-def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=True)
-
-
-@login_required
-@permission_required("shares.approve_sharerequest", raise_exception=True)
-@require_POST
-def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=False)
+DECISIONS = DecisionViews(
+    permission=ShareRequest.approve_permission,
+    load=lambda pk: get_object_or_404(_requests_base(), pk=pk),
+    approve_service=lambda record, by, note: services.share_request_approve(request=record, by=by, note=note),
+    reject_service=lambda record, by, note: services.share_request_reject(request=record, by=by, note=note),
+    page=_request_detail_render,
+    detail_url="shares:request_detail",
+    approved=request_decided(gettext_lazy("อนุมัติและผ่านรายการ")),
+    rejected=request_decided(gettext_lazy("ไม่อนุมัติ")),
+)
 
 
 # ======== Refund (จ่ายคืนค่าหุ้น) ========
@@ -380,7 +346,7 @@ def refund_pay(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ShareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             amount = sum((line.credit for line in entry.lines.all()), ZERO)
             messages.success(
@@ -423,7 +389,7 @@ def reverse_transaction(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ShareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(
                 request,

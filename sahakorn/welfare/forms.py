@@ -40,10 +40,6 @@ class ClaimForm(forms.Form):
         self.fields["level"].choices = [("", "—"), *levels.items()]
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("หมายเหตุ/เหตุผล"), max_length=300, required=False)
-
-
 class PayForm(forms.Form):
     method = forms.ChoiceField(label=_("วิธีจ่าย"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK)
     deposit_account = forms.CharField(

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from sahakorn.core.approvals import MakerChecker
 from sahakorn.core.money import MoneyField
 
 
@@ -141,10 +142,11 @@ class PaymentMethod(models.TextChoices):
     DEPOSIT = "deposit", "เข้าบัญชีเงินฝากสหกรณ์"
 
 
-class WelfareClaim(models.Model):
+class WelfareClaim(MakerChecker):
     """A claim (คำขอรับสวัสดิการ) on a scheme, from application to payment.
 
-    ``checks`` keeps the rule results shown to the approver: [{"rule", "figure", "passed", "message"}].
+    Recorded by one person and approved by another (``MakerChecker``: ``checks`` keeps the rule
+    results shown to the approver, as run when applied for and again when approved).
     ``deposit_account_id`` is the deposits app's account id (a plain column until that app has
     its model; the payment goes through its service, which owns the account).
     """
@@ -164,16 +166,6 @@ class WelfareClaim(models.Model):
     status = models.CharField(
         "สถานะ", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
-    checks = models.JSONField(default=list)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
     paid_on = models.DateField("วันที่จ่าย", null=True, blank=True)
     payment_method = models.CharField("วิธีจ่าย", max_length=10, choices=PaymentMethod.choices, blank=True)
     deposit_account_id = models.BigIntegerField("บัญชีเงินฝาก", null=True, blank=True)
@@ -190,6 +182,10 @@ class WelfareClaim(models.Model):
     reversal_entry = models.ForeignKey(
         "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    approve_permission = "welfare.approve_welfareclaim"
+    # The shared decision messages read "คำขอเลขที่ 12 …", "ผู้อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ …".
+    decision_noun = "คำขอ"
 
     class Meta:
         ordering = ["-applied_on", "-id"]

@@ -5,6 +5,9 @@ equal the GL debits minus credits on that fund from welfare vouchers (those post
 the paid claims link to, e.g. a payment into a deposit account, and the reversals of either).
 Appropriations into the fund from profit are other vouchers and stay out. A paid claim whose own
 voucher does not debit its fund by its amount is listed.
+
+``welfare_reconciled`` is the same proof in the sub-ledger contract's words (``core.subledger.Reconciled``):
+what ``sahakorn welfare check`` and ``sahakorn reconcile`` print.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from django.db.models import BigIntegerField, F, Q, Sum
 from django.db.models.functions import Cast, Round
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.subledger import Reconciled
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource, EntryStatus, JournalLine
 from sahakorn.ledger.selectors import account_for_role
 from sahakorn.welfare.models import ClaimStatus, FundRole, WelfareClaim
 
 PAID_EVER = (ClaimStatus.PAID, ClaimStatus.REVERSED)
+TITLE = "สวัสดิการ / welfare"
+SHOW_AT_MOST = 20  # mismatched claims listed per fund
 
 
 def money_sum(name: str, **extra) -> Sum:
@@ -154,3 +160,19 @@ def welfare_reconcile(*, as_of: dt.date | None = None) -> ReconcileResult:
             )
         )
     return ReconcileResult(as_of=as_of, funds=funds)
+
+
+def welfare_reconciled(*, as_of: dt.date | None = None) -> Reconciled:
+    """``welfare_reconcile`` as the lines an officer reads: the figures per fund, each claim whose voucher
+    differs (at most ``SHOW_AT_MOST`` a fund), and the verdict last."""
+    result = welfare_reconcile(as_of=as_of)
+    width = max(len(label) for label, _ in result.lines)
+    lines = [f"  {label:<{width}}  {figure:>18}" for label, figure in result.lines]
+    for fund in result.funds:
+        lines += [
+            f"คำขอสวัสดิการเลขที่ {m.claim_id} สมาชิก {m.member_number} จำนวน {m.amount:,.2f} บาท "
+            f"แต่ใบสำคัญเดบิต{fund.label} {m.voucher_debit:,.2f} บาท / claim voucher differs"
+            for m in fund.mismatches[:SHOW_AT_MOST]
+        ]
+    verdict = "ตรวจสวัสดิการผ่าน / welfare check OK" if result.ok else "ตรวจสวัสดิการไม่ผ่าน / welfare check FAILED"
+    return Reconciled(title=TITLE, ok=result.ok, lines=[*lines, verdict])

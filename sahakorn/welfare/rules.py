@@ -8,13 +8,13 @@ amount the scheme pays; the services refuse a claim with a failed check, the scr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from sahakorn.core.money import ZERO, round_money
+from sahakorn.core.money import ZERO, baht, round_money
+from sahakorn.core.rules import PASSED, RuleCheck, checks_failed
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.selectors import fiscal_year_span
 from sahakorn.members.models import Member, MemberStatus, MemberType
@@ -27,31 +27,6 @@ from sahakorn.welfare.models import (
     WelfareClaim,
     WelfareScheme,
 )
-
-PASSED = "ผ่าน"
-
-
-@dataclass(frozen=True)
-class RuleCheck:
-    """One rule applied to one case: what the rule says, the figure it was applied to, the outcome."""
-
-    rule: str
-    figure: str
-    passed: bool
-    message: str = PASSED
-
-    def as_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> RuleCheck:
-        return cls(
-            **{k: data.get(k, "") for k in ("rule", "figure", "message")}, passed=bool(data.get("passed"))
-        )
-
-
-def checks_failed(checks: Iterable[RuleCheck]) -> list[RuleCheck]:
-    return [check for check in checks if not check.passed]
 
 
 @dataclass(frozen=True)
@@ -66,10 +41,6 @@ class Evaluation:
     @property
     def ok(self) -> bool:
         return not checks_failed(self.checks)
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def beneficiary_normalize(name: str) -> str:

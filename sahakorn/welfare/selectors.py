@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from sahakorn.core.money import ZERO
+from sahakorn.core.money import ZERO, baht
+from sahakorn.core.rules import RuleCheck, checks_failed
 from sahakorn.core.thai import format_be_date
 from sahakorn.members.models import Member
 from sahakorn.welfare.models import ClaimStatus, FundRole, PaymentMethod, WelfareClaim, WelfareScheme
-from sahakorn.welfare.rules import RuleCheck, baht, checks_failed, scheme_member_checks, schemes_in_force
+from sahakorn.welfare.rules import scheme_member_checks, schemes_in_force
 
 
 def claims_base() -> QuerySet[WelfareClaim]:

@@ -5,7 +5,8 @@ rule checks) before anything is written. Decisions worth knowing:
 
 - A claim that fails a rule is refused at application, so the approver's queue holds only claims
   that can pass; approval re-runs the checks (other claims, the budget, the member's status may
-  have moved in between) and stores them again. The approver is never the one who applied.
+  have moved in between) and stores them again. Whoever recorded a claim may neither approve nor
+  reject it (``core.approvals.decision_guard``).
 - Payment posts Dr the scheme's fund (ทุนสวัสดิการ / ทุนการศึกษา, equity appropriated from profit)
   and Cr cash, bank, or the member's deposit account through the deposits service, in the same
   transaction as the claim's status; the claim links to the voucher. The budget is checked again
@@ -22,10 +23,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.money import baht
+from sahakorn.core.rules import checks_refuse
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
-from sahakorn.ledger.services import Line, journal_entry_record, journal_entry_reverse
+from sahakorn.ledger.services import Line, journal_entry_reverse, voucher_post
 from sahakorn.members.models import Member
 from sahakorn.welfare.errors import WelfareError
 from sahakorn.welfare.models import (
@@ -36,15 +40,7 @@ from sahakorn.welfare.models import (
     WelfareClaim,
     WelfareScheme,
 )
-from sahakorn.welfare.rules import (
-    Evaluation,
-    RuleCheck,
-    baht,
-    beneficiary_normalize,
-    budget_check,
-    checks_failed,
-    claim_evaluate,
-)
+from sahakorn.welfare.rules import Evaluation, beneficiary_normalize, budget_check, claim_evaluate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -60,22 +56,11 @@ __all__ = [
     "welfare_claim_reverse",
 ]
 
-APPROVE_PERMISSION = "welfare.approve_welfareclaim"
+APPROVE_PERMISSION = WelfareClaim.approve_permission
 PAY_PERMISSION = "welfare.pay_welfareclaim"
 REVERSE_PERMISSION = "welfare.reverse_welfareclaim"
 # Where the money of each payment method leaves the coop in the GL (deposit goes through its service).
 METHOD_ROLES = {PaymentMethod.CASH: "cash", PaymentMethod.BANK: "bank"}
-
-
-def _who(member: Member) -> str:
-    return f"{member.number} {member.full_name}"
-
-
-def _refuse_failed(checks: list[RuleCheck], *, action: str) -> None:
-    failed = checks_failed(checks)
-    if failed:
-        reasons = "; ".join(f"{c.message} ({c.figure})" for c in failed)
-        raise WelfareError(f"{action}ไม่ได้: {reasons}", checks=checks)
 
 
 def _member_locked(member: Member) -> Member:
@@ -90,15 +75,6 @@ def _claim_locked(claim: WelfareClaim) -> WelfareClaim:
         .select_related("scheme", "member")
         .get(pk=claim.pk)
     )
-
-
-def _post(*, on: dt.date, description: str, lines: list[Line], by: User | None) -> JournalEntry:
-    try:
-        return journal_entry_record(
-            date=on, description=description[:300], lines=lines, source=EntrySource.WELFARE, created_by=by
-        )
-    except LedgerError as e:
-        raise WelfareError(f"ผ่านรายการบัญชีไม่ได้: {e.message}") from e
 
 
 def welfare_claim_evaluate(
@@ -168,7 +144,7 @@ def welfare_claim_apply(
         level=level,
         days=days,
     )
-    _refuse_failed(evaluation.checks, action=f"ยื่นคำขอ{scheme.name}")
+    checks_refuse(evaluation.checks, action=f"ยื่นคำขอ{scheme.name}", error=WelfareError)
     if evaluation.amount <= 0:
         raise WelfareError(f"ยื่นคำขอไม่ได้: {scheme.name} คำนวณได้ 0 บาท", checks=evaluation.checks)
     if days is not None and evaluation.payable_days != days:
@@ -203,35 +179,21 @@ def welfare_claim_recheck(*, claim: WelfareClaim) -> Evaluation:
     )
 
 
-def _refuse_undecidable(claim: WelfareClaim, by: User, *, action: str) -> None:
-    if claim.status != ClaimStatus.PENDING:
-        raise WelfareError(f"คำขอเลขที่ {claim.pk} {claim.get_status_display()}แล้ว {action}อีกไม่ได้")
-    if not by.has_perm(APPROVE_PERMISSION):
-        raise WelfareError(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์{action}คำขอรับสวัสดิการ")
-    if claim.requested_by_id is not None and claim.requested_by_id == by.pk:
-        raise WelfareError(f"ผู้{action}ต้องไม่ใช่ผู้บันทึกคำขอ (ต้องมีผู้ตรวจสอบคนที่สอง)")
-
-
 @transaction.atomic
 def welfare_claim_approve(*, claim: WelfareClaim, by: User, note: str = "") -> WelfareClaim:
     """Approve a claim (อนุมัติ) as the second person, after re-running its checks on today's figures."""
     _member_locked(claim.member)
     claim = _claim_locked(claim)
-    _refuse_undecidable(claim, by, action="อนุมัติ")
+    decision_guard(claim, by=by, action="อนุมัติ", error=WelfareError)
     evaluation = welfare_claim_recheck(claim=claim)
-    _refuse_failed(evaluation.checks, action="อนุมัติคำขอ")
+    checks_refuse(evaluation.checks, action="อนุมัติคำขอ", error=WelfareError)
     if evaluation.amount != claim.amount:
         raise WelfareError(
             f"อนุมัติไม่ได้: จำนวนเงินตามหลักเกณฑ์ ณ ขณะนี้ ({baht(evaluation.amount)} บาท) ไม่เท่ากับที่ยื่นไว้ "
             f"({baht(claim.amount)} บาท) ให้ไม่อนุมัติแล้วยื่นคำขอใหม่",
             checks=evaluation.checks,
         )
-    claim.status = ClaimStatus.APPROVED
-    claim.checks = [c.as_json() for c in evaluation.checks]
-    claim.decided_by = by
-    claim.decided_at = timezone.now()
-    claim.decision_note = (note or "").strip()[:300]
-    claim.save(update_fields=["status", "checks", "decided_by", "decided_at", "decision_note"])
+    decision_record(claim, status=ClaimStatus.APPROVED, by=by, note=note, checks=evaluation.checks)
     return claim
 
 
@@ -239,15 +201,8 @@ def welfare_claim_approve(*, claim: WelfareClaim, by: User, note: str = "") -> W
 def welfare_claim_reject(*, claim: WelfareClaim, by: User, note: str) -> WelfareClaim:
     """Reject a claim (ไม่อนุมัติ) with the reason; nothing posts."""
     claim = _claim_locked(claim)
-    _refuse_undecidable(claim, by, action="ไม่อนุมัติ")
-    note = (note or "").strip()
-    if not note:
-        raise WelfareError("กรุณากรอกเหตุผลที่ไม่อนุมัติ", field="note")
-    claim.status = ClaimStatus.REJECTED
-    claim.decided_by = by
-    claim.decided_at = timezone.now()
-    claim.decision_note = note[:300]
-    claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decision_guard(claim, by=by, action="ไม่อนุมัติ", error=WelfareError)
+    decision_record(claim, status=ClaimStatus.REJECTED, by=by, note=rejection_note(note, error=WelfareError))
     return claim
 
 
@@ -269,7 +224,7 @@ def _deposit_credit(*, claim: WelfareClaim, account: Any, on: dt.date, by: User 
             amount=claim.amount,
             on=on,
             debit_role=claim.scheme.fund_role,
-            description=f"จ่าย{claim.scheme.name} {_who(claim.member)} (คำขอเลขที่ {claim.pk})",
+            description=f"จ่าย{claim.scheme.name} {claim.member.number_and_name} (คำขอเลขที่ {claim.pk})",
             by=by,
         )
     except LedgerError as e:
@@ -317,21 +272,28 @@ def welfare_claim_pay(
     if budget is not None and not budget.passed:
         raise WelfareError(f"จ่ายไม่ได้: {budget.message} ({budget.figure})", checks=[budget])
     member = claim.member
-    description = f"จ่าย{scheme.name} {_who(member)} (คำขอเลขที่ {claim.pk})"
+    description = f"จ่าย{scheme.name} {member.number_and_name} (คำขอเลขที่ {claim.pk})"
     if method == PaymentMethod.DEPOSIT:
         entry = _deposit_credit(claim=claim, account=deposit_account, on=on, by=by)
     else:
         memo = claim.beneficiary_name if claim.beneficiary_name else member.full_name
-        entry = _post(
+        entry = voucher_post(
+            source=EntrySource.WELFARE,
             on=on,
             description=description,
             lines=[
                 Line(
                     scheme.fund_role, debit=claim.amount, member_id=member.pk, memo=f"{scheme.name}: {memo}"
                 ),
-                Line(METHOD_ROLES[method], credit=claim.amount, member_id=member.pk, memo=_who(member)),
+                Line(
+                    METHOD_ROLES[method],
+                    credit=claim.amount,
+                    member_id=member.pk,
+                    memo=member.number_and_name,
+                ),
             ],
             by=by,
+            error=WelfareError,
         )
     claim.status = ClaimStatus.PAID
     claim.paid_on = on

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sahakorn.core.subledger import MemberCard, SubLedger
+import datetime as dt
+
+from sahakorn.core.subledger import MemberCard, Reconciled, SubLedger
 
 
 def _card_context(member) -> dict:
@@ -12,6 +14,8 @@ def _card_context(member) -> dict:
 
 
 class Welfare(SubLedger):
+    """Welfare pays out of the coop's funds and bills members nothing monthly (no ``monthly_demands``)."""
+
     key = "welfare"
     title = "สวัสดิการ"
     order = 40
@@ -27,6 +31,12 @@ class Welfare(SubLedger):
                 context=_card_context,
             )
         ]
+
+    def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:
+        """Paid minus reversed claims per fund against the GL's welfare debits (``welfare.reconcile``)."""
+        from sahakorn.welfare.reconcile import welfare_reconciled
+
+        return welfare_reconciled(as_of=as_of)
 
 
 SUBLEDGER = Welfare()

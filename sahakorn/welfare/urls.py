@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sahakorn.welfare import views
+from sahakorn.welfare import report_views, views
 
 app_name = "welfare"
 urlpatterns = [
@@ -11,9 +11,9 @@ urlpatterns = [
     path("claims/", views.claims, name="claims"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
-    path("claims/<int:pk>/approve/", views.claim_approve, name="claim_approve"),
-    path("claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
+    path("claims/<int:pk>/approve/", views.DECISIONS.approve, name="claim_approve"),
+    path("claims/<int:pk>/reject/", views.DECISIONS.reject, name="claim_reject"),
     path("claims/<int:pk>/pay/", views.claim_pay, name="claim_pay"),
     path("claims/<int:pk>/reverse/", views.claim_reverse, name="claim_reverse"),
-    path("reports/payments/", views.report_payments, name="report_payments"),
+    path("reports/payments/", report_views.report_payments, name="report_payments"),
 ]

@@ -12,20 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
+from sahakorn.core.approval_views import DecisionForm, DecisionViews, request_decided
+from sahakorn.core.errors import ServiceError
+from sahakorn.core.forms import error_to_form
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
-from sahakorn.core.reports import DATE, INT, MONEY, TEXT, XlsxColumn, XlsxSheet, file_stamp, xlsx_response
-from sahakorn.core.thai import format_be_date
+from sahakorn.core.rules import RuleCheck
 from sahakorn.ledger.selectors import fiscal_year_span
 from sahakorn.members.models import Member
 from sahakorn.welfare import services
 from sahakorn.welfare.errors import WelfareError
-from sahakorn.welfare.forms import ClaimForm, DecisionForm, PayForm, PaymentsFilterForm, ReverseForm
+from sahakorn.welfare.forms import ClaimForm, PayForm, ReverseForm
 from sahakorn.welfare.models import ClaimStatus, PaymentMethod, WelfareClaim, WelfareScheme
-from sahakorn.welfare.reconcile import welfare_reconcile
-from sahakorn.welfare.rules import RuleCheck
 from sahakorn.welfare.selectors import (
     claims_base,
     welfare_claims,
@@ -36,16 +37,6 @@ from sahakorn.welfare.selectors import (
 
 PAGE_SIZE = 50
 SECTION_RECENT = 5
-
-
-def _error_to_form(form, error: WelfareError) -> None:
-    placed = False
-    for name, message in error.errors.items():
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _member_from_query(request: HttpRequest) -> Member | None:
@@ -146,7 +137,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except WelfareError as e:
-                _error_to_form(form, e)
+                error_to_form(form, e)
                 checks = e.checks
             else:
                 messages.success(
@@ -182,7 +173,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     member = _member_from_query(request)
     page = paginate(request, welfare_claims(status=status or None, member=member), PAGE_SIZE)
     for row in page.object_list:
-        row.check_list = [RuleCheck.from_json(c) for c in row.checks]
+        row.check_list = row.rule_checks
     return render(
         request,
         "welfare/claims.html",
@@ -203,8 +194,14 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _claim_detail_render(
-    request: HttpRequest, claim: WelfareClaim, *, form: DecisionForm | None = None, status: int = 200
+    request: HttpRequest,
+    claim: WelfareClaim,
+    *,
+    decision_form: DecisionForm | None = None,
+    error: ServiceError | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The claim's page; ``DecisionViews`` re-shows it with a refused decision on the form (400)."""
     live_checks = None
     if claim.status == ClaimStatus.PENDING:
         # The approver decides on today's figures, not on those of the day it was recorded.
@@ -215,50 +212,30 @@ def _claim_detail_render(
         "welfare/claim_detail.html",
         {
             "claim": claim,
-            "stored_checks": [RuleCheck.from_json(c) for c in claim.checks],
+            "stored_checks": claim.rule_checks,
             "live_checks": live_checks,
-            "can_decide": user.has_perm(services.APPROVE_PERMISSION) and claim.status == ClaimStatus.PENDING,
-            "is_maker": claim.requested_by_id == user.pk,
+            "can_decide": claim.can_decide(user),
+            "is_maker": claim.is_maker(user),
             "can_pay": user.has_perm(services.PAY_PERMISSION) and claim.status == ClaimStatus.APPROVED,
             "can_reverse": user.has_perm(services.REVERSE_PERMISSION)
             and claim.status == ClaimStatus.PAID
             and claim.payment_method != PaymentMethod.DEPOSIT,
-            "decision_form": form or DecisionForm(),
+            "decision_form": decision_form or DecisionForm(),
         },
         status=status,
     )
 
 
-def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    claim = get_object_or_404(claims_base(), pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        note = form.cleaned_data["note"]
-        try:
-            if approve:
-                services.welfare_claim_approve(claim=claim, by=request.user, note=note)
-            else:
-                services.welfare_claim_reject(claim=claim, by=request.user, note=note)
-        except WelfareError as e:
-            _error_to_form(form, e)
-        else:
-            done = _("อนุมัติ") if approve else _("ไม่อนุมัติ")
-            messages.success(request, _("%(done)sคำขอเลขที่ %(pk)s แล้ว") % {"done": done, "pk": claim.pk})
-            return redirect("welfare:claim_detail", pk=claim.pk)
-    claim = get_object_or_404(claims_base(), pk=pk)
-    return _claim_detail_render(request, claim, form=form, status=400)
-
-
-@staff_view("welfare.approve_welfareclaim")
-@require_POST
-def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=True)
-
-
-@staff_view("welfare.approve_welfareclaim")
-@require_POST
-def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=False)
+DECISIONS = DecisionViews(
+    permission=WelfareClaim.approve_permission,
+    load=lambda pk: get_object_or_404(claims_base(), pk=pk),
+    approve_service=lambda claim, by, note: services.welfare_claim_approve(claim=claim, by=by, note=note),
+    reject_service=lambda claim, by, note: services.welfare_claim_reject(claim=claim, by=by, note=note),
+    page=_claim_detail_render,
+    detail_url="welfare:claim_detail",
+    approved=request_decided(gettext_lazy("อนุมัติ")),
+    rejected=request_decided(gettext_lazy("ไม่อนุมัติ")),
+)
 
 
 def _deposit_account(member: Member, number: str):
@@ -292,7 +269,7 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
                 claim=claim, method=data["method"], on=data["on"], by=request.user, deposit_account=account
             )
         except WelfareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(
                 request,
@@ -318,7 +295,7 @@ def claim_reverse(request: HttpRequest, pk: int) -> HttpResponse:
                 claim=claim, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"], by=request.user
             )
         except WelfareError as e:
-            _error_to_form(form, e)
+            error_to_form(form, e)
         else:
             messages.success(
                 request,
@@ -326,81 +303,3 @@ def claim_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("welfare:claim_detail", pk=claim.pk)
     return render(request, "welfare/claim_reverse.html", {"form": form, "claim": claim})
-
-
-# ======== Payments report (รายงานการจ่ายสวัสดิการ) ========
-
-SCHEME_COLUMNS = [
-    XlsxColumn("code", "รหัส", TEXT, 12),
-    XlsxColumn("name", "สวัสดิการ", TEXT, 34),
-    XlsxColumn("fund", "จ่ายจากทุน", TEXT, 24),
-    XlsxColumn("paid_count", "จ่าย (ราย)", INT, 10, sum=True),
-    XlsxColumn("paid_amount", "จ่าย (บาท)", MONEY, 16, sum=True),
-    XlsxColumn("reversed_count", "กลับรายการ (ราย)", INT, 12, sum=True),
-    XlsxColumn("reversed_amount", "กลับรายการ (บาท)", MONEY, 16, sum=True),
-    XlsxColumn("net_amount", "สุทธิ (บาท)", MONEY, 16, sum=True),
-]
-DETAIL_COLUMNS = [
-    XlsxColumn("date", "วันที่", DATE, 12),
-    XlsxColumn("kind", "รายการ", TEXT, 11),
-    XlsxColumn("claim_id", "คำขอเลขที่", INT, 10),
-    XlsxColumn("scheme", "สวัสดิการ", TEXT, 34),
-    XlsxColumn("number", "เลขทะเบียน", TEXT, 11),
-    XlsxColumn("name", "ชื่อ-สกุล", TEXT, 28),
-    XlsxColumn("beneficiary", "ผู้รับประโยชน์", TEXT, 24),
-    XlsxColumn("method", "วิธีจ่าย", TEXT, 18),
-    XlsxColumn("amount", "จำนวนเงิน (บาท)", MONEY, 16, sum=True),
-    XlsxColumn("voucher", "ใบสำคัญ", TEXT, 16),
-]
-
-
-@staff_view("welfare.view_welfareclaim")
-def report_payments(request: HttpRequest) -> HttpResponse:
-    """Payments by scheme for a date range (default: this fiscal year so far), on screen and as XLSX."""
-    start, end = fiscal_year_span(on=timezone.localdate())
-    form = PaymentsFilterForm(request.GET or None, initial={"start": start, "end": end})
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = welfare_payments_report(start=start, end=end)
-    recon = welfare_reconcile()
-    title = "รายงานการจ่ายสวัสดิการตามประเภท"
-    subtitle = [f"วันที่จ่าย {format_be_date(start, 'long')} ถึง {format_be_date(end, 'long')}"]
-    if request.GET.get("format") == "xlsx":
-        sheets = [
-            XlsxSheet(
-                name="สรุปตามประเภท",
-                title=title,
-                subtitle=subtitle,
-                columns=SCHEME_COLUMNS,
-                rows=[s.as_row() for s in report.schemes],
-                totals=report.totals,
-                notes=[f"{label}: {figure}" for label, figure in recon.lines],
-            ),
-            XlsxSheet(
-                name="รายการจ่าย",
-                title="รายการจ่ายสวัสดิการ",
-                subtitle=subtitle,
-                columns=DETAIL_COLUMNS,
-                rows=report.details,
-                totals={"amount": report.totals["net_amount"]},
-                landscape=True,
-            ),
-        ]
-        return xlsx_response(
-            filename=f"welfare-payments-{file_stamp(start)}-{file_stamp(end)}.xlsx", sheets=sheets
-        )
-    query = request.GET.copy()
-    query.pop("format", None)
-    return render(
-        request,
-        "welfare/report_payments.html",
-        {
-            "form": form,
-            "report": report,
-            "recon": recon,
-            "report_title": title,
-            "subtitle": subtitle,
-            "query": query.urlencode()
-            or f"start={format_be_date(start, 'numeric')}&end={format_be_date(end, 'numeric')}",
-        },
-    )

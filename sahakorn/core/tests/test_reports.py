@@ -137,3 +137,56 @@ def test_xlsx_group_subtotals_use_subtotal_formulas_that_the_grand_total_skips(c
     assert formulas[0].startswith("=SUBTOTAL(9,") and len(formulas) == 3
     cached = openpyxl.load_workbook(path, data_only=True).active
     assert [c.value for c in cached["B"] if isinstance(c.value, (int, float))][-1] == pytest.approx(15.5)
+
+
+def test_one_report_object_serves_excel_with_its_totals_and_its_reconciliation(coop, rf):
+    # given: a report declared once
+    report = reports.Report(
+        title="ทะเบียนหุ้น",
+        filename="share-register-25691207",
+        screen_template="unused.html",
+        subtitle=["ณ วันที่ 7 ธันวาคม 2569"],
+        rows=[{"number": "000001", "amount": D("1800.00")}, {"number": "000004", "amount": D("1100.10")}],
+        totals={"amount": D("2900.10")},
+        reconciliations=[reports.Reconciliation("ทุนเรือนหุ้นรวม", D("2900.10"), D("2900.10"))],
+        columns=[XlsxColumn("number", "เลขทะเบียน", TEXT), XlsxColumn("amount", "บาท", MONEY, sum=True)],
+        sheet_name="ทะเบียน",
+    )
+
+    # when
+    response = reports.report_response(rf.get("/r", {"format": "xlsx"}), report)
+
+    # then
+    assert 'filename="share-register-25691207.xlsx"' in response["Content-Disposition"]
+    ws = xlsx_open(response)["ทะเบียน"]
+    values = [row for row in ws.iter_rows(values_only=True)]
+    assert values[1][0] == "ทะเบียนหุ้น" and values[2][0] == "ณ วันที่ 7 ธันวาคม 2569"
+    header = values.index(("เลขทะเบียน", "บาท"))
+    assert values[header + 1] == ("000001", 1800) and values[header + 3][1] == pytest.approx(2900.10)
+    assert "✔ ทุนเรือนหุ้นรวม 2,900.10 · บัญชีคุมในบัญชีแยกประเภท 2,900.10" in [row[0] for row in values]
+
+
+def test_one_report_object_serves_the_pdf_with_its_export_rows(coop, rf, monkeypatch):
+    seen = {}
+
+    def render(template, context):
+        seen.update(context)
+        return engines["django"].from_string(TEMPLATE).render(context)
+
+    monkeypatch.setattr("sahakorn.core.reports.render_to_string", render)
+    report = reports.Report(
+        title="ทะเบียนหุ้น",
+        filename="share-register",
+        screen_template="unused.html",
+        pdf_template="shares/reports/register_pdf.html",
+        rows=[{"number": "000001"}],
+        export_rows=lambda: [{"row_kind": "group", "row_label": "สามัญ"}, {"number": "000001"}],
+        context={"as_of": dt.date(2026, 12, 7)},
+    )
+
+    response = reports.report_response(rf.get("/r", {"format": "pdf"}), report)
+
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="share-register.pdf"' in response["Content-Disposition"]
+    assert list(seen["rows"]) == [{"row_kind": "group", "row_label": "สามัญ"}, {"number": "000001"}]
+    assert seen["report_title"] == "ทะเบียนหุ้น" and seen["as_of"] == dt.date(2026, 12, 7)

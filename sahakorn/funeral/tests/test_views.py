@@ -8,8 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from sahakorn.core.reports import file_stamp
 from sahakorn.core.thai import format_be_date
 from sahakorn.funeral.models import ClaimStatus, DeathClaim, FuneralLevy, FuneralMembership, FuneralPayout
+from sahakorn.funeral.services import death_claim_create
 from sahakorn.funeral.tests.factories import enrolled, heirs
 from sahakorn.members.tests.factories import MemberFactory
 
@@ -158,3 +160,62 @@ def test_excel_downloads(accountant):
         response = client.get(reverse(name) + "?format=xlsx")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_dues_report_on_screen_as_pdf_and_as_xlsx_with_the_same_figures(levy, accountant, monkeypatch):
+    # given: a levy of 3 × 20.00, two paid (40.00), one outstanding (20.00); WeasyPrint's HTML kept
+    import io
+
+    import openpyxl
+    import weasyprint
+
+    seen: list[str] = []
+    real = weasyprint.HTML
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("string", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    client = _client(accountant)
+    url = reverse("funeral:report_dues")
+    stamp = file_stamp()
+
+    # when
+    screen = client.get(url).content.decode()
+    pdf = client.get(url + "?format=pdf")
+    xlsx = client.get(url + "?format=xlsx")
+
+    # then
+    assert "format=pdf" in screen and "format=xlsx" in screen
+    assert "60.00" in screen and "40.00" in screen and "20.00" in screen
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
+    assert f'filename="funeral-dues-{stamp}.pdf"' in pdf["Content-Disposition"]
+    (html,) = seen
+    assert "รายงานการเรียกเก็บเงินสงเคราะห์ศพ" in html and f"ณ วันที่ {format_be_date(timezone.localdate())}" in html
+    assert "60.00" in html and "40.00" in html and "3 พ.ค. 2568" in html
+    assert f'filename="funeral-dues-{stamp}.xlsx"' in xlsx["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))["เงินสงเคราะห์"]
+    (row,) = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "03/05/2568"]
+    assert row[3:] == (20, 3, 60, 2, 40, 1, 20)
+
+
+def test_the_recorder_cannot_reject_through_the_screen_either(manager, manager2):
+    # given: a death recorded by a manager
+    claim = death_claim_create(membership=enrolled(), death_date=dt.date(2025, 3, 1),
+                               reported_on=dt.date(2025, 3, 5), by=manager)  # fmt: skip
+
+    # when
+    own = _client(manager).post(reverse("funeral:claim_reject", args=[claim.pk]), {"note": "ไม่พบใบมรณบัตร"})
+    other = _client(manager2).post(reverse("funeral:claim_reject", args=[claim.pk]), {"note": "ไม่พบใบมรณบัตร"})
+
+    # then
+    assert own.status_code == 400
+    assert "ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกการขอรับเงินสงเคราะห์ศพ" in own.content.decode()
+    assert other.status_code == 302 and other["Location"] == reverse("funeral:claim", args=[claim.pk])
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by) == (ClaimStatus.REJECTED, manager2)

@@ -11,6 +11,7 @@ from sahakorn.core.interest import DayBasis
 from sahakorn.core.models import CoopProfile
 from sahakorn.core.money import Rounding
 from sahakorn.deposits.batch import deposit_interest_run
+from sahakorn.deposits.calc import RateSchedule, RateTier, Segment, interest_for_period
 from sahakorn.deposits.interest import account_interest, rate_schedule, stream_product
 from sahakorn.deposits.models import (
     AccountStatus,
@@ -20,7 +21,6 @@ from sahakorn.deposits.models import (
     InterestRun,
 )
 from sahakorn.deposits.reconcile import deposits_reconcile
-from sahakorn.deposits.rules import RateSchedule, RateTier, Segment, interest_for_period
 from sahakorn.generator.coop import STEPS, coop_generate
 from sahakorn.generator.deposits_step import _Account, _interest, _Product, deposits_step
 from sahakorn.members.models import MemberStatus

@@ -12,8 +12,8 @@ from django.db.models import Count, F, Q, Sum
 from sahakorn.generator.coop import STEPS, coop_generate
 from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.loans import calc
-from sahakorn.loans.accrual import loan_interest_accrual_run
 from sahakorn.loans.arrears import members_missed_installments
+from sahakorn.loans.batch import loan_interest_accrual_run
 from sahakorn.loans.eligibility import loan_eligibility_all
 from sahakorn.loans.models import (
     ApplicationStatus,

@@ -443,3 +443,20 @@ def test_a_reversed_payment_covers_no_installment(officer):
     assert members_missed_installments(
         fiscal_year_start=dt.date(2026, 1, 1), fiscal_year_end=dt.date(2026, 12, 31), grace_days=0
     ) == {contract.member_id: 11}
+
+
+def test_arrears_count_missed_installments(officer):
+    contract = contract_create(disbursed_on=dt.date(2026, 9, 1), first_due=dt.date(2026, 10, 1))
+    rows = list(ScheduledInstallment.objects.filter(contract=contract).order_by("number"))
+    loan_payment_record(
+        contract=contract, amount=rows[0].payment, on=rows[0].due_date, channel="payroll", by=officer
+    )
+
+    missed, overdue = loan_arrears(contract=contract, as_of=dt.date(2026, 12, 15))
+
+    assert missed == 2
+    assert overdue == rows[1].principal + rows[2].principal
+    by_member = members_missed_installments(
+        fiscal_year_start=dt.date(2026, 1, 1), fiscal_year_end=dt.date(2026, 12, 15)
+    )
+    assert by_member == {contract.member_id: 2}

@@ -21,8 +21,8 @@ import pytest
 from sahakorn.core.models import CoopProfile
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans import reports
-from sahakorn.loans.accrual import loan_interest_accrual_run
 from sahakorn.loans.arrears import loan_arrears, members_missed_installments
+from sahakorn.loans.batch import loan_interest_accrual_run
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
@@ -530,7 +530,7 @@ def test_interest_of_a_netting_that_settles_an_accrual(ordinary, officer, manage
 def test_interest_report_ties_to_the_gl_with_arrears_refunds_and_recomputed_accruals(officer):
     # given: a short payroll receipt (arrears), a late receipt after the month-end accrual (recomputed)
     # and an interest refund, all in one fiscal year
-    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.batch import loan_interest_accrual_run
     from sahakorn.loans.payments import loan_interest_refund
 
     contract = contract_create(amount=D("100000.00"), disbursed_on=dt.date(2026, 1, 1))

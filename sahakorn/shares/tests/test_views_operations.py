@@ -230,6 +230,44 @@ def test_the_maker_sees_no_approve_button_and_cannot_approve(withdrawal, manager
     assert withdrawal.status == RequestStatus.PENDING
 
 
+def test_the_maker_cannot_reject_their_own_request_either(withdrawal, manager):
+    # given: a manager recorded it
+    ShareRequest.objects.filter(pk=withdrawal.pk).update(requested_by=manager)
+
+    response = _client(manager).post(
+        reverse("shares:request_reject", args=[withdrawal.pk]), {"note": "บันทึกผิด"}
+    )
+
+    assert response.status_code == 400
+    assert "ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ" in response.content.decode()
+    withdrawal.refresh_from_db()
+    assert (withdrawal.status, withdrawal.decided_by, withdrawal.decision_note) == (
+        RequestStatus.PENDING,
+        None,
+        "",
+    )
+
+
+def test_a_decision_says_what_was_done_to_which_request_in_the_users_language(withdrawal, officer, manager2):
+    client = _client(manager2)
+
+    response = client.post(
+        reverse("shares:request_reject", args=[withdrawal.pk]), {"note": "เอกสารไม่ครบ"}, follow=True
+    )
+    assert f"ไม่อนุมัติคำขอเลขที่ {withdrawal.pk} แล้ว" in response.content.decode()
+
+    again = share_request_create(
+        kind=RequestKind.WITHDRAWAL,
+        member=withdrawal.member,
+        by=officer,
+        effective_on=withdrawal.effective_on,
+        reason="ลาออก",
+    )
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("shares:request_approve", args=[again.pk]), {"note": ""}, follow=True)
+    assert f"Approve and post: done for request no. {again.pk}." in response.content.decode()
+
+
 def test_an_officer_cannot_approve_or_reject(withdrawal, officer):
     client = _client(officer)
     assert client.post(reverse("shares:request_approve", args=[withdrawal.pk])).status_code == 403
@@ -242,7 +280,7 @@ def test_an_officer_cannot_approve_or_reject(withdrawal, officer):
 def test_reject_without_a_reason_names_the_field(withdrawal, manager):
     response = _client(manager).post(reverse("shares:request_reject", args=[withdrawal.pk]), {"note": ""})
 
-    assert "หมายเหตุ/เหตุผล: กรุณากรอกเหตุผลที่ไม่อนุมัติ" in response.content.decode()
+    assert "หมายเหตุ/เหตุผล: กรุณาระบุเหตุผลที่ไม่อนุมัติ" in response.content.decode()
 
 
 def test_refund_pay_screen(withdrawal, officer, manager):

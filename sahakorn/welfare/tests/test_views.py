@@ -205,3 +205,63 @@ def test_payments_report_on_screen_and_as_xlsx(scholarship, officer, manager, au
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "SCH-CHILD"]
     assert values[0][3:5] == (1, 3000)
     assert D(str(values[0][7])) == D("3000")
+
+
+def _pdf_html(monkeypatch) -> list[str]:
+    """Let WeasyPrint render for real, and keep the HTML it was given (its text is searchable)."""
+    import weasyprint
+
+    seen: list[str] = []
+    real = weasyprint.HTML
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("string", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    return seen
+
+
+def test_payments_report_as_pdf_with_the_same_figures_and_file_names(
+    scholarship, officer, manager, auditor, monkeypatch
+):
+    # given: a bachelor's scholarship of 3,000.00 paid in June 2569
+    claim_paid(scheme=scholarship, member=MemberFactory(), maker=officer, checker=manager,
+               event_date=dt.date(2026, 6, 1), beneficiary_name="ลูก", level="bachelor")  # fmt: skip
+    url = reverse("welfare:report_payments") + "?start=01/06/2569&end=30/06/2569"
+    html_seen = _pdf_html(monkeypatch)
+
+    # when
+    screen = _client(auditor).get(url).content.decode()
+    pdf = _client(auditor).get(url + "&format=pdf")
+    xlsx = _client(auditor).get(url + "&format=xlsx")
+
+    # then: the screen links both downloads with its dates; each file is named by the date range
+    assert "format=pdf" in screen and "format=xlsx" in screen
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert 'filename="welfare-payments-25690601-25690630.pdf"' in pdf["Content-Disposition"]
+    assert 'filename="welfare-payments-25690601-25690630.xlsx"' in xlsx["Content-Disposition"]
+    (html,) = html_seen
+    assert "รายงานการจ่ายสวัสดิการตามประเภท" in html and "วันที่จ่าย 1 มิถุนายน 2569 ถึง 30 มิถุนายน 2569" in html
+    assert "SCH-CHILD" in html and "3,000.00" in html and "ตรงกัน" in html
+
+
+def test_the_maker_cannot_reject_through_the_screen_either(birth, manager, manager2):
+    # given: a claim recorded by a manager
+    claim = welfare_claim_apply(scheme=birth, member=MemberFactory(), event_date=TODAY, applied_on=TODAY,
+                                beneficiary_name="ลูก", by=manager)  # fmt: skip
+
+    # when
+    own = _client(manager).post(reverse("welfare:claim_reject", args=[claim.pk]), {"note": "เอกสารไม่ครบ"})
+    other = _client(manager2).post(reverse("welfare:claim_reject", args=[claim.pk]), {"note": "เอกสารไม่ครบ"})
+
+    # then
+    assert own.status_code == 400 and "ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ" in own.content.decode()
+    assert other.status_code == 302 and other["Location"] == reverse("welfare:claim_detail", args=[claim.pk])
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by, claim.decision_note) == (
+        ClaimStatus.REJECTED,
+        manager2,
+        "เอกสารไม่ครบ",
+    )

@@ -6,28 +6,19 @@ and exits non-zero when any fails, so it can run in cron or CI against a product
 per-app ``check`` commands (``sahakorn shares check`` …) run the same code for one sub-ledger.
 """
 
-import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sahakorn.core.commands import iso_date
 from sahakorn.core.subledger import reconciled_write, reconciliations, subledgers
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"วันที่ต้องเป็น YYYY-MM-DD (ค.ศ.) เช่น 2026-11-30 (ได้ “{text}”)"
-        ) from None
 
 
 class Command(BaseCommand):
     help = "กระทบยอดทุกระบบย่อยกับบัญชีแยกประเภท / reconcile every sub-ledger with the general ledger"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=_day, default=None, help="YYYY-MM-DD (default: everything)")
+        parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: everything)")
         parser.add_argument(
             "--only", nargs="+", default=(), metavar="KEY", help="only these sub-ledgers (shares, loans, …)"
         )

@@ -74,10 +74,27 @@ def test_the_recorder_cannot_approve_and_an_officer_cannot_approve_at_all(claim,
     with pytest.raises(FuneralError, match="ไม่มีสิทธิ์"):
         death_claim_approve(claim=claim, by=officer, on=APPROVED_ON)
     own = death_claim_create(membership=enrolled(), death_date=DEATH, reported_on=DEATH, by=manager)
-    with pytest.raises(FuneralError, match="ผู้บันทึกอนุมัติรายการของตนเองไม่ได้"):
+    with pytest.raises(FuneralError, match="ผู้อนุมัติต้องไม่ใช่ผู้บันทึกการขอรับเงินสงเคราะห์ศพ"):
         death_claim_approve(claim=own, by=manager, on=APPROVED_ON)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PENDING and not FuneralLevy.objects.exists()
+
+
+def test_the_recorder_cannot_reject_either_not_even_a_manager(association, manager, manager2):
+    # given: a death recorded by a manager
+    own = death_claim_create(
+        membership=association["deceased"], death_date=DEATH, reported_on=DEATH, by=manager
+    )
+
+    # when / then: the same manager may not reject it; a second manager may
+    with pytest.raises(FuneralError, match="ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกการขอรับเงินสงเคราะห์ศพ"):
+        death_claim_reject(claim=own, by=manager, note="ไม่พบใบมรณบัตร")
+    own.refresh_from_db()
+    assert own.status == ClaimStatus.PENDING and own.decided_by is None
+    rejected = death_claim_reject(claim=own, by=manager2, note="ไม่พบใบมรณบัตร")
+    assert (rejected.status, rejected.decided_by, rejected.decision_note) == (
+        ClaimStatus.REJECTED, manager2, "ไม่พบใบมรณบัตร",
+    )  # fmt: skip
 
 
 def test_approval_ends_the_membership_records_the_death_and_calls_the_dues(claim, association, manager):

@@ -323,7 +323,7 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ bench loans
 
     def bench_loans(self, *, members: int, years: int, seed: int, naive_cap: int, repeat: int, **_) -> None:
-        from sahakorn.loans.accrual import loan_interest_accrual_run, loan_interest_accrual_run_naive
+        from sahakorn.loans.batch import loan_interest_accrual_run, loan_interest_accrual_run_naive
         from sahakorn.loans.calc import month_end as loan_month_end
         from sahakorn.loans.eligibility import loan_eligibility_all
         from sahakorn.loans.models import AccrualRun, ContractStatus, Guarantee, LoanContract, LoanTransaction

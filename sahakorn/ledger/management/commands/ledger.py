@@ -6,8 +6,9 @@ so it can run in cron or CI against a production copy. ``sahakorn reconcile`` ru
 sub-ledger's reconciliation.
 """
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from sahakorn.core.subledger import reconciled_check
 from sahakorn.ledger.reconcile import ledger_reconcile
 
 
@@ -20,9 +21,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "check":
-            result = ledger_reconcile()
-            if not result.ok:
-                for line in result.lines[:-1]:
-                    self.stderr.write(line)
-                raise CommandError(result.lines[-1])
-            self.stdout.write(self.style.SUCCESS(result.lines[-1]))
+            reconciled_check(self, ledger_reconcile())

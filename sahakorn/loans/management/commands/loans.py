@@ -1,6 +1,7 @@
 """``sahakorn loans …``: the loan batch commands.
 
-- ``check [--as-of YYYY-MM-DD]``: reconcile the loan sub-ledger with the GL, per family.
+- ``check [--as-of YYYY-MM-DD]``: reconcile the loan sub-ledger with the GL, per family (the loans'
+  part of ``sahakorn reconcile``, ``loans.subledger``).
 - ``accrual-run --period-end YYYY-MM-DD``: accrue the month-end interest of every active contract.
 - ``rate-change --product CODE --effective-from YYYY-MM-DD [--installment keep|recompute]``: apply
   the rate of the product's rules version starting that day to every active contract paid out
@@ -9,16 +10,17 @@
   its key on stderr and exits with status 2.
 """
 
-import argparse
 import datetime as dt
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sahakorn.core.commands import iso_date
+from sahakorn.core.subledger import reconciled_check
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.loans.accrual import loan_interest_accrual_run
+from sahakorn.loans.batch import loan_interest_accrual_run
 from sahakorn.loans.calculator import (
     M_UNREADABLE,
     InputProblem,
@@ -30,18 +32,9 @@ from sahakorn.loans.calculator import (
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import AccrualRun, InstallmentPolicy, LoanProduct
 from sahakorn.loans.rates import loan_product_rate_apply
-from sahakorn.loans.reconcile import loans_reconcile
+from sahakorn.loans.subledger import SUBLEDGER
 
 SHOW_AT_MOST = 20
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"วันที่ต้องเป็น YYYY-MM-DD (ค.ศ.) เช่น 2026-11-30 (ได้ “{text}”)"
-        ) from None
 
 
 class Command(BaseCommand):
@@ -50,14 +43,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         check = actions.add_parser("check", help="ตรวจลูกหนี้เงินกู้กับบัญชีแยกประเภท / reconcile loans with the GL")
-        check.add_argument("--as-of", type=_day, default=None, help="YYYY-MM-DD (default: everything)")
+        check.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: everything)")
         run = actions.add_parser("accrual-run", help="ตั้งดอกเบี้ยค้างรับสิ้นเดือน / month-end interest accrual")
-        run.add_argument("--period-end", type=_day, required=True, help="the month-end, YYYY-MM-DD (C.E.)")
+        run.add_argument(
+            "--period-end", type=iso_date, required=True, help="the month-end, YYYY-MM-DD (C.E.)"
+        )
         rate = actions.add_parser(
             "rate-change", help="ใช้อัตราดอกเบี้ยใหม่กับสัญญาคงค้าง / apply a new rate to contracts"
         )
         rate.add_argument("--product", required=True, help="product code, e.g. 20")
-        rate.add_argument("--effective-from", type=_day, required=True, help="the new rules version's date")
+        rate.add_argument(
+            "--effective-from", type=iso_date, required=True, help="the new rules version's date"
+        )
         rate.add_argument(
             "--installment",
             choices=InstallmentPolicy.values,
@@ -90,20 +87,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
 
     def check_loans(self, *, as_of: dt.date | None) -> None:
-        result = loans_reconcile(as_of=as_of)
-        width = max(len(label) for label, _ in result.lines)
-        for label, figure in result.lines:
-            self.stdout.write(f"  {label:<{width}}  {figure:>22}")
-        for m in result.mismatches[:SHOW_AT_MOST]:
-            self.stderr.write(
-                f"สัญญา {m.number} เงินต้นคงเหลือ {m.cached:,.2f} บาท แต่รายการรวม {m.transactions:,.2f} บาท "
-                "/ cached balance differs from transactions"
-            )
-        if len(result.mismatches) > SHOW_AT_MOST:
-            self.stderr.write(f"… และอีก {len(result.mismatches) - SHOW_AT_MOST:,} สัญญา / and more")
-        if not result.ok:
-            raise CommandError("ตรวจลูกหนี้เงินกู้ไม่ผ่าน / loans check FAILED")
-        self.stdout.write(self.style.SUCCESS("ตรวจลูกหนี้เงินกู้ผ่าน / loans check OK"))
+        # The same reconciliation ``sahakorn reconcile`` runs; its last line is the verdict.
+        reconciled_check(self, SUBLEDGER.reconcile(as_of=as_of))
 
     def accrual_run(self, *, period_end: dt.date) -> None:
         started = time.perf_counter()

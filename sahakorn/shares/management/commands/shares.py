@@ -1,40 +1,26 @@
 """``sahakorn shares …``: the share-capital batch commands.
 
-- ``check``: prove the sub-ledger (transactions = cached balances = GL control account).
+- ``check``: prove the sub-ledger (transactions = cached balances = GL control account); the same
+  ``SUBLEDGER.reconcile`` that ``sahakorn reconcile`` runs with every other sub-ledger.
 - ``monthly-run --period YYYY-MM [--posted-on YYYY-MM-DD]``: post a month's contributions.
 - ``below-minimum [--on YYYY-MM-DD]``: members whose monthly shares are below the rules' minimum.
 """
 
-import argparse
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sahakorn.core.commands import iso_date, iso_month
+from sahakorn.core.subledger import reconciled_check
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.shares.batch import members_below_minimum, month_end, monthly_contributions_run
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import MonthlyRun
-from sahakorn.shares.reconcile import shares_reconcile
+from sahakorn.shares.subledger import SUBLEDGER
 
 SHOW_AT_MOST = 20
-
-
-def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--period ต้องเป็นปี ค.ศ.-เดือน เช่น 2026-11 (ได้ “{text}”)") from None
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"วันที่ต้องเป็น YYYY-MM-DD (ค.ศ.) เช่น 2026-11-30 (ได้ “{text}”)"
-        ) from None
 
 
 class Command(BaseCommand):
@@ -43,17 +29,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         check = actions.add_parser("check", help="ตรวจทุนเรือนหุ้นกับบัญชีแยกประเภท / reconcile shares with the GL")
-        check.add_argument("--as-of", type=_day, default=None, help="YYYY-MM-DD (default: everything)")
+        check.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: everything)")
         run = actions.add_parser("monthly-run", help="ประมวลผลหุ้นรายเดือน / post a month's contributions")
-        run.add_argument("--period", type=_month, required=True, help="the month, YYYY-MM (C.E.)")
+        run.add_argument("--period", type=iso_month, required=True, help="the month, YYYY-MM (C.E.)")
         run.add_argument(
-            "--posted-on", type=_day, default=None, help="voucher date (default: the month's last day)"
+            "--posted-on", type=iso_date, default=None, help="voucher date (default: the month's last day)"
         )
         below = actions.add_parser(
             "below-minimum", help="สมาชิกที่ส่งหุ้นรายเดือนต่ำกว่าขั้นต่ำ / members below the minimum"
         )
         below.add_argument(
-            "--on", type=_day, default=None, help="rules in force on YYYY-MM-DD (default: today)"
+            "--on", type=iso_date, default=None, help="rules in force on YYYY-MM-DD (default: today)"
         )
 
     def handle(self, *args, action: str, **options) -> None:
@@ -68,21 +54,7 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
 
     def check_shares(self, *, as_of: dt.date | None) -> None:
-        result = shares_reconcile(as_of=as_of)
-        width = max(len(label) for label, _ in result.lines)
-        for label, figure in result.lines:
-            self.stdout.write(f"  {label:<{width}}  {figure:>22}")
-        for m in result.mismatches[:SHOW_AT_MOST]:
-            self.stderr.write(
-                f"บัญชีหุ้นสมาชิก {m.member_number} ยอดคงเหลือ {m.cached_shares:,} หุ้น {m.cached_amount:,.2f} บาท "
-                f"แต่รายการรวม {m.transaction_shares:,} หุ้น {m.transaction_amount:,.2f} บาท / cached balance "
-                "differs from transactions"
-            )
-        if len(result.mismatches) > SHOW_AT_MOST:
-            self.stderr.write(f"… และอีก {len(result.mismatches) - SHOW_AT_MOST:,} บัญชี / and more")
-        if not result.ok:
-            raise CommandError("ตรวจทุนเรือนหุ้นไม่ผ่าน / shares check FAILED")
-        self.stdout.write(self.style.SUCCESS("ตรวจทุนเรือนหุ้นผ่าน / shares check OK"))
+        reconciled_check(self, SUBLEDGER.reconcile(as_of=as_of))
 
     def monthly_run(self, *, period: dt.date, posted_on: dt.date | None) -> None:
         posted_on = posted_on or month_end(period)

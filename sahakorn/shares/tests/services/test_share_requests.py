@@ -152,6 +152,15 @@ def test_the_maker_cannot_approve_their_own_request(pending, manager):
     assert not ShareTransaction.objects.filter(kind=TransactionKind.WITHDRAWAL).exists()
 
 
+def test_the_maker_cannot_reject_their_own_request_either(pending, manager):
+    # a manager who recorded a request may not decide it either way: a second person decides
+    with pytest.raises(ShareError, match="ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ"):
+        share_request_reject(request=pending, by=manager, note="บันทึกผิด")
+
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_by, pending.decision_note) == (RequestStatus.PENDING, None, "")
+
+
 def test_an_officer_cannot_approve(pending, officer):
     with pytest.raises(ShareError, match="ไม่มีสิทธิ์อนุมัติ"):
         share_request_approve(request=pending, by=officer)

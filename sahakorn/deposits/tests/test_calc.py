@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import Rounding
-from sahakorn.deposits.rules import (
+from sahakorn.deposits.calc import (
     RateTier,
     Segment,
     add_months,

@@ -1,4 +1,4 @@
-"""Pure deposit rules: crediting periods and the interest calculator (no database).
+"""Pure deposit calculators: crediting periods and the interest calculator (no database).
 
 Interest (ดอกเบี้ยเงินฝาก) is daily: each day's closing balance (after that day's movements, so
 a deposit earns from its own day and a withdrawal stops earning on its own day) times the rate of

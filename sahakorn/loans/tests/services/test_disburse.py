@@ -85,7 +85,7 @@ def test_netting_exact(ordinary, officer, manager):
 def test_netting_after_a_month_end_accrual_settles_the_accrued_interest(ordinary, officer, manager):
     # given: the old loan accrued 26 days at 31 March (150,000 × 6.5% × 26 / 365 = 694.52)
     from sahakorn.ledger.selectors import account_balance
-    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.batch import loan_interest_accrual_run
     from sahakorn.loans.reconcile import loans_reconcile
 
     member, g = borrower(shares=2000), guarantor()

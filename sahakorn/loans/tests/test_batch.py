@@ -4,7 +4,7 @@ from decimal import Decimal as D
 import pytest
 
 from sahakorn.ledger.selectors import account_balance
-from sahakorn.loans.accrual import loan_interest_accrual_run, loan_interest_accrual_run_naive
+from sahakorn.loans.batch import loan_interest_accrual_run, loan_interest_accrual_run_naive
 from sahakorn.loans.models import AccrualRun, LoanContract, LoanTransaction, LoanTxKind
 from sahakorn.loans.payments import loan_payment_record
 from sahakorn.loans.reconcile import loans_reconcile
@@ -166,7 +166,7 @@ def test_the_run_splits_days_at_rate_changes_and_years_by_the_day_basis(officer)
 
 def test_the_per_contract_accrual_agrees_with_the_run(officer):
     # given: the same book twice over: one run, and the per-contract version on an identical copy
-    from sahakorn.loans.accrual import contract_accrual_post
+    from sahakorn.loans.batch import contract_accrual_post
     from sahakorn.loans.rates import loan_rate_change
     from sahakorn.loans.tests.factories import loan_product
 

@@ -1,4 +1,5 @@
-"""Month-end loan interest accrual (ตั้งดอกเบี้ยเงินกู้ค้างรับสิ้นเดือน), set-based.
+"""The loans' month-end batch: interest accrual (ตั้งดอกเบี้ยเงินกู้ค้างรับสิ้นเดือน), set-based, like the
+shares' and deposits' ``batch.py``.
 
 Every active contract with a balance earns interest from the later of ``interest_paid_to`` and its
 last live accrual's ``interest_to``, to the month-end: balance × the rate of each day (the contract's
@@ -26,7 +27,8 @@ from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis
 from sahakorn.core.money import SATANG, ZERO, Rounding
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource
-from sahakorn.ledger.services import Line, journal_entry_record
+from sahakorn.ledger.services import Line, journal_entry_record, voucher_post
+from sahakorn.loans.errors import LoanError
 from sahakorn.loans.interest import day_basis_for
 from sahakorn.loans.models import (
     AccrualRun,
@@ -184,8 +186,6 @@ def _check_sqlite_range(period_end: dt.date) -> None:
     """SQLite turns an integer product past 2^63 into a float; refuse rather than round wrongly."""
     from django.db.models import Max, Min
 
-    from sahakorn.loans.errors import LoanError
-
     figures = LoanContract.objects.filter(status=ContractStatus.ACTIVE, principal_balance__gt=0).aggregate(
         principal=Max("principal_balance"), rate=Max("annual_rate"), since=Min("interest_paid_to")
     )
@@ -337,8 +337,6 @@ def contract_accruals_reverse(
     """Reverse the contract's live accruals for periods ending after ``after`` (and on or after
     ``since``), each dated max(its own date, ``booked_on``); return every such period end, those
     already reversed included, for ``contract_accruals_repost`` once the contract has changed."""
-    from sahakorn.loans.vouchers import loan_voucher_post
-
     periods = LoanTransaction.objects.filter(
         contract_id=contract.pk, kind=LoanTxKind.ACCRUAL, interest_to__gt=after
     )
@@ -348,7 +346,8 @@ def contract_accruals_reverse(
     family = contract.product.family
     for row in periods.filter(reversed_by__isnull=True).order_by("interest_to", "id"):
         on = max(row.date, booked_on)
-        entry = loan_voucher_post(
+        entry = voucher_post(
+            source=EntrySource.LOANS,
             on=on,
             description=f"กลับรายการดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(row.interest_to)} "
             "(คำนวณใหม่)",
@@ -357,6 +356,7 @@ def contract_accruals_reverse(
                 Line(account=f"accrued_interest_{family}", credit=row.interest),
             ],
             by=by,
+            error=LoanError,
         )
         LoanTransaction.objects.create(
             contract=contract,
@@ -389,7 +389,6 @@ def contract_accrual_post(
     basis, half-up to the satang); dated max(``period_end``, ``booked_on``)."""
     from sahakorn.loans import calc
     from sahakorn.loans.interest import contract_rates
-    from sahakorn.loans.vouchers import loan_voucher_post
 
     if contract.status != ContractStatus.ACTIVE or not contract.principal_balance:
         return None
@@ -420,7 +419,8 @@ def contract_accrual_post(
     on = max(period_end, booked_on or period_end)
     recomputed = " (คำนวณใหม่)" if booked_on is not None else ""
     family = contract.product.family
-    entry = loan_voucher_post(
+    entry = voucher_post(
+        source=EntrySource.LOANS,
         on=on,
         description=f"ตั้งดอกเบี้ยค้างรับ สัญญา {contract.number} ถึงวันที่ {format_be_date(period_end)}{recomputed}",
         lines=[
@@ -428,6 +428,7 @@ def contract_accrual_post(
             Line(account=f"interest_income_{family}", credit=interest),
         ],
         by=by,
+        error=LoanError,
     )
     return LoanTransaction.objects.create(
         contract=contract,

@@ -144,7 +144,7 @@ def test_birth_gift_within_180_days_once_per_child(birth, officer, manager):
 
 
 def claim_checks(claim):
-    from sahakorn.welfare.rules import RuleCheck
+    from sahakorn.core.rules import RuleCheck
 
     return [RuleCheck.from_json(c) for c in claim.checks]
 
@@ -243,6 +243,20 @@ def test_the_maker_cannot_approve_and_an_officer_cannot_approve(birth, officer, 
         welfare_claim_pay(claim=claim, method=PaymentMethod.CASH, on=JUNE, by=officer)
     approved = welfare_claim_approve(claim=claim, by=manager2)
     assert approved.status == ClaimStatus.APPROVED and approved.decided_by == manager2
+
+
+def test_the_maker_cannot_reject_either_not_even_a_manager(birth, manager, manager2):
+    # given: a claim recorded by a manager
+    claim = welfare_claim_apply(scheme=birth, member=MemberFactory(), event_date=JUNE, applied_on=JUNE,
+                                beneficiary_name="ลูก", by=manager)  # fmt: skip
+
+    # when / then: the same manager may not reject it; a second manager may
+    with pytest.raises(WelfareError, match="ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกคำขอ"):
+        welfare_claim_reject(claim=claim, by=manager, note="เอกสารไม่ครบ")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING and claim.decided_by is None
+    rejected = welfare_claim_reject(claim=claim, by=manager2, note="เอกสารไม่ครบ")
+    assert (rejected.status, rejected.decided_by) == (ClaimStatus.REJECTED, manager2)
 
 
 def test_reject_needs_a_reason_and_posts_nothing(birth, officer, manager):

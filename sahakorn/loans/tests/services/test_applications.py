@@ -65,3 +65,23 @@ def test_reject_needs_reason_and_ends_guarantees(ordinary, officer, manager):
     app = loan_application_reject(application=app, by=manager, note="ไม่ผ่านมติ")
     assert app.status == ApplicationStatus.REJECTED
     assert not app.guarantees.filter(ended_on__isnull=True).exists()
+
+
+def test_a_manager_may_not_reject_their_own_application_either(ordinary, manager, manager2):
+    # given: an application recorded by a manager
+    app = _apply(ordinary, borrower(), manager, guarantors=[guarantor()])
+
+    # when / then: they may not reject it (nor approve it); it stays pending, the guarantee in force
+    with pytest.raises(LoanError, match="ผู้ไม่อนุมัติต้องไม่ใช่ผู้บันทึกคำขอกู้"):
+        loan_application_reject(application=app, by=manager, note="ขอถอนคำขอ")
+    app.refresh_from_db()
+    assert (app.status, app.decided_by) == (ApplicationStatus.PENDING, None)
+    assert app.guarantees.filter(ended_on__isnull=True).count() == 1
+
+    # and a second manager may
+    app = loan_application_reject(application=app, by=manager2, note="ผู้กู้ขอถอนคำขอ")
+    assert (app.status, app.decided_by, app.decision_note) == (
+        ApplicationStatus.REJECTED,
+        manager2,
+        "ผู้กู้ขอถอนคำขอ",
+    )

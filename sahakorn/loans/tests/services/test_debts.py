@@ -118,7 +118,7 @@ def test_a_payment_recorded_after_the_debts_were_read_refuses_the_settlement(off
 
 def test_a_death_settled_after_two_month_end_accruals_charges_interest_to_the_exit_date(officer, manager):
     # given: 10,000.00 at 6% from 1 Sep 2026; accruals ran at 30 Sep (47.67) and 31 Oct (50.96)
-    from sahakorn.loans.accrual import loan_interest_accrual_run
+    from sahakorn.loans.batch import loan_interest_accrual_run
     from sahakorn.loans.models import LoanTxKind
 
     member = member_with_shares(2000)
