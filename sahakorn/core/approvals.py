@@ -30,8 +30,9 @@ class MakerChecker(models.Model):
     """What a request recorded by one person and decided by another keeps.
 
     ``checks``: the rule checks shown to the approver, as JSON ([{"rule", "figure", "passed",
-    "message"}]), as run when recorded and again when approved. ``requested_by`` is None for rows
-    written by a system job (the data generator, a migration from the coop's old books).
+    "message"}]), as run when recorded and again when approved. ``requested_by`` is always recorded;
+    a model whose rows a system job also writes (the data generator, a migration from the old books)
+    overrides it as nullable, and such a row has no maker to exclude.
 
     A subclass sets ``approve_permission`` ("app.approve_model") and ``decision_noun`` (what the
     messages call it: "คำขอกู้", "คำขอ", …) and has a ``status`` field.
@@ -41,9 +42,7 @@ class MakerChecker(models.Model):
     decision_noun: ClassVar[str]
 
     checks = models.JSONField(default=list, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from sahakorn.core.money import has_more_than_two_places
 from sahakorn.core.phone import PhoneError, phone_display, phone_to_e164
@@ -131,7 +131,9 @@ def error_to_form(
     Returns the messages for the list as a whole (the caller shows them above the formset).
     """
     if isinstance(error, ValidationError):
-        pairs = [(name, message) for name, messages in error.message_dict.items() for message in messages]
+        # A ValidationError without field names (ValidationError("…")) belongs above the form.
+        by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        pairs = [(name, message) for name, messages in by_field.items() for message in messages]
         fallback = None
     else:
         pairs = list(error.errors.items())

@@ -22,8 +22,9 @@ A sub-ledger overrides what it has; the base class's defaults say "nothing here"
   give the credit lines of a receipt inside the caller's voucher and to record the receipt in the
   sub-ledger's own rows once that voucher is posted (the same two steps as a debt).
 
-The order of ``order`` is the order of the member page's cards, of the debts settled on leaving
-and of the demands a short payroll receipt pays first.
+``order`` orders the sub-ledgers (and so the debts settled on leaving: the ledger's fallback last,
+and the demands as ``monthly_demands`` lists them); the member page orders its cards by their own
+``position``. Which demand a short payroll receipt pays first is the coop's rule, for billing to apply.
 """
 
 from __future__ import annotations
@@ -90,9 +91,11 @@ class MonthlyDemand:
 
     ``subledger``: the sub-ledger's key; ``reference``: its own key for the thing billed (a share
     account, a contract number, a funeral due); ``amount``: the whole demand; ``parts``: how it
-    splits for the bill (e.g. {"principal": …, "interest": …}). A receipt is applied in two steps,
-    as a debt is settled: ``credit_lines(amount)`` inside the caller's voucher, then, once it is
-    posted, ``settle(amount=, on=, entry=, by=)``.
+    splits for the bill (e.g. {"principal": …, "interest": …}); ``due_on``: the day the receipt must
+    be dated, when the sub-ledger's figures depend on it (a loan's interest runs to that day; None:
+    any day). A receipt is applied in two steps, as a debt is settled: ``credit_lines(amount)`` inside
+    the caller's voucher, then, once it is posted, ``settle(amount=, on=, entry=, by=)`` with the same
+    amount (a different one is refused).
     """
 
     subledger: str
@@ -101,6 +104,7 @@ class MonthlyDemand:
     account_role: str
     amount: Decimal
     parts: dict[str, Decimal] = field(default_factory=dict)
+    due_on: dt.date | None = None
     credit_lines: CreditLines | None = None
     settle: Settle | None = None
 
@@ -235,7 +239,7 @@ def reconciliations(*, as_of: dt.date | None = None, only: Sequence[str] = ()) -
 
 
 def monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
-    """Everything the member is billed for the month, in the order a short receipt pays it."""
+    """Everything the member is billed for the month, sub-ledger by sub-ledger."""
     return [demand for item in subledgers() for demand in item.monthly_demands(member=member, period=period)]
 
 

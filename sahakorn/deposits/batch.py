@@ -19,14 +19,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
-from sahakorn.deposits.calc import (
-    ONE_DAY,
-    add_months,
-    credit_months_parse,
-    is_period_end,
-    previous_period_end,
-)
+from sahakorn.deposits.calc import ONE_DAY, credit_months_parse, is_period_end, previous_period_end
 from sahakorn.deposits.errors import DepositError
 from sahakorn.deposits.interest import (
     account_interest,

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis, weighted_days, year_weight
 from sahakorn.core.money import ZERO, Rounding, round_money
+from sahakorn.core.months import month_end
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -177,11 +178,6 @@ def credit_months_parse(text: str) -> list[int]:
     return months
 
 
-def month_end(day: dt.date) -> dt.date:
-    first_of_next = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first_of_next - ONE_DAY
-
-
 def is_period_end(day: dt.date, months: Sequence[int]) -> bool:
     return day.month in months and day == month_end(day)
 
@@ -206,10 +202,3 @@ def next_period_end(day: dt.date, months: Sequence[int]) -> dt.date:
         month += 1
         if month == 13:
             year, month = year + 1, 1
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months; the 31st becomes the month's last day when the month is shorter."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    first = dt.date(day.year + years, month0 + 1, 1)
-    return first.replace(day=min(day.day, month_end(first).day))

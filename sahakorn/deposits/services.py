@@ -30,9 +30,10 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
+from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposit_interest_run, deposits_mark_dormant
-from sahakorn.deposits.calc import ONE_DAY, add_months
+from sahakorn.deposits.calc import ONE_DAY
 from sahakorn.deposits.errors import DepositError
 from sahakorn.deposits.interest import interest_accrued
 from sahakorn.deposits.models import (

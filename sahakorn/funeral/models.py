@@ -297,6 +297,11 @@ class DeathClaim(MakerChecker):
     ``dues_collected``/``admin_fee``/``payout_total`` are fixed when the claim is paid.
     """
 
+    # None: written by a system job (the data generator, a migration from the old books).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
     membership = models.OneToOneField(FuneralMembership, on_delete=models.PROTECT, related_name="claim")
     death_date = models.DateField("วันที่ถึงแก่กรรม")
     reported_on = models.DateField("วันที่แจ้ง")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sahakorn.core.months import add_months
 from sahakorn.core.subledger import MemberCard, MonthlyDemand, Reconciled, SubLedger
 
 
@@ -22,11 +23,8 @@ def _card_context(member) -> dict:
     return member_section_context(member)
 
 
-def _month_after(period: dt.date) -> dt.date:
-    return dt.date(period.year + period.month // 12, period.month % 12 + 1, 1)
-
-
 def _demand(due) -> MonthlyDemand:
+    from sahakorn.funeral.errors import FuneralError
     from sahakorn.funeral.models import LevyKind
     from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
 
@@ -36,10 +34,16 @@ def _demand(due) -> MonthlyDemand:
         deceased = levy.claim.membership
         label += f" ศพ {deceased.number} {deceased.member.full_name}"
 
+    credited: list[Decimal] = []  # what the caller's voucher credits, for settle to match
+
     def credit_lines(amount: Decimal) -> list:
-        return funeral_due_credit_lines(due=due, amount=amount)
+        lines = funeral_due_credit_lines(due=due, amount=amount)
+        credited[:] = [amount]
+        return lines
 
     def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
+        if credited != [amount]:
+            raise FuneralError("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
         funeral_due_settle(due=due, amount=amount, on=on, entry=entry, by=by)
 
     return MonthlyDemand(
@@ -92,7 +96,7 @@ class Funeral(SubLedger):
                 collected_on__isnull=True,
                 levy__status=LevyStatus.OPEN,
                 levy__levied_on__gte=first,
-                levy__levied_on__lt=_month_after(first),
+                levy__levied_on__lt=add_months(first, 1),
             )
             .select_related("levy__claim__membership__member", "membership")
             .order_by("levy__levied_on", "levy_id")

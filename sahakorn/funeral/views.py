@@ -19,15 +19,7 @@ from sahakorn.core.errors import ServiceError
 from sahakorn.core.forms import error_to_form
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
-from sahakorn.core.reports import (
-    DATE,
-    INT,
-    TEXT,
-    XlsxColumn,
-    XlsxSheet,
-    file_stamp,
-    xlsx_response,
-)
+from sahakorn.core.reports import DATE, INT, TEXT, Report, XlsxColumn, file_stamp, report_response
 from sahakorn.funeral import selectors, services
 from sahakorn.funeral.errors import FuneralError
 from sahakorn.funeral.forms import BeneficiaryFormSet, ClaimForm, CollectForm, EnrolForm, LevyForm, PayForm
@@ -69,19 +61,32 @@ MEMBER_COLUMNS = [
 
 @staff_view("funeral.view_funeralmembership")
 def members(request: HttpRequest) -> HttpResponse:
+    """ทะเบียนสมาชิกสมาคม: the screen (paged, searchable) and its Excel download, as every report."""
     q = (request.GET.get("q") or "").strip()
     rows = selectors.association_members(q=q)
-    if request.GET.get("format") == "xlsx":
-        data = (
+
+    def xlsx_rows():
+        return (
             {"number": m.number, "member_number": m.member.number, "name": m.member.full_name,
              "unit": str(m.member.unit), "joined_on": m.joined_on, "beneficiaries": m.beneficiaries_count}
             for m in rows.iterator(chunk_size=2000)
         )  # fmt: skip
-        sheet = XlsxSheet(name="สมาชิกสมาคม", title="ทะเบียนสมาชิกสมาคมฌาปนกิจสงเคราะห์", columns=MEMBER_COLUMNS,
-                          rows=data, subtitle=[f"ค้นหา: {q}"] if q else [])  # fmt: skip
-        return xlsx_response(filename=f"funeral-members-{file_stamp()}.xlsx", sheets=[sheet])
-    page = paginate(request, rows, PAGE_SIZE)
-    return render(request, "funeral/members.html", {"page": page, "q": q})
+
+    return report_response(
+        request,
+        Report(
+            title="ทะเบียนสมาชิกสมาคมฌาปนกิจสงเคราะห์",
+            filename=f"funeral-members-{file_stamp()}",
+            screen_template="funeral/members.html",
+            subtitle=[f"ค้นหา: {q}"] if q else [],
+            rows=rows,
+            page_size=PAGE_SIZE,
+            columns=MEMBER_COLUMNS,
+            sheet_name="สมาชิกสมาคม",
+            xlsx_rows=xlsx_rows,
+            context={"q": q},
+        ),
+    )
 
 
 @staff_view("funeral.view_funeralmembership")

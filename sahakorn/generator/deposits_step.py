@@ -25,16 +25,15 @@ from django.utils import timezone
 
 from sahakorn.core.interest import INTEREST_DIVISOR, weighted_days
 from sahakorn.core.money import ZERO, round_money
+from sahakorn.core.months import add_months, month_end
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposits_mark_dormant, interest_run_description
 from sahakorn.deposits.calc import (
     ONE_DAY,
     RateSchedule,
     Segment,
-    add_months,
     credit_months_parse,
     interest_for_period,
-    month_end,
     previous_period_end,
 )
 from sahakorn.deposits.interest import day_basis_of, early_schedule, rate_schedule

@@ -25,11 +25,12 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from sahakorn.core.months import add_months, month_end
 from sahakorn.generator.coop import GeneratedCoop, bulk_load, entries_post, ids_reserve, rows_insert
 from sahakorn.ledger.models import EntrySource
 from sahakorn.ledger.services import EntrySpec, Line
 from sahakorn.members.models import Member, MemberStatus
-from sahakorn.shares.batch import month_end, monthly_run_description
+from sahakorn.shares.batch import monthly_run_description
 from sahakorn.shares.models import (
     Channel,
     MonthlyChangeReason,
@@ -108,11 +109,6 @@ def _month_index(start: dt.date, on: dt.date) -> int:
     return (on.year - start.year) * 12 + on.month - start.month
 
 
-def _add_months(first: dt.date, n: int) -> dt.date:
-    years, month0 = divmod(first.month - 1 + n, 12)
-    return dt.date(first.year + years, month0 + 1, 1)
-
-
 def _between(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
@@ -144,7 +140,7 @@ def _plan_members(coop: GeneratedCoop, *, minimum_for, min_initial: int, n_month
                      first_m=first_m, end_m=max(end_m, first_m))  # fmt: skip
         if not left and _month_index(joined, as_of) >= LONG_SERVICE_MONTHS and rng.random() < SUSPENDS:
             suspend_m = rng.randint(max(first_m, n_months - 24), n_months)
-            plan.suspended_from = _add_months(start, suspend_m)
+            plan.suspended_from = add_months(start, suspend_m)
             plan.end_m = suspend_m
         if plan.end_m - plan.first_m > 6 and rng.random() < MONTHLY_CHANGE:
             plan.change_at = rng.randint(plan.first_m + 1, plan.end_m - 1)
@@ -184,7 +180,7 @@ def shares_step(coop: GeneratedCoop) -> None:
     start = coop.history_start
     last_month = coop.as_of.replace(day=1)
     n_months = max(_month_index(start, last_month), 0)
-    months = [_add_months(start, m) for m in range(n_months)]
+    months = [add_months(start, m) for m in range(n_months)]
     posted_on = [month_end(m) for m in months]
     minimums: dict[Decimal, int] = {}
 

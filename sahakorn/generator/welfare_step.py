@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sahakorn.core.models import CoopProfile
+from sahakorn.core.months import add_months
 from sahakorn.generator import names
 from sahakorn.generator.coop import GeneratedCoop, entries_post, rows_insert
 from sahakorn.ledger.models import EntrySource
@@ -68,11 +69,6 @@ class _Claim:
     spec: int = -1
 
 
-def _add_months(first: dt.date, n: int) -> dt.date:
-    years, month0 = divmod(first.month - 1 + n, 12)
-    return dt.date(first.year + years, month0 + 1, 1)
-
-
 def _between(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
@@ -107,12 +103,12 @@ def welfare_step(coop: GeneratedCoop) -> None:
     start_month = profile.fiscal_year_start_month if profile else 1
     first_year = dt.date(coop.history_start.year, start_month, 1)
     if first_year > coop.history_start:
-        first_year = _add_months(first_year, -12)
+        first_year = add_months(first_year, -12)
     years = []
     year_start = first_year
     while year_start <= coop.as_of:
-        years.append((year_start, _add_months(year_start, 12) - dt.timedelta(days=1)))
-        year_start = _add_months(year_start, 12)
+        years.append((year_start, add_months(year_start, 12) - dt.timedelta(days=1)))
+        year_start = add_months(year_start, 12)
     last_day = coop.as_of - dt.timedelta(days=1)
 
     claims: list[_Claim] = []
@@ -177,7 +173,7 @@ def welfare_step(coop: GeneratedCoop) -> None:
             # the senior welfare, once, soon after both 25 years of membership and age 60 are reached
             if not senior_done:
                 reached = max(
-                    _add_months(joined.replace(day=1), senior.min_membership_months + 1),
+                    add_months(joined.replace(day=1), senior.min_membership_months + 1),
                     dt.date(born.year + (senior.min_age_years or 60), born.month, 1) + dt.timedelta(days=31),
                 )
                 if y_start <= reached <= y_end:

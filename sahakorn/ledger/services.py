@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, has_more_than_two_places
+from sahakorn.core.months import add_months
 from sahakorn.core.selectors import coop_profile_get
 from sahakorn.core.thai import be_year, format_be_date
 from sahakorn.ledger.errors import LedgerError
@@ -71,16 +72,11 @@ class EntrySpec:
 # ======== Fiscal years and periods ========
 
 
-def _add_months(first_of_month: dt.date, months: int) -> dt.date:
-    years, month0 = divmod(first_of_month.month - 1 + months, 12)
-    return dt.date(first_of_month.year + years, month0 + 1, 1)
-
-
 def fiscal_year_bounds(*, on: dt.date, start_month: int) -> tuple[dt.date, dt.date]:
     """First and last day of the fiscal year containing ``on`` when years start in ``start_month``."""
     year = on.year if on.month >= start_month else on.year - 1
     start = dt.date(year, start_month, 1)
-    return start, _add_months(start, 12) - dt.timedelta(days=1)
+    return start, add_months(start, 12) - dt.timedelta(days=1)
 
 
 @transaction.atomic
@@ -108,8 +104,8 @@ def fiscal_year_ensure(*, on: dt.date) -> FiscalYear:
                 FiscalPeriod(
                     fiscal_year=fiscal_year,
                     number=n + 1,
-                    start_date=_add_months(start, n),
-                    end_date=_add_months(start, n + 1) - dt.timedelta(days=1),
+                    start_date=add_months(start, n),
+                    end_date=add_months(start, n + 1) - dt.timedelta(days=1),
                 )
                 for n in range(12)
             )

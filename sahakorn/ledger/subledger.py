@@ -48,7 +48,12 @@ class GeneralLedger(SubLedger):
     def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:
         from sahakorn.ledger.reconcile import ledger_reconcile
 
-        return ledger_reconcile()
+        result = ledger_reconcile()
+        if as_of is None:
+            return result
+        # A voucher balances or not whatever day one looks from: the proof always covers them all.
+        note = "  ตรวจทุกใบสำคัญ ไม่ว่าลงวันที่ใด / every voucher, whatever its date"
+        return Reconciled(title=result.title, ok=result.ok, lines=[note, *result.lines])
 
 
 SUBLEDGER = GeneralLedger()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.months import month_start
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import StaffRequest, staff_view
 from sahakorn.ledger import selectors, services
@@ -32,17 +32,13 @@ from sahakorn.ledger.models import FiscalPeriod, JournalEntry
 JOURNAL_PAGE_SIZE = 50
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 @staff_view("ledger.view_journalentry")
 def journal(request: HttpRequest) -> HttpResponse:
     """สมุดรายวันทั่วไป: vouchers by B.E. date range, source and voucher number."""
     today = timezone.localdate()
-    form = JournalFilterForm(request.GET or None, initial={"start": _month_start(today), "end": today})
+    form = JournalFilterForm(request.GET or None, initial={"start": month_start(today), "end": today})
     filters: dict[str, Any] = {
-        "start": _month_start(today),
+        "start": month_start(today),
         "end": today,
         "source": "",
         "status": "posted",
@@ -193,7 +189,7 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
     report = selectors.trial_balance(as_of=as_of, fiscal_year=fiscal_year)
     # An account code links to its ledger card for the fiscal year up to the same date.
     year = fiscal_year or selectors.fiscal_year_for(on=as_of)
-    statement_start = year.start_date if year else _month_start(as_of)
+    statement_start = year.start_date if year else month_start(as_of)
     return render(
         request,
         "ledger/trial_balance.html",
@@ -215,7 +211,7 @@ def account_statement(request: HttpRequest) -> HttpResponse:
                 end=form.cleaned_data["end"],
             )
     else:
-        form = StatementForm(initial={"start": _month_start(today), "end": today})
+        form = StatementForm(initial={"start": month_start(today), "end": today})
     return render(request, "ledger/account_statement.html", {"form": form, "statement": statement})
 
 

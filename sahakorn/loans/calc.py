@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis, weighted_days, year_weight
 from sahakorn.core.money import ZERO, Rounding, has_more_than_two_places, round_money
+from sahakorn.core.months import add_months, month_end
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -160,18 +161,6 @@ def interest_between(
 
 
 # ======== Due dates ========
-
-
-def month_end(day: dt.date) -> dt.date:
-    first_of_next = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first_of_next - ONE_DAY
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months; the 31st becomes the month's last day when the month is shorter."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    first = dt.date(day.year + years, month0 + 1, 1)
-    return first.replace(day=min(day.day, month_end(first).day))
 
 
 def monthly_due_dates(first_due: dt.date, installments: int) -> list[dt.date]:

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import SATANG, Rounding
+from sahakorn.core.months import month_end
 from sahakorn.loans.calc import (
     Installment,
     level_payment,
-    month_end,
     monthly_due_dates,
     schedule_equal_installment,
     schedule_equal_principal,

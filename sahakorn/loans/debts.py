@@ -24,10 +24,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sahakorn.core.errors import ServiceError
-from sahakorn.core.money import ZERO
+from sahakorn.core.money import ZERO, round_money
+from sahakorn.core.months import month_end
 from sahakorn.core.subledger import DebtSettlementError, MemberDebt, MonthlyDemand
 from sahakorn.core.thai import format_be_date
-from sahakorn.loans.calc import month_end
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.interest import interest_due
 from sahakorn.loans.models import (
@@ -100,6 +100,12 @@ class ContractReceipt:
     def settle(self, *, amount: Decimal, on: dt.date, entry, by) -> None:
         if self.split is None or self.split.amount != amount:
             raise self.error("ต้องคำนวณการหักชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
+        if on != self.day:
+            # The split charged interest to ``day``: the loan's row must be dated as its voucher is.
+            raise self.error(
+                f"รับชำระได้ลงวันที่ {format_be_date(self.day)} เท่านั้น (ดอกเบี้ยคิดถึงวันนั้น; ใบสำคัญลงวันที่ "
+                f"{format_be_date(on)})"
+            )
         loan_payment_apply(self.split, entry=entry, channel=self.channel, by=by, memo=self.settle_memo)
 
 
@@ -170,43 +176,60 @@ def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
 
 def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
     """What the member is billed for the month of ``period`` (เรียกเก็บรายเดือน): one demand per active
-    contract with an installment of its current stored schedule due in that month.
+    contract that owes something by the month's installment.
 
-    The demand is what the member is billed: the installment's principal as scheduled (at most the
-    balance left, after a prepayment), the interest from ``interest_paid_to`` to the due date by the
-    contract's rate history (``loans.interest``, not the schedule's estimate: a late or early
-    receipt moves it), and the interest in arrears the contract carries (interest an earlier receipt
-    did not cover), which a receipt collects first. ``parts``: principal, and interest (in arrears
-    included). The receipt is taken on the due date, or on the day interest is already charged to
-    when a receipt came in after it.
+    Principal: the scheduled principal of the current schedule due by the month's end less every
+    principal repaid so far (payments, netting, reversals: ``arrears.contract_principal_paid``), at
+    least 0 and at most the balance. So a month already received (at the counter or by an earlier
+    billing) is not billed again, a prepayment lowers it, and principal a short month left unpaid is
+    billed again the next month, after the last installment too. Interest: from ``interest_paid_to`` to
+    the receipt day by the contract's rate history (``loans.interest``, not the schedule's estimate),
+    plus the interest in arrears an earlier receipt did not cover, which a receipt collects first.
+    ``parts``: principal, and interest (in arrears included).
+
+    The receipt day (``due_on``) is the month's last installment due date, or the month's end when the
+    month has none (overdue principal only), or the day interest is already charged to when a receipt
+    came in after it; ``settle`` refuses a voucher dated otherwise, since interest runs to that day.
+    A contract that owes nothing for the month gives no demand.
     """
+    from sahakorn.loans.arrears import contract_principal_paid
+
     first = period.replace(day=1)
     last = month_end(first)
     demands = []
     for contract in _active_contracts(member):
-        due = list(
+        rows = list(
             ScheduledInstallment.objects.filter(
-                contract_id=contract.pk, superseded_at__isnull=True, due_date__gte=first, due_date__lte=last
+                contract_id=contract.pk, superseded_at__isnull=True, due_date__lte=last
             )
             .order_by("due_date", "number")
             .values_list("number", "due_date", "principal")
         )
-        if not due:
-            continue
-        numbers = [number for number, _, _ in due]
-        day = max(due[-1][1], contract.interest_paid_to)
-        principal = min(sum((p for _, _, p in due), ZERO), contract.principal_balance)
+        in_month = [(number, due_on) for number, due_on, _ in rows if due_on >= first]
+        scheduled = sum((principal for _, _, principal in rows), ZERO)
+        # round_money only normalises: SQLite sums satang figures as REAL.
+        owed = round_money(scheduled - contract_principal_paid(contract))
+        principal = min(max(owed, ZERO), contract.principal_balance)
+        if not in_month and principal == ZERO:
+            continue  # no installment this month and nothing overdue
+        day = max(in_month[-1][1] if in_month else last, contract.interest_paid_to)
         interest = contract.interest_arrears + interest_due(contract, day)
+        if principal + interest == ZERO:
+            continue  # the month is paid
         receipt = _InstallmentDemand(contract, day)
+        numbers = ", ".join(str(number) for number, _ in in_month)
+        label = f"{contract.product.name} สัญญา {contract.number}" + (
+            f" งวดที่ {numbers}" if numbers else " ค้างชำระ"
+        )
         demands.append(
             MonthlyDemand(
                 subledger="loans",
                 reference=contract.number,
-                label=f"{contract.product.name} สัญญา {contract.number} งวดที่ "
-                + ", ".join(str(n) for n in numbers),
+                label=label,
                 account_role=contract.product.gl_role,
                 amount=principal + interest,
                 parts={"principal": principal, "interest": interest},
+                due_on=day,
                 credit_lines=receipt.credit_lines,
                 settle=receipt.settle,
             )

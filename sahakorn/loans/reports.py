@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from sahakorn.core.money import SATANG, ZERO, round_money
+from sahakorn.core.months import add_months
 from sahakorn.core.phone import phone_display
 from sahakorn.core.selectors import choice_label_sql
 from sahakorn.core.thai import be_year, format_be_date
@@ -62,7 +63,6 @@ from sahakorn.members.models import Member
 from sahakorn.members.selectors import member_full_name_sql
 from sahakorn.shares.selectors import (
     Reconciliation,
-    add_months,
     fiscal_year_range,
     fiscal_year_start_month,
     money_sum,

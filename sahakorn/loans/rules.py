@@ -15,9 +15,10 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Prefetch, Q, Sum
 
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
+from sahakorn.core.months import add_months
 from sahakorn.core.rules import PASSED, RuleCheck
 from sahakorn.core.thai import format_be_date
-from sahakorn.loans.calc import add_months, level_payment
+from sahakorn.loans.calc import level_payment
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import (
     ApplicationStatus,

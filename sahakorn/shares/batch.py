@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from sahakorn.core.months import month_end, month_start
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource, FiscalPeriod, FiscalYear
 from sahakorn.ledger.services import Line, journal_entry_record
@@ -42,15 +43,6 @@ if TYPE_CHECKING:
     User = AbstractBaseUser
 
 Progress = Callable[[str], None]
-
-
-def month_start(on: dt.date) -> dt.date:
-    return on.replace(day=1)
-
-
-def month_end(on: dt.date) -> dt.date:
-    first_of_next = (on.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first_of_next - dt.timedelta(days=1)
 
 
 def monthly_run_description(period: dt.date) -> str:

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.months import add_months, month_end, month_start
 from sahakorn.core.selectors import choice_label_sql
 from sahakorn.ledger.models import EntryStatus, JournalLine
 from sahakorn.ledger.selectors import account_for_role
@@ -45,14 +46,11 @@ from sahakorn.shares.models import (
 )
 from sahakorn.shares.selectors import (
     Reconciliation,
-    add_months,
     fiscal_year_expression,
     fiscal_year_range,
     fiscal_year_start_month,
     money_sum,
-    month_end,
     month_index,
-    month_start,
     share_capital_gl_balance,
     share_capital_gl_net_credit,
     share_capital_reconciliation,

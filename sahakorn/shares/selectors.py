@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, ExtractYear, Round
 from django.utils import timezone
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.months import month_start
 from sahakorn.core.reports import Reconciliation as CoreReconciliation
 from sahakorn.core.selectors import coop_profile_get
 from sahakorn.ledger.models import EntryStatus, JournalLine
@@ -67,22 +68,9 @@ def to_money(value: Decimal | int | None) -> Decimal:
 # ======== Months and fiscal years ========
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(first_of_month: dt.date, months: int) -> dt.date:
-    years, month0 = divmod(first_of_month.month - 1 + months, 12)
-    return dt.date(first_of_month.year + years, month0 + 1, 1)
-
-
 def month_index(day: dt.date) -> int:
     """Months since year 0, so month arithmetic is plain subtraction."""
     return day.year * 12 + day.month - 1
-
-
-def month_end(day: dt.date) -> dt.date:
-    return add_months(month_start(day), 1) - dt.timedelta(days=1)
 
 
 def fiscal_year_start_month() -> int:

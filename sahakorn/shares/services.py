@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
+from sahakorn.core.months import month_start
 from sahakorn.core.rules import RuleCheck, checks_refuse
 from sahakorn.core.subledger import DebtSettlementError, debt_settlements_reverse, member_debts
 from sahakorn.core.thai import format_be_date
@@ -108,10 +109,6 @@ CHANNEL_ROLES = {Channel.COUNTER: "cash", Channel.TRANSFER: "bank", Channel.PAYR
 
 
 # ======== Helpers ========
-
-
-def _first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def _money_role(channel: str, *, allowed: Sequence[str] = tuple(CHANNEL_ROLES)) -> str:
@@ -204,9 +201,7 @@ def _cap_check(
 def monthly_shares_in_force(*, account: ShareAccount, period: dt.date) -> int:
     """The monthly shares that apply to ``period``: the latest change effective by then, else the account's."""
     change = (
-        MonthlyContributionChange.objects.filter(
-            account=account, effective_month__lte=_first_of_month(period)
-        )
+        MonthlyContributionChange.objects.filter(account=account, effective_month__lte=month_start(period))
         .order_by("-effective_month", "-id")
         .first()
     )
@@ -245,7 +240,7 @@ def share_account_open(
     account = ShareAccount.objects.create(member=member, opened_on=opened_on, monthly_shares=monthly_shares)
     MonthlyContributionChange.objects.create(
         account=account,
-        effective_month=_first_of_month(opened_on),
+        effective_month=month_start(opened_on),
         from_shares=0,
         to_shares=monthly_shares,
         reason=MonthlyChangeReason.INITIAL,
@@ -371,7 +366,7 @@ def _monthly_due(
 
 def monthly_contribution_credit_lines(*, member: Member, amount: Decimal, period: dt.date) -> list[Line]:
     """The share-capital side of a monthly contribution: Cr share capital (member)."""
-    month = format_be_date(_first_of_month(period), "month")
+    month = format_be_date(month_start(period), "month")
     return [Line("share_capital", credit=amount, member_id=member.pk, memo=f"หุ้นรายเดือน {month}")]
 
 
@@ -423,7 +418,7 @@ def share_monthly_contribution_record(
     """
     member = _fresh(member)
     action = "บันทึกหุ้นรายเดือน"
-    period = _first_of_month(period)
+    period = month_start(period)
     _refuse_inactive(member, action=action)
     money_role = _money_role(channel)
     due = _monthly_due(member=member, period=period, shares=shares, rules_on=on, action=action)
@@ -467,6 +462,14 @@ def monthly_receipt_shares(*, amount: Decimal, due: Decimal, par: Decimal) -> in
     return int(amount // par)
 
 
+def monthly_contribution_check(*, member: Member, period: dt.date, action: str) -> None:
+    """Refuse, before anything is posted, a monthly contribution ``share_monthly_receipt_record`` would
+    refuse (the account stays locked to the end of the caller's transaction)."""
+    member = _fresh(member)
+    _refuse_inactive(member, action=action)
+    _monthly_due(member=member, period=month_start(period), shares=None, rules_on=period, action=action)
+
+
 @transaction.atomic
 def share_monthly_receipt_record(
     *,
@@ -485,7 +488,7 @@ def share_monthly_receipt_record(
     """
     member = _fresh(member)
     action = "บันทึกหุ้นรายเดือน"
-    period = _first_of_month(period)
+    period = month_start(period)
     _refuse_inactive(member, action=action)
     due = _monthly_due(member=member, period=period, shares=None, rules_on=period, action=action)
     shares = monthly_receipt_shares(amount=amount, due=due.amount, par=due.par)
@@ -599,7 +602,7 @@ def share_monthly_change(
     action = "เปลี่ยนหุ้นรายเดือน"
     if effective_month.day != 1:
         raise ShareError("เดือนที่มีผลต้องเป็นวันที่ 1 ของเดือน", field="effective_month")
-    this_month = _first_of_month(timezone.localdate())
+    this_month = month_start(timezone.localdate())
     if effective_month < this_month:
         raise ShareError(
             f"เดือนที่มีผลต้องไม่ก่อนเดือนปัจจุบัน ({format_be_date(this_month, 'month')})", field="effective_month"
@@ -832,7 +835,7 @@ def share_request_create(
         shares = None
         if suspension not in (Suspension.TEMPORARY, Suspension.PERMANENT):
             raise ShareError("เลือกแบบการงดส่ง: ชั่วคราวหรือถาวร", field="suspension")
-        effective_on = _first_of_month(effective_on)
+        effective_on = month_start(effective_on)
     else:
         suspension = ""
     if shares is not None and (not isinstance(shares, int) or shares <= 0):
@@ -1004,7 +1007,7 @@ def share_request_approve(*, request: ShareRequest, by: User, note: str = "") ->
             memo=f"รับโอนจาก {member.number_and_name}",
         )
     else:
-        month = _first_of_month(on)
+        month = month_start(on)
         until = month if request.suspension == Suspension.TEMPORARY else None
         ShareAccount.objects.filter(pk=account.pk).update(
             suspension=request.suspension, suspended_from=month, suspended_until=until

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sahakorn.core.months import month_end
 from sahakorn.core.subledger import MemberCard, MonthlyDemand, Reconciled, SubLedger
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.services import Line
 from sahakorn.members.models import Member, MemberStatus
+from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import ShareAccount, ShareTransaction, TransactionKind
 from sahakorn.shares.reconcile import shares_reconcile
 from sahakorn.shares.rules import share_rules_for, shares_text
 from sahakorn.shares.services import (
+    monthly_contribution_check,
     monthly_contribution_credit_lines,
     monthly_receipt_shares,
     monthly_shares_in_force,
@@ -50,17 +53,46 @@ def shares_reconciled(*, as_of: dt.date | None = None) -> Reconciled:
     return Reconciled(title="ทุนเรือนหุ้น / share capital", ok=result.ok, lines=lines)
 
 
+class _MonthlyReceipt:
+    """One member's monthly contribution received inside a caller's voucher, in the contract's two steps.
+
+    ``credit_lines(amount)`` locks the account and runs every check the counter's contribution runs
+    (active, not suspended, not yet recorded for the month, the 1/5 cap) before the caller posts
+    anything, and gives the share-capital credit; ``settle`` records the contribution against the
+    posted voucher, for the same amount only.
+    """
+
+    action = "รับชำระหุ้นรายเดือน"
+
+    def __init__(self, member: Member, period: dt.date, due: Decimal, par: Decimal) -> None:
+        self.member, self.period, self.due, self.par = member, period, due, par
+        self.amount: Decimal | None = None
+
+    def credit_lines(self, amount: Decimal) -> list[Line]:
+        monthly_receipt_shares(amount=amount, due=self.due, par=self.par)  # whole shares, not too much
+        monthly_contribution_check(member=self.member, period=self.period, action=self.action)
+        self.amount = amount
+        return monthly_contribution_credit_lines(member=self.member, amount=amount, period=self.period)
+
+    def settle(self, *, amount: Decimal, on: dt.date, entry, by=None) -> None:
+        if self.amount is None or amount != self.amount:
+            raise ShareError("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
+        share_monthly_receipt_record(
+            member=self.member, period=self.period, amount=amount, on=on, entry=entry, by=by
+        )
+
+
 def share_monthly_demand(*, member: Member, period: dt.date) -> MonthlyDemand | None:
     """The member's monthly contribution for the month of ``period``, when one is still owed.
 
-    Owed by an active member with a share account, monthly shares above zero for the month, not
-    suspended for it, and no monthly contribution recorded for it yet (the batch's and the
-    counter's own rule). The amount is the monthly shares at the par value of the rules in force
-    for the month. A receipt credits share capital for the member inside the caller's voucher
-    (``credit_lines``), then ``settle`` records the contribution (payroll) against that voucher.
+    Owed by an active member who had joined by the month's end, with a share account, monthly shares
+    above zero for the month, not suspended for it, and no monthly contribution recorded for it yet
+    (the batch's and the counter's own rule). The amount is the monthly shares at the par value of the
+    rules in force for the month. The 1/5 cap is checked when the receipt is taken (``credit_lines``,
+    before the caller's voucher): reading it here would be one aggregate over every account per member.
     """
     period = period.replace(day=1)
-    if member.status != MemberStatus.ACTIVE:
+    if member.status != MemberStatus.ACTIVE or member.joined_on > month_end(period):
         return None
     account = ShareAccount.objects.filter(member_id=member.pk).first()
     if account is None or suspended_in(account, period):
@@ -71,23 +103,15 @@ def share_monthly_demand(*, member: Member, period: dt.date) -> MonthlyDemand | 
     if shares <= 0:
         return None
     par = share_rules_for(on=period).par_value
-    due = shares * par
-
-    def credit_lines(amount: Decimal) -> list[Line]:
-        monthly_receipt_shares(amount=amount, due=due, par=par)  # refuses a part share or too much
-        return monthly_contribution_credit_lines(member=member, amount=amount, period=period)
-
-    def settle(*, amount: Decimal, on: dt.date, entry, by=None) -> None:
-        share_monthly_receipt_record(member=member, period=period, amount=amount, on=on, entry=entry, by=by)
-
+    receipt = _MonthlyReceipt(member, period, due=shares * par, par=par)
     return MonthlyDemand(
         subledger=SUBLEDGER.key,
         reference=member.number,
         label=f"หุ้นรายเดือน {format_be_date(period, 'month')} ({shares_text(shares)})",
         account_role="share_capital",
-        amount=due,
-        credit_lines=credit_lines,
-        settle=settle,
+        amount=receipt.due,
+        credit_lines=receipt.credit_lines,
+        settle=receipt.settle,
     )
 
 

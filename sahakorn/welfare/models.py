@@ -151,6 +151,11 @@ class WelfareClaim(MakerChecker):
     its model; the payment goes through its service, which owns the account).
     """
 
+    # None: written by a system job (the data generator, a migration from the old books).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
     scheme = models.ForeignKey(WelfareScheme, on_delete=models.PROTECT, related_name="claims")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="welfare_claims")
     beneficiary_name = models.CharField("ชื่อผู้รับประโยชน์", max_length=200, blank=True)

@@ -54,6 +54,13 @@ def test_a_django_validation_error_is_placed_the_same_way():
     assert form.non_field_errors() == ["ไม่พบหน่วย"]
 
 
+def test_a_validation_error_without_field_names_shows_above_the_form():
+    form = _bound()
+    error_to_form(form, ValidationError(["ปิดงวดแล้ว", "ติดต่อผู้จัดการ"]))
+    assert form.non_field_errors() == ["ปิดงวดแล้ว", "ติดต่อผู้จัดการ"]
+    assert not form.has_error("amount")
+
+
 def test_a_formset_row_message_goes_beside_that_rows_field_and_list_messages_are_returned():
     formset = Beneficiaries(
         {

@@ -87,3 +87,10 @@ def test_a_failed_reconciliation_goes_to_stderr_and_is_named():
     assert reconciled_write(Command, results, titled=True) == ["เงินฝาก"]
     assert err.getvalue() == "✘ ผลต่าง 0.01\n"
     assert out.getvalue() == "== ทุนเรือนหุ้น\n✔ 1,000.00\n== เงินฝาก\n"
+
+
+@pytest.mark.django_db
+def test_reconcile_as_of_a_day_says_the_ledger_proof_covers_every_voucher(db):
+    out = io.StringIO()
+    call_command("reconcile", "--as-of", "2026-12-31", "--only", "ledger", stdout=out, stderr=io.StringIO())
+    assert "  ตรวจทุกใบสำคัญ ไม่ว่าลงวันที่ใด / every voucher, whatever its date\n" in out.getvalue()

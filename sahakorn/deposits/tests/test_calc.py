@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from sahakorn.core.interest import DayBasis
 from sahakorn.core.money import Rounding
+from sahakorn.core.months import add_months
 from sahakorn.deposits.calc import (
     RateTier,
     Segment,
-    add_months,
     credit_months_parse,
     interest_for_period,
     interest_for_period_naive,

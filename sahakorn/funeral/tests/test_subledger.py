@@ -144,20 +144,19 @@ def test_a_due_is_received_whole_once_on_an_open_levy_after_its_call(book, offic
     (june,) = SUBLEDGER.monthly_demands(member=member, period=JUNE)
     (may,) = SUBLEDGER.monthly_demands(member=member, period=MAY)
 
-    def receipt(on: dt.date, amount: D):
+    def receipt(demand, on: dt.date, amount: D):
         return journal_entry_record(date=on, description="รับชำระจากเงินเดือน", source=EntrySource.BILLING,
-                                    lines=[Line("bank", debit=amount), Line("funeral_dues_collected", credit=amount,
-                                                                             member_id=member.pk)])  # fmt: skip
+                                    lines=[Line("bank", debit=amount), *demand.credit_lines(amount)])  # fmt: skip
 
     # when / then: part of a due, or a receipt dated before the call, is refused and nothing is marked
     with pytest.raises(FuneralError, match="รับได้เต็มจำนวน 20.00 บาทเท่านั้น"):
         june.credit_lines(D("10.00"))
     with pytest.raises(FuneralError, match="ต้องไม่ก่อนวันที่เรียกเก็บ"):
-        june.settle(amount=D("20.00"), on=dt.date(2025, 6, 9), entry=receipt(dt.date(2025, 6, 9), D("20.00")),
+        june.settle(amount=D("20.00"), on=dt.date(2025, 6, 9), entry=receipt(june, dt.date(2025, 6, 9), D("20.00")),
                     by=officer)  # fmt: skip
     assert not FuneralDue.objects.filter(collected_on__isnull=False).exists()
     # a due settled once is refused the second time, by number
-    entry = receipt(dt.date(2025, 6, 25), D("20.00"))
+    entry = receipt(june, dt.date(2025, 6, 25), D("20.00"))
     june.settle(amount=D("20.00"), on=dt.date(2025, 6, 25), entry=entry, by=officer)
     with pytest.raises(FuneralError, match=f"ชำระแล้ว: {book['member'].number}"):
         june.settle(amount=D("20.00"), on=dt.date(2025, 6, 26), entry=entry, by=officer)
@@ -165,5 +164,13 @@ def test_a_due_is_received_whole_once_on_an_open_levy_after_its_call(book, offic
     funeral_levy_close(levy=book["may"], by=officer)
     assert SUBLEDGER.monthly_demands(member=member, period=MAY) == []
     with pytest.raises(FuneralError, match="ปิดการเรียกเก็บแล้ว"):
-        may.settle(amount=D("20.00"), on=dt.date(2025, 6, 25), entry=receipt(dt.date(2025, 6, 25), D("20.00")),
+        may.settle(amount=D("20.00"), on=dt.date(2025, 6, 25), entry=receipt(may, dt.date(2025, 6, 25), D("20.00")),
                    by=officer)  # fmt: skip
+
+
+def test_settling_needs_the_amount_of_the_credit_lines(book, officer):
+    member = book["member"].member
+    (june,) = SUBLEDGER.monthly_demands(member=member, period=JUNE)
+    with pytest.raises(FuneralError, match="ด้วยจำนวนเดียวกัน"):
+        june.settle(amount=D("20.00"), on=dt.date(2025, 6, 25), entry=None, by=officer)
+    assert not FuneralDue.objects.filter(collected_on__isnull=False).exists()

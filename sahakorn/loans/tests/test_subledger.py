@@ -129,19 +129,28 @@ def test_a_short_receipt_pays_interest_first_and_the_rest_is_billed_next_month(c
     assert (contract.principal_balance, contract.interest_arrears) == (D("91899.59"), D("122.99"))
     assert loans_reconcile().ok
 
-    # and April (installment 3, due 1 Apr) is billed with the arrears: interest 31 days on 91,899.59
-    # = 91,899.59 × 6 × 31 / 36,500 = 468.31, plus 122.99 = 591.30; principal as scheduled: 8,610.00
-    # − 426.59 (31 days on the scheduled 83,712.58) = 8,183.41
+    # and April (installment 3, due 1 Apr) is billed with what March left: interest 31 days on
+    # 91,899.59 = 91,899.59 × 6 × 31 / 36,500 = 468.31, plus 122.99 in arrears = 591.30; principal:
+    # March's 8,187.01 not repaid + April's as scheduled, 8,610.00 − 426.59 (31 days on the scheduled
+    # 83,712.58) = 8,183.41, together 16,370.42
     [april] = SUBLEDGER.monthly_demands(member=contract.member, period=APR_1)
-    assert april.parts == {"principal": D("8183.41"), "interest": D("591.30")}
-    assert april.amount == D("8774.71")
+    assert april.parts == {"principal": D("16370.42"), "interest": D("591.30")}
+    assert april.amount == D("16961.72")
+    assert april.due_on == APR_1
 
 
-def test_a_month_without_an_installment_bills_nothing(contract):
-    # January: paid out on 1 Jan, the first installment falls due on 1 Feb; January 2027 is the last
+def test_a_month_without_an_installment_bills_only_what_is_overdue(contract):
+    # January: paid out on 1 Jan, the first installment falls due on 1 Feb: nothing owed yet
     assert SUBLEDGER.monthly_demands(member=contract.member, period=dt.date(2026, 1, 1)) == []
-    assert len(SUBLEDGER.monthly_demands(member=contract.member, period=dt.date(2027, 1, 1))) == 1
-    assert SUBLEDGER.monthly_demands(member=contract.member, period=dt.date(2027, 2, 1)) == []
+    # January 2027 holds the last installment
+    [last] = SUBLEDGER.monthly_demands(member=contract.member, period=dt.date(2027, 1, 1))
+    assert last.label.endswith("งวดที่ 12")
+    # February 2027 has no installment, but nothing was ever repaid: the whole balance is overdue,
+    # billed with the interest to the month's end
+    [overdue] = SUBLEDGER.monthly_demands(member=contract.member, period=dt.date(2027, 2, 1))
+    assert overdue.label.endswith("ค้างชำระ")
+    assert overdue.parts["principal"] == contract.principal_balance
+    assert overdue.due_on == dt.date(2027, 2, 28)
 
 
 def test_settling_needs_the_same_amount_as_the_credit_lines(contract, officer):
@@ -171,3 +180,32 @@ def test_reconcile_gives_the_lines_of_loans_check_and_its_verdict(contract):
     with pytest.raises(CommandError, match="loans check FAILED"):
         call_command("loans", "check", stdout=StringIO(), stderr=err)
     assert err.getvalue().splitlines() == list(result.lines[:-1])
+
+
+def test_a_month_already_received_is_not_billed_again(contract, officer):
+    # given: March billed and received in full
+    [march] = SUBLEDGER.monthly_demands(member=contract.member, period=MAR_1)
+    _billed(march, march.amount, MAR_1, officer)
+
+    # then: asking for March again bills nothing
+    assert SUBLEDGER.monthly_demands(member=contract.member, period=MAR_1) == []
+
+
+def test_a_month_paid_at_the_counter_is_not_billed(contract, officer):
+    loan_payment_record(contract=contract, amount=D("8610.00"), on=MAR_1, channel="cash", by=officer)
+    assert SUBLEDGER.monthly_demands(member=contract.member, period=MAR_1) == []
+
+
+def test_a_receipt_dated_otherwise_than_its_demand_is_refused_and_nothing_is_recorded(contract, officer):
+    from sahakorn.loans.errors import LoanError
+
+    # given: March's demand falls due on 1 Mar (interest is charged to that day)
+    [march] = SUBLEDGER.monthly_demands(member=contract.member, period=MAR_1)
+    assert march.due_on == MAR_1
+
+    # when: the caller posts its voucher on 25 Feb
+    with pytest.raises(LoanError, match="รับชำระได้ลงวันที่ 1 มี.ค. 2569 เท่านั้น"):
+        _billed(march, march.amount, dt.date(2026, 2, 25), officer)
+
+    # then: the contract took no payment from it
+    assert LoanTransaction.objects.filter(contract=contract, kind=LoanTxKind.PAYMENT).count() == 1

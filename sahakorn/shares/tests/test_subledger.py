@@ -178,3 +178,36 @@ def test_a_broken_cache_fails_both_commands_naming_the_account(member):
         with pytest.raises(CommandError, match="FAILED"):
             call_command(*command, stdout=StringIO(), stderr=err)
         assert f"บัญชีหุ้นสมาชิก {member.number}" in err.getvalue()
+
+
+def test_settling_needs_the_amount_of_the_credit_lines(member, officer):
+    # given: the caller's voucher credits 700.00
+    (demand,) = SUBLEDGER.monthly_demands(member=member, period=PERIOD)
+    entry = _receipt(demand, D("700.00"))
+
+    # when / then: settling 350.00 of it is refused, nothing is recorded
+    with pytest.raises(ShareError, match="ด้วยจำนวนเดียวกัน"):
+        demand.settle(amount=D("350.00"), on=ON, entry=entry, by=officer)
+    assert not ShareTransaction.objects.filter(kind=TransactionKind.MONTHLY).exists()
+
+
+def test_a_month_recorded_meanwhile_is_refused_before_the_callers_voucher(member, officer):
+    # given: the demand was read, then the month was recorded at the counter
+    (demand,) = SUBLEDGER.monthly_demands(member=member, period=PERIOD)
+    share_monthly_contribution_record(
+        member=member, period=PERIOD, on=ON, channel=Channel.COUNTER, by=officer
+    )
+
+    # when / then: the credit lines refuse it, so the caller never posts its voucher
+    with pytest.raises(ShareError, match="มีหุ้นรายเดือนงวด มีนาคม 2569 แล้ว"):
+        demand.credit_lines(D("700.00"))
+
+
+def test_no_demand_for_a_month_before_the_member_joined():
+    joined = member_with_shares(
+        100, salary=D("15000.00"), on=dt.date(2026, 1, 10), joined_on=dt.date(2026, 1, 5)
+    )
+    assert SUBLEDGER.monthly_demands(member=joined, period=dt.date(2025, 12, 1)) == []
+    assert [d.amount for d in SUBLEDGER.monthly_demands(member=joined, period=dt.date(2026, 1, 1))] == [
+        D("700.00")
+    ]

@@ -36,15 +36,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 
+from sahakorn.core.months import add_months, month_end
 from sahakorn.core.thai import format_be_date
 from sahakorn.generator.coop import GeneratorError, coop_generate
 from sahakorn.ledger.models import JournalEntry
 from sahakorn.members.models import Member, MemberStatus
-from sahakorn.shares.batch import (
-    month_end,
-    monthly_contributions_run,
-    monthly_contributions_run_naive,
-)
+from sahakorn.shares.batch import monthly_contributions_run, monthly_contributions_run_naive
 from sahakorn.shares.models import MonthlyRun, ShareAccount, ShareTransaction, TransactionKind
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -71,11 +68,6 @@ def _timed(fn: Callable[[], int], repeat: int = 1) -> tuple[int, float]:
         rows = fn()
         best = min(best, time.perf_counter() - started)
     return rows, best
-
-
-def _add_months(first: dt.date, n: int) -> dt.date:
-    years, month0 = divmod(first.month - 1 + n, 12)
-    return dt.date(first.year + years, month0 + 1, 1)
 
 
 class Command(BaseCommand):
@@ -238,7 +230,7 @@ class Command(BaseCommand):
 
         # (c) the monthly batch for the next month nobody has run, rolled back each time
         last_run = MonthlyRun.objects.aggregate(p=Max("period"))["p"]
-        fresh = _add_months(last_run, 1) if last_run else (period or dt.date.today()).replace(day=1)
+        fresh = add_months(last_run, 1) if last_run else (period or dt.date.today()).replace(day=1)
         posted_on = month_end(fresh)
         label = f"monthly run {fresh:%Y-%m}"
         members_run, seconds = self._rolled_back(

@@ -12,10 +12,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sahakorn.core.commands import iso_date, iso_month
+from sahakorn.core.months import month_end
 from sahakorn.core.subledger import reconciled_check
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
-from sahakorn.shares.batch import members_below_minimum, month_end, monthly_contributions_run
+from sahakorn.shares.batch import members_below_minimum, monthly_contributions_run
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import MonthlyRun
 from sahakorn.shares.subledger import SUBLEDGER
