@@ -1,12 +1,12 @@
 """Form fields every screen uses: B.E. dates, money, national ID, phone."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from sahakorn.core.money import has_more_than_two_places
+from sahakorn.core.money import MAX_DIGITS, MoneyInputError, check_money_amount, parse_money_text
 from sahakorn.core.phone import PhoneError, phone_display, phone_to_e164
 from sahakorn.core.thai import (
     BEDateError,
@@ -15,6 +15,7 @@ from sahakorn.core.thai import (
     national_id_is_valid,
     national_id_normalize,
     parse_be_date,
+    thai_digits_to_arabic,
 )
 
 
@@ -57,10 +58,15 @@ class BEDateField(forms.Field):
 
 
 class MoneyFormField(forms.DecimalField):
-    """Baht with at most two places; thousands separators are accepted as typed."""
+    """Baht with at most two places, read by ``core.money.parse_money_text`` (the one policy).
+
+    ``1000``, ``1000.50`` and ``1,000.50`` (commas between groups of three) are accepted, in Thai
+    digits too; anything else, or an amount beyond the field's ``max_digits``, is a form error
+    with a message, never an exception.
+    """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 15)
+        kwargs.setdefault("max_digits", MAX_DIGITS)
         kwargs.setdefault("decimal_places", 2)
         kwargs.pop("localize", None)
         super().__init__(**kwargs)
@@ -70,18 +76,16 @@ class MoneyFormField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.replace(",", "").strip()
+            value = value.strip()
         if value in self.empty_values:
             return None
+        max_digits = self.max_digits or MAX_DIGITS
         try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise ValidationError("กรุณากรอกจำนวนเงินเป็นตัวเลข", code="invalid") from None
-        if not amount.is_finite():
-            raise ValidationError("กรุณากรอกจำนวนเงินเป็นตัวเลข", code="invalid")
-        if has_more_than_two_places(amount):
-            raise ValidationError("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง", code="too_many_places")
-        return amount.quantize(Decimal("0.01"))
+            if isinstance(value, Decimal | int):
+                return check_money_amount(Decimal(value), max_digits=max_digits)
+            return parse_money_text(str(value), max_digits=max_digits)
+        except MoneyInputError as e:
+            raise ValidationError(str(e), code=e.code) from None
 
 
 class NationalIdField(forms.CharField):
@@ -105,7 +109,7 @@ class NationalIdField(forms.CharField):
 
 class PhoneField(forms.CharField):
     def to_python(self, value):
-        value = super().to_python(value)
+        value = thai_digits_to_arabic(super().to_python(value) or "")
         if not value:
             return value
         try:

@@ -5,11 +5,15 @@ does. PostgreSQL rounds 1.005 to 1.01 on save, SQLite to 1.00, and Python's ``ro
 banker's rounding, so nothing may be left for the database or ``round()`` to decide.
 """
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+
+from sahakorn.core.thai import thai_digits_to_arabic
 
 SATANG = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -97,6 +101,8 @@ def money(value: str | int | Decimal) -> Decimal:
         raise ValueError(f"{value!r} is not an amount")
     if has_more_than_two_places(amount):
         raise ValueError(f"{value!r} has more than two decimal places")
+    if abs(amount) > money_limit():
+        raise ValueError(f"{value!r} is more than a money field holds ({MAX_DIGITS} digits)")
     return amount.quantize(SATANG)
 
 
@@ -106,7 +112,85 @@ def baht(amount: Decimal) -> str:
 
 
 def has_more_than_two_places(amount: Decimal) -> bool:
-    return amount != amount.quantize(SATANG, rounding=ROUND_DOWN)
+    """True when a digit other than 0 stands after the second place (1.001, not 1.000).
+
+    Read from the digits themselves: ``quantize`` would raise ``InvalidOperation`` for an amount
+    of 26 digits or more (the decimal context's precision), and such an amount is typed by people.
+    A value that is not a finite number counts as not two places.
+    """
+    if not amount.is_finite():
+        return True
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)
+    extra = -exponent - 2  # how many digits stand after the second place
+    return extra > 0 and any(digits[-extra:])
+
+
+# ---- Amounts typed by people (forms and imports) ----
+
+# 1000 · 1000.50 · 1,000.50 (commas between groups of three only) · .50; a sign is left to the
+# form's own rules (min_value) and the services.
+_AMOUNT_TEXT = re.compile(r"^[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)$")
+
+M_AMOUNT_FORMAT = gettext_noop("จำนวนเงินต้องเป็นตัวเลข เช่น 1000, 1000.50 หรือ 1,000.50 (ใช้จุลภาคคั่นทุกสามหลักเท่านั้น)")
+M_AMOUNT_TOO_LARGE = gettext_noop("จำนวนเงินต้องไม่เกิน %(limit)s บาท")
+M_AMOUNT_PLACES = gettext_noop("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง")
+
+
+class MoneyInputError(ValueError):
+    """An amount a person typed is not accepted; the message is shown to them.
+
+    ``code`` is ``invalid`` (not an amount as written), ``too_large`` (beyond ``limit``, what the
+    field's ``max_digits`` holds) or ``too_many_places``; a caller naming its own field (the
+    import's salary) words its message from the code.
+    """
+
+    def __init__(self, message: str, *, code: str, limit: Decimal):
+        super().__init__(message)
+        self.code = code
+        self.limit = limit
+
+
+def money_limit(max_digits: int = MAX_DIGITS, places: int = 2) -> Decimal:
+    """The largest amount a field of ``max_digits`` holds: 9,999,999,999,999.99 for 15."""
+    return Decimal(10) ** (max_digits - places) - Decimal(1).scaleb(-places)
+
+
+def check_money_amount(amount: Decimal, *, max_digits: int = MAX_DIGITS) -> Decimal:
+    """Refuse an amount beyond the field or with a third place; returns it with two places."""
+    limit = money_limit(max_digits)
+    if not amount.is_finite():
+        raise MoneyInputError(gettext(M_AMOUNT_FORMAT), code="invalid", limit=limit)
+    if abs(amount) > limit:
+        raise MoneyInputError(
+            gettext(M_AMOUNT_TOO_LARGE) % {"limit": baht(limit)}, code="too_large", limit=limit
+        )
+    if has_more_than_two_places(amount):
+        raise MoneyInputError(gettext(M_AMOUNT_PLACES), code="too_many_places", limit=limit)
+    return amount.quantize(SATANG)
+
+
+def parse_money_text(text: str, *, max_digits: int = MAX_DIGITS) -> Decimal:
+    """The one reading of an amount typed by a person (every money form field, the import).
+
+    Accepts ``1000``, ``1000.5``, ``1,000.50`` and Thai digits (๑,๐๐๐.๕๐); refuses any other
+    grouping (``1,00,0``), underscores (``1_000``), exponents (``1e3``), spaces inside and words,
+    an amount beyond what ``max_digits`` holds and a third decimal place, each with its message.
+    """
+    text = thai_digits_to_arabic(str(text)).strip()
+    limit = money_limit(max_digits)
+    if not _AMOUNT_TEXT.match(text):
+        try:
+            written = Decimal(text)
+        except InvalidOperation:
+            written = None
+        if written is not None and written.is_finite() and abs(written) > limit:
+            # 1e30 is a number, just not one a field holds: say so rather than "not a number".
+            raise MoneyInputError(
+                gettext(M_AMOUNT_TOO_LARGE) % {"limit": baht(limit)}, code="too_large", limit=limit
+            )
+        raise MoneyInputError(gettext(M_AMOUNT_FORMAT), code="invalid", limit=limit)
+    return check_money_amount(Decimal(text.replace(",", "")), max_digits=max_digits)
 
 
 def validate_two_places(value: Decimal) -> None:

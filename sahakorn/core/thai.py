@@ -60,7 +60,7 @@ class BEDateError(ValueError):
     """A date a person typed that is not a B.E. date; the message is shown to them."""
 
 
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_NUMERIC_DATE = re.compile(r"^\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})\s*$")
 
 
 def parse_be_date(text: str) -> dt.date:
@@ -69,7 +69,7 @@ def parse_be_date(text: str) -> dt.date:
     A year that looks like C.E. (e.g. 2026) is refused rather than guessed: read as B.E. it
     would be 1483, read as C.E. it silently shifts the date 543 years in every report.
     """
-    m = _NUMERIC_DATE.match(text or "")
+    m = _NUMERIC_DATE.match(thai_digits_to_arabic(text or ""))
     if not m:
         raise BEDateError("กรุณากรอกวันที่เป็น วว/ดด/ปปปป (ปี พ.ศ.) เช่น 22/11/2569")
     day, month, year = (int(g) for g in m.groups())
@@ -81,6 +81,19 @@ def parse_be_date(text: str) -> dt.date:
         return dt.date(ce_year(year), month, day)
     except ValueError:
         raise BEDateError(f"ไม่มีวันที่ {day:02d}/{month:02d}/{year} ในปฏิทิน") from None
+
+
+# ---- Thai digits (เลขไทย) ----
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    """๐-๙ → 0-9, everything else unchanged: applied to whatever a person types where a number goes.
+
+    Thai keyboards type Thai digits, and a number typed in them (an amount, a national ID, a member
+    number, a phone, a B.E. date) means the same number; the rules then check ASCII digits only.
+    """
+    return text.translate(_THAI_DIGITS)
 
 
 # ---- baht in words (บาทถ้วน) ----
@@ -155,8 +168,8 @@ def national_id_is_valid(value: str) -> bool:
 
 
 def national_id_normalize(value: str | None) -> str:
-    """Strip the dashes and spaces people type (1-2345-67890-12-1)."""
-    return re.sub(r"[\s\-]", "", value or "")
+    """Strip the dashes and spaces people type (1-2345-67890-12-1); Thai digits become 0-9."""
+    return re.sub(r"[\s\-]", "", thai_digits_to_arabic(value or ""))
 
 
 def national_id_format(value: str) -> str:

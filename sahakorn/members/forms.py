@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sahakorn.core.banks import bank_choices
 from sahakorn.core.forms import BEDateField, MoneyFormField, NationalIdField, PhoneField
 from sahakorn.members.models import Member, MemberStatus, MemberType, Title, Unit
+from sahakorn.members.validation import FieldError, clean_number
 
 
 class MemberNumberField(forms.CharField):
@@ -23,7 +24,11 @@ class MemberNumberField(forms.CharField):
         self.widget.attrs.setdefault("autocomplete", "off")
 
     def clean(self, value):
-        number = (super().clean(value) or "").strip()
+        # Thai digits and the documented character set, by the same rule as the member record.
+        try:
+            number = clean_number(super().clean(value))
+        except FieldError as e:
+            raise ValidationError(str(e), code="bad_member_number") from None
         if not number:
             return None
         member = Member.objects.filter(number=number).first()
@@ -91,6 +96,12 @@ class MemberForm(forms.Form):
         if data.get("spouse_national_id") and data.get("spouse_national_id") == data.get("national_id"):
             self.add_error("spouse_national_id", gettext("เลขประจำตัวประชาชนคู่สมรสต้องไม่ใช่เลขของสมาชิกเอง"))
         return data
+
+    def clean_number(self):
+        try:
+            return clean_number(self.cleaned_data.get("number"))
+        except FieldError as e:
+            raise ValidationError(str(e), code="bad_member_number") from None
 
     def clean_salary(self):
         return self.cleaned_data["salary"] if self.cleaned_data["salary"] is not None else 0

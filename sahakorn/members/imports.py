@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from django.utils import timezone
 
-from sahakorn.core.thai import BEDateError, parse_be_date
+from sahakorn.core.thai import BEDateError, parse_be_date, thai_digits_to_arabic
 from sahakorn.members.models import Member, MemberChange, MemberStatus, MemberStatusChange, Unit
 from sahakorn.members.validation import (
     FieldError,
@@ -332,7 +332,7 @@ def _optional_date(value) -> dt.date | None:
 
 
 def _unit(value: str, units: dict[str, Unit]) -> Unit:
-    code = str(value).strip()
+    code = thai_digits_to_arabic(str(value)).strip()
     if code not in units:
         raise FieldError(f"ไม่พบหน่วยสังกัดรหัส {code} (ต้องสร้างหน่วยสังกัดก่อนนำเข้าสมาชิก)")
     return units[code]

@@ -6,15 +6,17 @@ form field, in a row of the import error table and in a command's output.
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext, gettext_noop
 
 from sahakorn.core.banks import THAI_BANKS
-from sahakorn.core.money import has_more_than_two_places
+from sahakorn.core.money import MoneyInputError, baht, check_money_amount, parse_money_text
 from sahakorn.core.phone import PhoneError, phone_to_e164
-from sahakorn.core.thai import national_id_is_valid, national_id_normalize
+from sahakorn.core.thai import national_id_is_valid, national_id_normalize, thai_digits_to_arabic
 from sahakorn.members.models import Member, MemberStatus, MemberType, Unit
 
 # Bylaws commonly admit members from 15 (with a guardian's consent below 20); a later issue
@@ -61,10 +63,16 @@ def clean_text(name: str, value: str | None) -> str:
     return value
 
 
+# docs/import-members.md: "up to 10 letters/digits" — English letters and digits, nothing else,
+# so a number is never a quote, a tag or a space that a screen, a bank file or a search would trip on.
+MEMBER_NUMBER_CHARS = re.compile(r"^[A-Za-z0-9]+$")
+M_NUMBER_CHARS = gettext_noop("เลขทะเบียนสมาชิกต้องเป็นตัวอักษรอังกฤษหรือตัวเลขเท่านั้น (A-Z, a-z, 0-9)")
+
+
 def clean_number(value: str | None) -> str:
-    value = clean_text("number", value)
-    if value and not value.isascii():
-        raise FieldError("เลขทะเบียนสมาชิกต้องเป็นตัวอักษรอังกฤษหรือตัวเลข")
+    value = clean_text("number", thai_digits_to_arabic(value or ""))
+    if value and not MEMBER_NUMBER_CHARS.match(value):
+        raise FieldError(gettext(M_NUMBER_CHARS))
     return value
 
 
@@ -76,7 +84,7 @@ def clean_national_id(value: str | None) -> str:
 
 
 def clean_phone(value: str | None) -> str:
-    value = (value or "").strip()
+    value = thai_digits_to_arabic(value or "").strip()
     if not value:
         return ""
     try:
@@ -96,7 +104,7 @@ def clean_email(value: str | None) -> str:
 
 
 def clean_bank_code(value: str | None) -> str:
-    value = (value or "").strip()
+    value = thai_digits_to_arabic(value or "").strip()
     if value and not (len(value) == 3 and value.isascii() and value.isdigit()):
         raise FieldError(f"รหัสธนาคารต้องเป็นตัวเลข 3 หลัก เช่น 006: {value}")
     if value and value not in THAI_BANKS:
@@ -107,7 +115,7 @@ def clean_bank_code(value: str | None) -> str:
 
 def clean_bank_account_no(value: str | None) -> str:
     # People copy account numbers with the bank's dashes (123-4-56789-0); files to banks want digits.
-    value = "".join((value or "").replace("-", "").split())
+    value = "".join(thai_digits_to_arabic(value or "").replace("-", "").split())
     if value and not (value.isascii() and value.isdigit()):
         raise FieldError(f"เลขที่บัญชีธนาคารต้องเป็นตัวเลข: {value}")
     if len(value) > 20:
@@ -116,23 +124,31 @@ def clean_bank_account_no(value: str | None) -> str:
 
 
 def clean_salary(value: Decimal | str | int | None) -> Decimal:
-    if value is None or value == "":
+    """Salary as typed (form or import), read by ``core.money.parse_money_text``: one policy."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal("0.00")
     if isinstance(value, float):
         raise TypeError("salary must be Decimal or str, not float")
-    if isinstance(value, str):
-        value = value.replace(",", "").strip()
+    max_digits = Member._meta.get_field("salary").max_digits
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise FieldError(f"เงินเดือนต้องเป็นตัวเลข: {value}") from None
-    if not amount.is_finite():
-        raise FieldError(f"เงินเดือนต้องเป็นตัวเลข: {value}")
-    if has_more_than_two_places(amount):
-        raise FieldError(f"เงินเดือนมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง: {value}")
+        if isinstance(value, Decimal | int):
+            amount = check_money_amount(Decimal(value), max_digits=max_digits)
+        else:
+            amount = parse_money_text(value, max_digits=max_digits)
+    except MoneyInputError as e:
+        value = str(value).strip()
+        if e.code == "too_large":
+            raise FieldError(gettext(M_SALARY_TOO_LARGE) % {"limit": baht(e.limit), "value": value}) from None
+        if e.code == "too_many_places":
+            raise FieldError(f"เงินเดือนมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง: {value.replace(',', '')}") from None
+        raise FieldError(gettext(M_SALARY_FORMAT) % {"value": value}) from None
     if amount < 0:
         raise FieldError("เงินเดือนต้องไม่ติดลบ")
-    return amount.quantize(Decimal("0.01"))
+    return amount
+
+
+M_SALARY_FORMAT = gettext_noop("เงินเดือนต้องเป็นตัวเลข เช่น 25000 หรือ 25,000.00: %(value)s")
+M_SALARY_TOO_LARGE = gettext_noop("เงินเดือนต้องไม่เกิน %(limit)s บาท: %(value)s")
 
 
 def clean_member_type(value: str | None) -> str:

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -373,3 +374,52 @@ def test_member_create_records_the_spouse_and_refuses_a_bad_spouse_id(client, of
     assert MemberChange.objects.get(member=member).diff["spouse_national_id"] == [None, spouse_id]
     page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
     assert "นายสมชาย ศรีสุข" in page
+
+
+@pytest.mark.parametrize(
+    ("salary", "message"),
+    [
+        ("1e26", "จำนวนเงินต้องไม่เกิน 9,999,999,999,999.99 บาท"),
+        ("1" * 27, "จำนวนเงินต้องไม่เกิน 9,999,999,999,999.99 บาท"),
+        ("1,00,0", "จำนวนเงินต้องเป็นตัวเลข เช่น 1000, 1000.50 หรือ 1,000.50 (ใช้จุลภาคคั่นทุกสามหลักเท่านั้น)"),
+    ],
+)
+def test_member_create_with_a_huge_or_misgrouped_salary_shows_a_field_error_not_a_500(
+    client, officer, unit, salary, message
+):
+    # given: decimal.InvalidOperation answered 500 for 1e26; 1,00,0 was saved as 1,000.00
+    client.force_login(officer)
+
+    # when
+    response = client.post(reverse("members:create"), _form(unit, salary=salary))
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"salary": [message]}
+    assert Member.objects.count() == 0
+
+
+def test_member_create_reads_thai_digits_and_refuses_html_in_the_number(client, officer, unit):
+    # given
+    client.force_login(officer)
+
+    # when
+    bad = client.post(reverse("members:create"), _form(unit, number="<b>1</b>"))
+    good = client.post(
+        reverse("members:create"),
+        _form(unit, number="๐๐๐๐๐๗", national_id="๑-๑๐๑๗-๐๐๒๓๐-๗๐-๘", phone="๐๘๑-๒๓๔-๕๖๗๘", salary="๑๘,๕๐๐"),
+    )
+
+    # then
+    assert bad.status_code == 200
+    assert bad.context["form"].errors == {
+        "number": ["เลขทะเบียนสมาชิกต้องเป็นตัวอักษรอังกฤษหรือตัวเลขเท่านั้น (A-Z, a-z, 0-9)"]
+    }
+    assert good.status_code == 302
+    member = Member.objects.get()
+    assert (member.number, member.national_id, member.phone, member.salary) == (
+        "000007",
+        "1101700230708",
+        "+66812345678",
+        Decimal("18500.00"),
+    )

@@ -287,3 +287,52 @@ def test_members_import_of_a_large_file_is_one_bulk_transaction(
         2000,
         2000,
     )
+
+
+def test_members_import_salary_1e30_is_a_row_error_not_a_traceback(tmp_path, manager, unit):
+    # given: the import printed decimal.InvalidOperation's traceback
+    path = _write_csv(tmp_path / "m.csv", [_row(1, salary="1e30"), _row(2, salary="1,00,0")])
+
+    # when
+    with pytest.raises(MemberImportError) as exc:
+        members_import(rows=read_member_file(path), by=manager)
+
+    # then
+    assert exc.value.errors == [
+        RowError(2, "salary", "เงินเดือนต้องไม่เกิน 9,999,999,999,999.99 บาท: 1e30"),
+        RowError(3, "salary", "เงินเดือนต้องเป็นตัวเลข เช่น 25000 หรือ 25,000.00: 1,00,0"),
+    ]
+    assert Member.objects.count() == 0
+
+
+def test_members_import_refuses_quotes_and_html_in_member_no_and_reads_thai_digits(tmp_path, manager, unit):
+    # given
+    bad = _write_csv(tmp_path / "bad.csv", [_row(1, member_no='00"1'), _row(2, member_no="<b>2</b>")])
+    thai = _write_csv(
+        tmp_path / "thai.csv",
+        [
+            _row(
+                3,
+                member_no="๐๐๐๐๐๓",
+                national_id="๑๑๐๑๗๐๐๒๓๐๗๐๘",
+                salary="๒๕,๐๐๐.๕๐",
+                birth_date="๑๕/๐๖/๒๕๓๕",
+                unit_code="๐๑๐๓",
+            )
+        ],
+    )
+
+    # when
+    with pytest.raises(MemberImportError) as exc:
+        members_import(rows=read_member_file(bad), by=manager)
+    members_import(rows=read_member_file(thai), by=manager)
+
+    # then
+    message = "เลขทะเบียนสมาชิกต้องเป็นตัวอักษรอังกฤษหรือตัวเลขเท่านั้น (A-Z, a-z, 0-9)"
+    assert exc.value.errors == [RowError(2, "member_no", message), RowError(3, "member_no", message)]
+    member = Member.objects.get()
+    assert (member.number, member.national_id, member.salary) == (
+        "000003",
+        "1101700230708",
+        Decimal("25000.50"),
+    )
