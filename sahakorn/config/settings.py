@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SAHAKORN_HOME = Path(os.environ.get("SAHAKORN_HOME", Path.cwd() / "var"))
@@ -19,8 +20,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("SAHAKORN_DEBUG", False)
-# The demo and tests run without a configured secret; a deployment must set one.
-SECRET_KEY = os.environ.get("SAHAKORN_SECRET_KEY", "sahakorn-demo-only-not-secret")
+# The demo, the tests and every management command run without a configured secret; serving does
+# not: ``sahakorn serve`` and the WSGI application refuse this key unless debug is on or the demo
+# (``sahakorn demo``) started them (``sahakorn.config.serving``).
+DEMO_SECRET_KEY = "sahakorn-demo-only-not-secret"
+SECRET_KEY = os.environ.get("SAHAKORN_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("SAHAKORN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SAHAKORN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -50,12 +54,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sahakorn.core.middleware.CoopLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sahakorn.core.middleware.NoStoreForLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -77,7 +83,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "sahakorn.core.context_processors.coop",
+                "sahakorn.core.views.back_office",
             ],
             "builtins": ["sahakorn.core.templatetags.thai"],
         },
@@ -119,11 +127,50 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# A successful login clears the failures counted so far, so a later typo starts again at one.
+AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SAHAKORN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one office day
+# A session ends after SAHAKORN_SESSION_IDLE_MINUTES without a request (each request pushes the end
+# back) and when the browser closes (the cookie has no expiry date).
+SESSION_COOKIE_AGE = int(os.environ.get("SAHAKORN_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS behind a reverse proxy (README, "Running in production"). The proxy at
+# SAHAKORN_TRUSTED_PROXY terminates TLS and says so in X-Forwarded-Proto; `sahakorn serve` believes
+# that header from this address only and drops it from anyone else.
+TRUSTED_PROXY = os.environ.get("SAHAKORN_TRUSTED_PROXY", "")
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_bool("SAHAKORN_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SAHAKORN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SAHAKORN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SAHAKORN_HSTS_PRELOAD", False)
+
+# Content-Security-Policy on every response (Django's own middleware). Scripts, styles, fonts and
+# images come from the app's static files only. An inline <script> carries nonce="{{ csp_nonce }}";
+# the two inline event handlers the templates use are allowed by their hashes ('unsafe-hashes'),
+# and core/tests/test_deploy.py fails when a template adds a handler or script the policy blocks.
+# Style attributes (and htmx's indicator <style>) need 'unsafe-inline' for styles only.
+INLINE_HANDLER_HASHES = {
+    "this.form.submit()": "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",
+    "window.print()": "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",
+}
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_HASHES, *INLINE_HANDLER_HASHES.values()],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class CoopLanguageMiddleware:
@@ -22,4 +23,23 @@ class CoopLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreForLoggedInMiddleware:
+    """``Cache-Control: no-store`` on every response to a logged-in user.
+
+    Every page behind a login may show a member's data (names, national IDs, balances); the rule
+    "all authenticated pages" needs no list of views to keep in step, so nothing stays in a shared
+    PC's browser cache or a proxy after the officer logs out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

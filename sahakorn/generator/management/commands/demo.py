@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from sahakorn.config.serving import DEMO_ENV
 from sahakorn.core.roles import ACCOUNTANT, AUDITOR, MANAGER, OFFICER, ROLE_LABELS_TH
 from sahakorn.members.models import Member, MemberStatus
 from sahakorn.members.services import member_portal_user_link
@@ -54,8 +55,9 @@ class Command(BaseCommand):
             + f"  {'สมาชิก':<16} {member:<15} {MEMBER_PASSWORD}   (พอร์ทัลสมาชิกจะมาในงานถัดไป)\n"
         )
         if not no_serve:
-            os.environ.setdefault("SAHAKORN_DEBUG", "0")
-            call_command("runserver", addrport, use_reloader=False)
+            # The demo's own public key is allowed here, and only here (sahakorn.config.serving).
+            os.environ[DEMO_ENV] = "1"
+            call_command("serve", addrport=addrport)
 
     @transaction.atomic
     def _staff_users(self) -> None:
