@@ -42,3 +42,13 @@ def auditor(django_user_model):
 def outsider(django_user_model):
     """Logged in, but in no staff role: sees none of the back office."""
     return _user_in(django_user_model, "outsider1", None)
+
+
+@pytest.fixture(autouse=True)
+def _thai_by_default():
+    """Every test starts in the coop's language (Thai), whatever an earlier test or request activated:
+    messages marked for translation would otherwise come out in English after an English page."""
+    from django.utils import translation
+
+    with translation.override("th"):
+        yield
