@@ -23,7 +23,7 @@ class CoopProfileForm(forms.ModelForm):
         model = CoopProfile
         fields = [
             "name_th", "name_en", "short_name", "registration_no", "tax_id", "address", "phone",
-            "fiscal_year_start_month", "day_basis", "installment_grace_days",
+            "fiscal_year_start_month", "day_basis", "installment_grace_days", "month_end_days_ahead",
         ]  # fmt: skip
 
     def clean_fiscal_year_start_month(self) -> int:

@@ -38,6 +38,15 @@ class CoopProfile(models.Model):
         validators=[MaxValueValidator(31)],
         help_text="ค่างวดที่ชำระภายในจำนวนวันนี้หลังวันครบกำหนด ไม่นับเป็นการขาดชำระ",
     )
+    # The one allowance for dates ahead of today (core.dates): month-end batches and vouchers only;
+    # counter movements are never dated ahead.
+    month_end_days_ahead = models.PositiveSmallIntegerField(
+        "ประมวลผลสิ้นเดือนล่วงหน้าได้ (วัน)",
+        default=3,
+        validators=[MaxValueValidator(7)],
+        help_text="งานสิ้นเดือนและใบสำคัญลงวันที่ล่วงหน้าได้ไม่เกินจำนวนวันนี้ (เช่น วันทำการสุดท้ายก่อนสิ้นเดือน) "
+        "รายการที่เคาน์เตอร์ลงวันที่ล่วงหน้าไม่ได้",
+    )
 
     class Meta:
         verbose_name = "ข้อมูลสหกรณ์"
