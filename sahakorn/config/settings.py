@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sahakorn.funeral",
     "sahakorn.news",
     "sahakorn.loans",
+    "sahakorn.billing",
     "sahakorn.generator",
 ]
 
@@ -149,6 +150,15 @@ SECURE_SSL_REDIRECT = _env_bool("SAHAKORN_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SAHAKORN_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SAHAKORN_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = _env_bool("SAHAKORN_HSTS_PRELOAD", False)
+
+# Uploads. Form fields other than files stay within Django's 2.5 MB; an uploaded file over
+# FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file rather than held in memory, and the
+# member import reads it from there row by row. The import screen refuses a file over
+# SAHAKORN_IMPORT_MAX_MB (a 30,000-member file with addresses is about 10 MB); `sahakorn import`
+# on the server reads a file of any size in the same bounded memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("SAHAKORN_IMPORT_MAX_MB", "20"))
 
 # Content-Security-Policy on every response (Django's own middleware). Scripts, styles, fonts and
 # images come from the app's static files only. An inline <script> carries nonce="{{ csp_nonce }}";

@@ -28,6 +28,9 @@ M_FUTURE = gettext_noop("%(what)s ลงวันที่ %(on)s ซึ่ง�
 M_BATCH_FUTURE = gettext_noop(
     "%(what)s งวด %(on)s ยังไม่ถึงกำหนด: ประมวลผลได้ไม่เกิน %(days)s วันก่อนสิ้นเดือน (ถึงวันที่ %(latest)s)"
 )
+M_DATED_AHEAD = gettext_noop(
+    "%(what)s ลงวันที่ %(on)s ล่วงหน้าเกินกำหนด: ลงวันที่ได้ไม่เกิน %(latest)s (ล่วงหน้าได้ %(days)s วันสำหรับงานสิ้นเดือน)"
+)
 M_NOT_MONTH_END = gettext_noop("%(what)s ต้องลงวันสิ้นเดือน (%(on)s ไม่ใช่วันสิ้นเดือน เช่น %(end)s)")
 M_BEFORE_LAST = gettext_noop("%(what)s งวด %(on)s ไม่ได้: ประมวลผลงวด %(last)s ไปแล้ว งวดต้องประมวลผลตามลำดับ")
 M_GAP = gettext_noop("%(what)s งวด %(on)s ไม่ได้: ต้องประมวลผลงวด %(next)s ก่อน (งวดต้องต่อเนื่องไม่เว้นเดือน)")
@@ -62,13 +65,19 @@ def refuse_future(
 
 
 def refuse_after_batch_limit(
-    on: dt.date, *, what: str, error: type[ServiceError] = ServiceError, field: str | None = None
+    on: dt.date,
+    *,
+    what: str,
+    error: type[ServiceError] = ServiceError,
+    field: str | None = None,
+    period: bool = True,
 ) -> None:
-    """Refuse a batch or voucher dated later than ``latest_batch_date``."""
+    """Refuse a batch or voucher dated later than ``latest_batch_date``. ``period``: ``what`` names a
+    batch run for a period ("…งวด <date> ยังไม่ถึงกำหนด"); False: a dated document (a voucher)."""
     latest = latest_batch_date()
     if on > latest:
         raise error(
-            gettext(M_BATCH_FUTURE)
+            gettext(M_BATCH_FUTURE if period else M_DATED_AHEAD)
             % {
                 "what": what,
                 "on": format_be_date(on),

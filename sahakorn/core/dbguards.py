@@ -6,6 +6,8 @@ correction is a new row (a reversal). PostgreSQL and SQLite get equivalent trigg
 backend gets none (the services still never update or delete).
 """
 
+import re
+
 from django.db import migrations
 
 
@@ -70,5 +72,127 @@ def immutable_rows_after_sqlite_rebuild(*, table: str, message: str) -> migratio
             schema_editor.execute(
                 sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1), params=None
             )
+        # The guard against INSERT OR REPLACE went with the old table too (``no_truncate_or_replace``).
+        _wipe_and_replace_guards(schema_editor, table, message, forward=True)
 
     return migrations.RunPython(run, migrations.RunPython.noop)
+
+
+# ======== TRUNCATE (PostgreSQL) and INSERT OR REPLACE (SQLite) ========
+#
+# The row triggers above do not see two ways of removing rows. On PostgreSQL, TRUNCATE empties a
+# table without firing a row trigger: a statement-level BEFORE TRUNCATE trigger refuses it. On
+# SQLite, INSERT OR REPLACE (REPLACE INTO) deletes the row it collides with without firing DELETE
+# triggers (unless the connection turned recursive_triggers on), then inserts its own: a BEFORE
+# INSERT trigger refuses a row that would collide, on the id or on any unique key, so the REPLACE
+# never reaches the delete. No service inserts such a row (a plain INSERT of it would fail anyway).
+#
+# A deliberate wipe of a disposable database (a test runner's flush) runs ``SET sahakorn.wipe = on``
+# in its session first (``WIPE_SETTING``): the guard is against mistakes and bugs, and whoever can
+# run SET on the database can drop a trigger too. No test flushes today: pytest-django rolls every
+# test back, and none is transactional (see ``sahakorn/conftest.py``).
+
+WIPE_SETTING = "sahakorn.wipe"
+
+
+def _truncate_guard_statements(table: str, message: str) -> tuple[list[str], list[str]]:
+    guard, trigger = f"{table}_truncate_guard", f"{table}_no_truncate"
+    return (
+        [
+            f"""
+CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('{WIPE_SETTING}', true), '') = 'on' THEN
+    RETURN NULL;
+  END IF;
+  RAISE EXCEPTION '{message} ({table} cannot be truncated)'
+    USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+""",
+            f"CREATE TRIGGER {trigger} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {guard}();",
+        ],
+        [f"DROP TRIGGER IF EXISTS {trigger} ON {table};", f"DROP FUNCTION IF EXISTS {guard}();"],
+    )
+
+
+def _sqlite_columns(schema_editor, table: str) -> list[str]:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f'PRAGMA table_info("{table}")')
+        return [row[1] for row in cursor.fetchall()]
+
+
+def _sqlite_unique_keys(schema_editor, table: str) -> list[tuple[list[str], str | None]]:
+    """The table's unique keys as they stand: (columns, the partial index's WHERE or None)."""
+    keys = []
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f'PRAGMA index_list("{table}")')
+        for _seq, name, unique, _origin, partial in cursor.fetchall():
+            if not unique:
+                continue
+            cursor.execute(f'PRAGMA index_info("{name}")')
+            columns = [row[2] for row in cursor.fetchall()]
+            where = None
+            if partial:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+                (sql,) = cursor.fetchone()
+                where = re.split(r"\bWHERE\b", sql, maxsplit=1, flags=re.IGNORECASE)[1].strip()
+            keys.append((columns, where))
+    return keys
+
+
+def _qualified(where: str, alias: str, columns: list[str]) -> str:
+    """A partial index's WHERE with its quoted column names read from ``alias`` (NEW or the old row)."""
+    return re.sub(r'"(\w+)"', lambda m: f'{alias}."{m[1]}"' if m[1] in columns else m[0], where)
+
+
+def _replace_guard_statements(schema_editor, table: str, message: str) -> tuple[list[str], list[str]]:
+    trigger = f"{table}_no_replace"
+    columns = _sqlite_columns(schema_editor, table)
+    # Table and column names come from the migration and the schema itself, never from a user.
+    collisions = [f"EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id)"]  # noqa: S608
+    for key, where in _sqlite_unique_keys(schema_editor, table):
+        same = " AND ".join(f'old."{c}" = NEW."{c}"' for c in key)
+        if where is not None:
+            same += f" AND ({_qualified(where, 'old', columns)}) AND ({_qualified(where, 'NEW', columns)})"
+        collisions.append(f"EXISTS (SELECT 1 FROM {table} AS old WHERE {same})")  # noqa: S608
+    return (
+        [
+            # Re-created, not kept: the unique keys read now may differ from an earlier install's.
+            f"DROP TRIGGER IF EXISTS {trigger};",
+            f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table} FOR EACH ROW "
+            f"WHEN {' OR '.join(collisions)} "
+            f"BEGIN SELECT RAISE(ABORT, '{message} ({table} row exists: no INSERT OR REPLACE)'); END;",
+        ],
+        [f"DROP TRIGGER IF EXISTS {trigger};"],
+    )
+
+
+def _wipe_and_replace_guards(schema_editor, table: str, message: str, *, forward: bool) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = _truncate_guard_statements(table, message)
+    elif vendor == "sqlite":
+        statements = _replace_guard_statements(schema_editor, table, message)
+    else:
+        return
+    for sql in statements[0 if forward else 1]:
+        # No params: the PL/pgSQL body has literal quotes and the WHERE may hold a %.
+        schema_editor.execute(sql, params=None)
+
+
+def no_truncate_or_replace(*tables: str, message: str) -> migrations.RunPython:
+    """A migration operation refusing TRUNCATE (PostgreSQL) and INSERT OR REPLACE over an existing
+    row (SQLite) on each of ``tables``; ``message`` is the Thai text users see.
+
+    Install it after the table's last SQLite rebuild; a later rebuild re-installs it with
+    ``immutable_rows_after_sqlite_rebuild`` (which reads the unique keys as they then are).
+    """
+
+    def run(schema_editor, forward: bool) -> None:
+        for table in tables:
+            _wipe_and_replace_guards(schema_editor, table, message, forward=forward)
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: run(schema_editor, forward=True),
+        lambda apps, schema_editor: run(schema_editor, forward=False),
+    )

@@ -1,10 +1,12 @@
-"""Form fields every screen uses: B.E. dates, money, national ID, phone."""
+"""Form fields every screen uses: B.E. dates, money, whole numbers, national ID, phone."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from sahakorn.core.money import MAX_DIGITS, MoneyInputError, check_money_amount, parse_money_text
 from sahakorn.core.phone import PhoneError, phone_display, phone_to_e164
@@ -86,6 +88,44 @@ class MoneyFormField(forms.DecimalField):
             return parse_money_text(str(value), max_digits=max_digits)
         except MoneyInputError as e:
             raise ValidationError(str(e), code=e.code) from None
+
+
+# The largest value a PostgreSQL integer column holds: a count typed beyond it would be a 500.
+INTEGER_MAX = 2_147_483_647
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+class IntegerFormField(forms.IntegerField):
+    """A whole number a person types (installments, shares, days, a year): digits only.
+
+    Django's ``IntegerField`` takes what Python's ``int()`` takes, so ``1_000`` and ``+5`` went in,
+    and a number box lets the browser send ``1e3``. Here Thai digits (๑๒ = 12) are read as digits,
+    a minus sign only where ``min_value`` is below zero, and anything else is a form error.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("กรุณากรอกเป็นตัวเลขจำนวนเต็ม เช่น 12 (ตัวเลขเท่านั้น ไม่มีจุด จุลภาค เครื่องหมาย หรือขีดล่าง)"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = thai_digits_to_arabic(value).strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value)
+        # min_value may be a callable in Django's typing; ours are numbers or None.
+        negatives_allowed = isinstance(self.min_value, int) and self.min_value < 0
+        if not _WHOLE_NUMBER.fullmatch(text) or (text.startswith("-") and not negatives_allowed):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
 
 
 class NationalIdField(forms.CharField):

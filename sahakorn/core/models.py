@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from sahakorn.core.interest import DayBasis
+from sahakorn.core.money import MoneyField
 
 
 class CoopProfile(models.Model):
@@ -46,6 +49,14 @@ class CoopProfile(models.Model):
         validators=[MaxValueValidator(7)],
         help_text="งานสิ้นเดือนและใบสำคัญลงวันที่ล่วงหน้าได้ไม่เกินจำนวนวันนี้ (เช่น วันทำการสุดท้ายก่อนสิ้นเดือน) "
         "รายการที่เคาน์เตอร์ลงวันที่ล่วงหน้าไม่ได้",
+    )
+    # Two people for a large manual voucher (ledger.services.manual_voucher_record): above this total
+    # debit, the one who records it cannot post it; another accountant or the manager approves it.
+    manual_voucher_approval_above = MoneyField(
+        "ใบสำคัญบันทึกด้วยมือที่ต้องมีผู้อนุมัติ: ยอดเดบิตรวมเกิน (บาท)",
+        default=Decimal("100000.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="ใบสำคัญที่ยอดเกินจำนวนนี้ ผู้บันทึกผ่านรายการเองไม่ได้ ต้องให้สมุห์บัญชีหรือผู้จัดการอีกคนอนุมัติ",
     )
 
     class Meta:

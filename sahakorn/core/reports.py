@@ -121,13 +121,28 @@ def pdf_context(*, title: str, context: Mapping[str, Any], landscape: bool = Fal
     }
 
 
-def pdf_bytes(*, template: str, context: Mapping[str, Any], landscape: bool = False) -> bytes:
-    """Render a template that extends ``core/report_base_pdf.html`` to PDF bytes."""
+# The fonts embedded in a PDF are subset by fontTools, which stamps each subset with the time unless
+# SOURCE_DATE_EPOCH says otherwise: fixed here, so the same document renders to the same bytes (a
+# re-printed receipt is identical to the first print).
+PDF_FONT_TIMESTAMP = "1704067200"  # 1 Jan 2024
+
+
+def pdf_render(html: str) -> bytes:
+    """HTML (fonts from the app's own font directory, nothing fetched from the network) to PDF bytes."""
+    import os
+
     from weasyprint import HTML
 
-    title = str(context.get("report_title") or context.get("title") or "")
-    html = render_to_string(template, pdf_context(title=title, context=context, landscape=landscape))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", PDF_FONT_TIMESTAMP)
     return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_local_only_fetcher()).write_pdf()
+
+
+def pdf_bytes(*, template: str, context: Mapping[str, Any], landscape: bool = False) -> bytes:
+    """Render a template that extends ``core/report_base_pdf.html`` to PDF bytes."""
+    title = str(context.get("report_title") or context.get("title") or "")
+    return pdf_render(
+        render_to_string(template, pdf_context(title=title, context=context, landscape=landscape))
+    )
 
 
 def pdf_response(

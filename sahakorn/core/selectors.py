@@ -1,6 +1,11 @@
-from django.db.models import Case, CharField, F, Value, When
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import BigIntegerField, Case, CharField, F, Sum, Value, When
+from django.db.models.functions import Cast, Round
 
 from sahakorn.core.models import CoopProfile
+from sahakorn.core.money import SATANG, ZERO
 
 DEFAULT_COOP_NAME = "สหกรณ์ออมทรัพย์ (ยังไม่ได้ตั้งชื่อ)"
 
@@ -17,3 +22,26 @@ def choice_label_sql(field_name: str, choices) -> Case:
         default=F(field_name),
         output_field=CharField(),
     )
+
+
+# ======== Money sums that are exact on both databases ========
+
+
+def money_sum(field_name: str, **extra) -> Sum:
+    """SUM of a money column, exact on both databases (read it back with ``money_from_sum``).
+
+    SQLite keeps decimals as REAL, so a long SUM drifts by fractions of a satang; summing whole satang
+    as integers keeps totals exact. PostgreSQL sums NUMERIC exactly as it is.
+    """
+    if connection.vendor == "sqlite":
+        return Sum(Cast(Round(F(field_name) * 100), output_field=BigIntegerField()), **extra)
+    return Sum(field_name, **extra)
+
+
+def money_from_sum(value: Decimal | int | None) -> Decimal:
+    """A ``money_sum`` result as baht (None, an empty sum, is 0.00)."""
+    if value is None:
+        return ZERO
+    if connection.vendor == "sqlite":
+        return (Decimal(value) / 100).quantize(SATANG)
+    return Decimal(value).quantize(SATANG)

@@ -18,6 +18,8 @@ A sub-ledger overrides what it has; the base class's defaults say "nothing here"
 - ``resignation_blockers``: why a member may not resign yet (a guarantor who must be replaced);
 - ``member_status_changed``: told when a member resigns, dies, is expelled or comes back;
 - ``reconcile``: its figures against its GL control accounts (``sahakorn reconcile``);
+- ``control_roles``: the GL roles of those control accounts, which take postings only from the
+  sub-ledgers' own services (``source``: its journal), never from a manual voucher;
 - ``monthly_demands``: what it bills a member for a month (เรียกเก็บรายเดือน), each demand able to
   give the credit lines of a receipt inside the caller's voucher and to record the receipt in the
   sub-ledger's own rows once that voucher is posted (the same two steps as a debt).
@@ -107,6 +109,28 @@ class MonthlyDemand:
     due_on: dt.date | None = None
     credit_lines: CreditLines | None = None
     settle: Settle | None = None
+    # The billing item kind (``BillingKind.key``); with ``parts``, each part's kind is "<kind>:<part>".
+    kind: str = ""
+    # Of the amount (or of each part, by the parts' keys), what earlier months left unpaid.
+    arrears: dict[str, Decimal] = field(default_factory=dict)
+    # A part receipt must be a multiple of this (a share's par value); None: any amount to the satang.
+    step: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BillingKind:
+    """A kind of line a sub-ledger bills (billing seeds its item table from these).
+
+    ``key``: "<sub-ledger>.<what>" (with ":<part>" for a demand's part: "loans.emergency:interest");
+    ``code``/``label``: the item's default code and Thai name; ``priority``: the default order of
+    deduction (lower first); ``whole_only``: billed whole or not at all when the net-pay floor cuts it.
+    """
+
+    key: str
+    code: str
+    label: str
+    priority: int
+    whole_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +154,11 @@ class SubLedger:
     order: int = 100
     # The GL roles this sub-ledger's own debts sit on: the GL fallback stops reading them.
     debt_roles: tuple[str, ...] = ()
+    # Its journal (a ledger ``EntrySource`` value) and the GL roles whose balances its ``reconcile``
+    # proves against its own rows (its control accounts, บัญชีคุม): a voucher that touches one must
+    # come from a sub-ledger's services, which write the rows with it (see ``control_sources``).
+    source: str = ""
+    control_roles: tuple[str, ...] = ()
 
     def member_cards(self) -> list[MemberCard]:
         return []
@@ -153,6 +182,18 @@ class SubLedger:
     def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
         """``period``: the first day of the month billed."""
         return []
+
+    def billing_kinds(self) -> list[BillingKind]:
+        """Every ``kind`` its monthly demands carry (with each part's), for billing's item table."""
+        return []
+
+    def billing_change_reason(
+        self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
+    ) -> str:
+        """Why a line of the member's bill for ``period`` differs from last month's (``before``/``after``:
+        the amounts, 0 when the line is new or gone), in the coop's words, for the bill preview and the
+        portal: "ปิดสัญญาแล้ว", "ค่าหุ้นรายเดือนเปลี่ยนจาก 500 เป็น 700 บาท". "" when it has nothing to add."""
+        return ""
 
 
 # ======== Discovery ========
@@ -192,6 +233,28 @@ def member_cards() -> list[MemberCard]:
 
 # Cards the page shows before their sub-ledger exists (the dividend run is a later issue).
 PLACEHOLDERS: tuple[MemberCard, ...] = (MemberCard("dividends", "เงินปันผล-เฉลี่ยคืน", position=50),)
+
+
+def control_roles() -> dict[str, SubLedger]:
+    """Every control account's role → the sub-ledger that proves it."""
+    return {role: item for item in subledgers() for role in item.control_roles}
+
+
+def control_sources() -> set[str]:
+    """The journals that may post to control accounts: the sub-ledgers' own.
+
+    Not only the owner's: a sub-ledger settles into another's control account through that one's
+    contract (a leaving member's loan paid from shares with the loan's ``credit_lines`` and
+    ``settle``, a welfare claim paid into a deposit account by the deposits service), and the owner
+    writes its rows in the same transaction. A manual voucher, an opening balance typed in, or the
+    reversal of either writes none, so the sub-ledger's check would no longer agree with the GL.
+    """
+    return {item.source for item in subledgers() if item.source} | set(CONTRACT_SOURCES)
+
+
+# Journals of no sub-ledger that settle into sub-ledgers only through this contract: the monthly
+# billing (a demand's ``credit_lines`` then ``settle``) and the dividend run.
+CONTRACT_SOURCES: tuple[str, ...] = ("billing", "dividends")
 
 
 def owned_debt_roles() -> set[str]:
@@ -236,6 +299,18 @@ def reconciliations(*, as_of: dt.date | None = None, only: Sequence[str] = ()) -
         if result is not None:
             out.append(result)
     return out
+
+
+def billing_kinds() -> list[BillingKind]:
+    return [kind for item in subledgers() for kind in item.billing_kinds()]
+
+
+def billing_change_reason(
+    *, member, subledger_key: str, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
+) -> str:
+    return subledger(subledger_key).billing_change_reason(
+        member=member, kind=kind, reference=reference, period=period, before=before, after=after
+    )
 
 
 def monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:

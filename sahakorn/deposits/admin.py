@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from sahakorn.core.admin import IntegerInputAdminMixin
 from sahakorn.core.forms import BEDateField
 from sahakorn.deposits.calc import credit_months_parse
 from sahakorn.deposits.models import DepositAccount, DepositProduct, DepositRate, InterestRun
@@ -74,7 +75,7 @@ class DepositProductForm(forms.ModelForm):
 
 
 @admin.register(DepositProduct)
-class DepositProductAdmin(admin.ModelAdmin):
+class DepositProductAdmin(IntegerInputAdminMixin, admin.ModelAdmin):
     form = DepositProductForm
     list_display = ["code", "name", "kind", "gl_role", "credit_months", "min_balance", "is_active"]
     inlines = [DepositRateInline]

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from sahakorn.core.dates import refuse_after_batch_limit
 from sahakorn.core.money import ZERO
 from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
@@ -84,8 +86,12 @@ def deposit_interest_run(
         return existing
     start, end = interest_period(product, period_end)
     posted_on = posted_on or period_end
+    # Interest for days not yet over is not owed yet (the coop's one date policy, core.dates).
+    what = gettext("การประมวลผลดอกเบี้ยเงินฝาก")
+    refuse_after_batch_limit(period_end, what=what, error=DepositError, field="period_end")
     if posted_on < period_end:
         raise DepositError("วันที่ผ่านรายการต้องไม่ก่อนวันสิ้นงวด", field="posted_on")
+    refuse_after_batch_limit(posted_on, what=what, error=DepositError, field="posted_on")
     later = (
         InterestRun.objects.filter(product=product, period_end__gt=period_end).order_by("period_end").first()
     )

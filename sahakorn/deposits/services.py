@@ -9,7 +9,9 @@ balance) and moves the account's cached balance.
 Decisions worth knowing:
 
 - The passbook is chronological: a movement dated before the account's latest transaction is
-  refused, so ``balance_after`` is always the running balance in (date, id) order.
+  refused, so ``balance_after`` is always the running balance in (date, id) order. So no movement,
+  hold or status change is dated after today either (``core.dates.refuse_future``): one dated
+  ahead would refuse every later movement dated today.
 - A withdrawal must leave at least the product's minimum balance (closing the account is the
   way to take everything) and may not exceed the available balance (balance − active holds).
   The two checks are separate: a pledged amount may count toward the minimum balance.
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F, Max, Sum
 
+from sahakorn.core.dates import refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
@@ -275,6 +278,7 @@ def deposit_account_open(
     by: User | None,
 ) -> DepositAccount:
     """Open a deposit account (เปิดบัญชีเงินฝาก) for a member, with its first deposit if any."""
+    refuse_future(opened_on, what="การเปิดบัญชีเงินฝาก", error=DepositError, field="opened_on")
     member = Member.objects.get(pk=member.pk)
     product = DepositProduct.objects.select_for_update().get(pk=product.pk)
     if member.status != MemberStatus.ACTIVE:
@@ -349,6 +353,7 @@ def deposit_account_reactivate(
     *, account: DepositAccount, on: dt.date, by: User | None, reason: str = ""
 ) -> DepositAccount:
     """Make a dormant account usable again (เปิดใช้บัญชีพักการเคลื่อนไหว); an officer's act, recorded."""
+    refuse_future(on, what="การเปิดใช้บัญชี", error=DepositError, field="on")
     account = _locked(account)
     if account.status != AccountStatus.DORMANT:
         raise DepositError(f"บัญชี {account.number} ไม่ใช่บัญชีพักการเคลื่อนไหว", field="account")
@@ -366,6 +371,7 @@ def deposit_account_close(
 
     Returns the payout row (None when nothing was left to pay).
     """
+    refuse_future(on, what="การปิดบัญชี", error=DepositError, field="on")
     account = _locked(account)
     _refuse_closed(account)
     _refuse_dormant(account, action="ปิดบัญชี")
@@ -420,6 +426,7 @@ def deposit_make(
     *, account: DepositAccount, amount: Decimal, on: dt.date, channel: str, by: User | None, memo: str = ""
 ) -> DepositTransaction:
     """A deposit (ฝากเงิน). GL: Dr cash|bank / Cr the product's deposit account (member)."""
+    refuse_future(on, what="รายการฝากเงิน", error=DepositError, field="on")
     amount = _checked_amount(amount)
     account = _locked(account)
     _refuse_closed(account)
@@ -451,6 +458,7 @@ def deposit_withdraw(
     *, account: DepositAccount, amount: Decimal, on: dt.date, channel: str, by: User | None, memo: str = ""
 ) -> DepositTransaction:
     """A withdrawal (ถอนเงิน). GL: Dr the product's deposit account (member) / Cr cash|bank."""
+    refuse_future(on, what="รายการถอนเงิน", error=DepositError, field="on")
     amount = _checked_amount(amount)
     account = _locked(account)
     _refuse_closed(account)
@@ -490,6 +498,7 @@ def deposit_transfer(
     The paying account follows the withdrawal rules. GL: Dr from-role / Cr to-role, both member-linked.
     Returns (transfer out, transfer in).
     """
+    refuse_future(on, what="รายการโอนเงิน", error=DepositError, field="on")
     amount = _checked_amount(amount)
     if from_account.pk == to_account.pk:
         raise DepositError("บัญชีต้นทางและปลายทางต้องเป็นคนละบัญชี", field="to_account")
@@ -543,6 +552,7 @@ def deposit_credit_internal(
     GL: Dr ``debit_role`` / Cr the product's deposit account (member). Allowed on a dormant account;
     it does not count as the member's own movement.
     """
+    refuse_future(on, what="รายการเงินโอนเข้าบัญชีเงินฝาก", error=DepositError, field="on")
     amount = _checked_amount(amount)
     description = (description or "").strip()
     if not description:
@@ -576,6 +586,7 @@ def deposit_hold_place(
     *, account: DepositAccount, amount: Decimal, reason: str, on: dt.date, by: User | None
 ) -> DepositHold:
     """Block ``amount`` on the account (อายัดเงินฝาก), e.g. pledged for a loan; no money moves."""
+    refuse_future(on, what="การอายัดเงินฝาก", error=DepositError, field="on")
     amount = _checked_amount(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -598,6 +609,7 @@ def deposit_hold_place(
 @transaction.atomic
 def deposit_hold_release(*, hold: DepositHold, on: dt.date, by: User | None) -> DepositHold:
     """Release a hold (ถอนอายัด); the row stays as the record."""
+    refuse_future(on, what="การถอนอายัด", error=DepositError, field="on")
     hold = DepositHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_on is not None:
         raise DepositError(f"การอายัดนี้ถอนไปแล้วเมื่อ {format_be_date(hold.released_on)}", field="hold")
@@ -621,6 +633,7 @@ def deposit_transaction_reverse(
     is reversed in the ledger; a row on a shared voucher (an interest run) gets a voucher of its own
     lines. A row is reversed at most once, and never a reversal or an opening balance.
     """
+    refuse_future(on, what="การกลับรายการ", error=DepositError, field="on")
     original = DepositTransaction.objects.select_related("journal_entry").get(pk=transaction.pk)
     reason = (reason or "").strip()
     if not reason:

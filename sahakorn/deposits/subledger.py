@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sahakorn.core.subledger import MemberCard, Reconciled, SubLedger
+from sahakorn.deposits.models import DEPOSIT_GL_ROLES
 
 
 def _card_context(member) -> dict:
@@ -20,6 +21,8 @@ class Deposits(SubLedger):
     key = "deposits"
     title = "เงินฝาก"
     order = 30
+    source = "deposits"
+    control_roles = DEPOSIT_GL_ROLES
 
     def member_cards(self) -> list[MemberCard]:
         return [

@@ -38,6 +38,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
+from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.phone import PhoneError, phone_to_e164
 from sahakorn.core.thai import format_be_date, national_id_is_valid, national_id_normalize
@@ -254,6 +256,15 @@ def _next_number() -> str:
     return f"{int(last) + 1:06d}" if last and last.isdigit() else "000001"
 
 
+def _dated_ahead(on: dt.date, *, what: str) -> str | None:
+    """The date policy's message for ``on`` after today (None when it is not), for a list of errors."""
+    try:
+        refuse_future(on, what=what)
+    except ServiceError as e:
+        return e.message
+    return None
+
+
 @transaction.atomic
 def funeral_membership_enrol(
     *,
@@ -280,8 +291,8 @@ def funeral_membership_enrol(
         errors["member"] = f"สมาชิก {member.number_and_name} เป็นสมาชิกสมาคมฌาปนกิจอยู่แล้ว"
     if joined_on < member.joined_on:
         errors["joined_on"] = f"วันที่เป็นสมาชิกสมาคมต้องไม่ก่อนวันที่เป็นสมาชิกสหกรณ์ ({format_be_date(member.joined_on)})"
-    elif joined_on > timezone.localdate():
-        errors["joined_on"] = "วันที่เป็นสมาชิกสมาคมต้องไม่เกินวันนี้"
+    elif ahead := _dated_ahead(joined_on, what="การสมัครสมาชิกสมาคม"):
+        errors["joined_on"] = ahead
     try:
         items = _beneficiaries_checked(beneficiaries)
     except FuneralError as e:
@@ -351,6 +362,8 @@ def funeral_membership_end(
         errors["reason"] = "การสิ้นสภาพเพราะถึงแก่กรรมให้บันทึกผ่านการขอรับเงินสงเคราะห์ศพ"
     if on < membership.joined_on:
         errors["on"] = f"วันที่สิ้นสภาพต้องไม่ก่อนวันที่เป็นสมาชิกสมาคม ({format_be_date(membership.joined_on)})"
+    elif ahead := _dated_ahead(on, what="การสิ้นสภาพสมาชิกสมาคม"):
+        errors["on"] = ahead
     if errors:
         raise FuneralError("; ".join(errors.values()), errors=errors)
     membership.status, membership.ended_on, membership.end_reason = MembershipStatus.ENDED, on, reason
@@ -381,6 +394,7 @@ def funeral_levy_create(
     started = time.perf_counter()
     if kind not in LevyKind.values:
         raise FuneralError(f"ไม่รู้จักประเภทการเรียกเก็บ “{kind}”", field="kind")
+    refuse_future(levied_on, what="การเรียกเก็บเงินสงเคราะห์", error=FuneralError, field="levied_on")
     rules = funeral_settings_for(on=levied_on)
     if kind == LevyKind.PER_DEATH:
         if claim is None:
@@ -517,6 +531,7 @@ def funeral_dues_collect(
     dues collected with it. A membership not called by the levy, or already paid, is refused by
     number and nothing is written.
     """
+    refuse_future(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
     role = _role(channel, CHANNEL_ROLES, field="channel", labels=Channel)
     receivable = _dues_receivable(levy=levy, on=on, membership_ids=membership_ids)
     levy, count, amount = receivable.levy, receivable.count, receivable.amount
@@ -562,7 +577,9 @@ def funeral_due_settle(
     The same checks and UPDATE as ``funeral_dues_collect``, with the caller's voucher instead of one
     of our own: the levy is open, ``on`` is not before its call, the due is still outstanding and
     ``amount`` is the whole of it. ``by`` posted the voucher; the due keeps the voucher only.
+    A payroll receipt is month-end work: dated at most the coop's allowance after today.
     """
+    refuse_after_batch_limit(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
     _whole_due(due, amount)
     if entry.status != EntryStatus.POSTED:
         raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
@@ -599,10 +616,12 @@ def death_claim_create(
         )
     if death_date < membership.joined_on:
         errors["death_date"] = f"วันที่ถึงแก่กรรมต้องไม่ก่อนวันที่เป็นสมาชิกสมาคม ({format_be_date(membership.joined_on)})"
-    elif death_date > timezone.localdate():
-        errors["death_date"] = "วันที่ถึงแก่กรรมต้องไม่เกินวันนี้"
+    elif ahead := _dated_ahead(death_date, what="การถึงแก่กรรม"):
+        errors["death_date"] = ahead
     if reported_on < death_date:
         errors["reported_on"] = "วันที่แจ้งต้องไม่ก่อนวันที่ถึงแก่กรรม"
+    elif ahead := _dated_ahead(reported_on, what="การแจ้งถึงแก่กรรม"):
+        errors["reported_on"] = ahead
     member = membership.member
     if member.status == MemberStatus.DECEASED and member.status_since != death_date:
         errors["death_date"] = f"ทะเบียนสมาชิกบันทึกวันที่ถึงแก่กรรมไว้เป็น {format_be_date(member.status_since)}"
@@ -632,6 +651,7 @@ def death_claim_approve(
     claim = _claim_locked(claim)
     decision_guard(claim, by=by, action="อนุมัติ", error=FuneralError)
     on = on or timezone.localdate()
+    refuse_future(on, what="การอนุมัติ", error=FuneralError, field="on")
     if on < claim.reported_on:
         raise FuneralError("วันที่อนุมัติต้องไม่ก่อนวันที่แจ้ง", field="on")
     membership = FuneralMembership.objects.select_for_update().get(pk=claim.membership_id)
@@ -672,6 +692,7 @@ def death_claim_pay(*, claim: DeathClaim, on: dt.date, method: str, by: User | N
     One voucher: Dr funeral_dues_collected (the deceased) / Cr cash|bank per beneficiary; one
     ``FuneralPayout`` per beneficiary linked to it. The amounts are ``death_claim_payout_plan``'s.
     """
+    refuse_future(on, what="การจ่ายเงินสงเคราะห์ศพ", error=FuneralError, field="on")
     role = _role(method, METHOD_ROLES, field="method", labels=PayoutMethod)
     claim = _claim_locked(claim)
     if claim.status != ClaimStatus.APPROVED:
@@ -734,6 +755,7 @@ def funeral_remittance_record(
     *, amount: Decimal, on: dt.date, by: User | None, method: str = PayoutMethod.BANK, note: str = ""
 ) -> FuneralRemittance:
     """Hand money held for the association over to it (its admin fees, dues collected after a payout)."""
+    refuse_future(on, what="การนำส่งเงินให้สมาคม", error=FuneralError, field="on")
     _check_money(amount, field="amount", label="จำนวนเงินที่นำส่ง")
     role = _role(method, METHOD_ROLES, field="method", labels=PayoutMethod)
     held = account_balance(account=LIABILITY, as_of=on)

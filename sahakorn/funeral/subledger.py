@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sahakorn.core.months import add_months
-from sahakorn.core.subledger import MemberCard, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.subledger import BillingKind, MemberCard, MonthlyDemand, Reconciled, SubLedger
 
 
 def _card_context(member) -> dict:
@@ -23,7 +23,7 @@ def _card_context(member) -> dict:
     return member_section_context(member)
 
 
-def _demand(due) -> MonthlyDemand:
+def _demand(due, *, arrears: bool = False) -> MonthlyDemand:
     from sahakorn.funeral.errors import FuneralError
     from sahakorn.funeral.models import LevyKind
     from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
@@ -52,6 +52,8 @@ def _demand(due) -> MonthlyDemand:
         label=label,
         account_role=LIABILITY,
         amount=due.amount,
+        kind="funeral.dues",
+        arrears={"": due.amount} if arrears else {},
         credit_lines=credit_lines,
         settle=settle,
     )
@@ -61,6 +63,8 @@ class Funeral(SubLedger):
     key = "funeral"
     title = "สมาคมฌาปนกิจสงเคราะห์"
     order = 60
+    source = "funeral"
+    control_roles = ("funeral_dues_collected",)
 
     def member_cards(self) -> list[MemberCard]:
         return [
@@ -80,8 +84,12 @@ class Funeral(SubLedger):
 
         return funeral_reconciled(as_of=as_of)
 
+    def billing_kinds(self) -> list[BillingKind]:
+        return [BillingKind("funeral.dues", "FUN", "เงินสงเคราะห์ศพ", priority=50, whole_only=True)]
+
     def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
-        """The member's dues called in ``period``'s month, still outstanding on an open levy, oldest first.
+        """The member's dues called by the end of ``period``'s month, still outstanding on an open levy,
+        oldest first (a due an earlier month left unpaid is billed again, as arrears).
 
         ``reference`` is the due's id; each demand is the whole due, credited to the liability for
         the member inside the caller's voucher and recorded as collected (channel: payroll) once
@@ -95,13 +103,12 @@ class Funeral(SubLedger):
                 membership__member_id=member.pk,
                 collected_on__isnull=True,
                 levy__status=LevyStatus.OPEN,
-                levy__levied_on__gte=first,
                 levy__levied_on__lt=add_months(first, 1),
             )
             .select_related("levy__claim__membership__member", "membership")
             .order_by("levy__levied_on", "levy_id")
         )
-        return [_demand(due) for due in dues]
+        return [_demand(due, arrears=due.levy.levied_on < first) for due in dues]
 
 
 SUBLEDGER = Funeral()

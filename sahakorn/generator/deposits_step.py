@@ -282,7 +282,8 @@ def deposits_step(coop: GeneratedCoop) -> None:
         t, role, product = totals[vkey], totals[vkey]["role"], products[vkey[0]]
         lines = []
         if vkey[1] == "o":
-            date, source, text = start, EntrySource.OPENING, f"ยอดยกมาเงินฝาก{product.name}"
+            # The deposits' journal: their control accounts take postings from the sub-ledger only.
+            date, source, text = start, EntrySource.DEPOSITS, f"ยอดยกมาเงินฝาก{product.name}"
             lines = [Line("bank", debit=t["in"]), Line(role, credit=t["in"])]
         elif vkey[1] == "i":
             date, source, text = vkey[2], EntrySource.DEPOSITS, interest_run_description(product, vkey[2])

@@ -1233,7 +1233,7 @@ class _Book:
             if total:
                 label = LoanFamily(family).label
                 keys.append(("o", family))
-                specs.append(EntrySpec(date=self.start, description=f"ยอดยกมาลูกหนี้{label}", source=EntrySource.OPENING,
+                specs.append(EntrySpec(date=self.start, description=f"ยอดยกมาลูกหนี้{label}", source=EntrySource.LOANS,
                                        lines=(Line(f"loan_{family}", debit=_dec(total)),
                                               Line("bank", credit=_dec(total)))))  # fmt: skip
         for (family, day), (amount, net_principal, net_interest, bank, cash, n) in sorted(

@@ -221,7 +221,7 @@ def shares_step(coop: GeneratedCoop) -> None:
     opening_spec = -1
     if opening_total:
         opening_spec = len(specs)
-        specs.append(EntrySpec(date=start, description="ยอดยกมาทุนเรือนหุ้น", source=EntrySource.OPENING, lines=(
+        specs.append(EntrySpec(date=start, description="ยอดยกมาทุนเรือนหุ้น", source=EntrySource.SHARES, lines=(
             Line(account="bank", debit=opening_total), Line(account="share_capital", credit=opening_total))))  # fmt: skip
     month_spec: list[int] = []
     for m in range(n_months):

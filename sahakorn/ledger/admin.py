@@ -3,7 +3,7 @@ because they change only through the ledger services (posting, reversal, period 
 
 from django.contrib import admin
 
-from sahakorn.core.admin import ReadOnlyAdminMixin
+from sahakorn.core.admin import IntegerInputAdminMixin, ReadOnlyAdminMixin
 from sahakorn.ledger.models import Account, AccountRole, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
 
 
@@ -29,8 +29,18 @@ class AccountRoleAdmin(admin.ModelAdmin):
     list_select_related = ("account",)
     autocomplete_fields = ("account",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once its account has postings, the role stays on it (``AccountRole.is_locked``).
+        if obj is not None and obj.is_locked:
+            return ("key", "account")
+        return ()
 
-class FiscalPeriodInline(admin.TabularInline):
+    def has_delete_permission(self, request, obj=None):
+        # The code posts to every role: a missing one would stop the screens that post there.
+        return False
+
+
+class FiscalPeriodInline(IntegerInputAdminMixin, admin.TabularInline):
     model = FiscalPeriod
     fields = ("number", "start_date", "end_date", "closed_at", "closed_by")
     readonly_fields = fields

@@ -5,6 +5,7 @@ the services refuse it, and database triggers refuse it too (see migration 0002)
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,6 +66,33 @@ class AccountRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.account.code}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the account the role points to (as saved) already has posted lines.
+
+        Then the role stays on it, as a product's family or GL role stays once it has contracts or
+        accounts: re-pointed, the next postings would go to another account while the balance stays
+        on this one, and every check reading the role (``shares check`` on share_capital) would be off
+        by the whole balance.
+        """
+        if self.pk is None:
+            return False
+        saved = AccountRole.objects.filter(pk=self.pk).values_list("account_id", flat=True).first()
+        return (
+            saved is not None
+            and JournalLine.objects.filter(account_id=saved, entry__status=EntryStatus.POSTED).exists()
+        )
+
+    def clean(self) -> None:
+        if not self.is_locked:
+            return
+        saved = AccountRole.objects.select_related("account").get(pk=self.pk)
+        if (saved.key, saved.account_id) != (self.key, self.account_id):
+            raise ValidationError(
+                f"บทบาท {saved.key} ผูกกับบัญชี {saved.account} ซึ่งมีรายการผ่านแล้ว เปลี่ยนบทบาทหรือบัญชีไม่ได้ "
+                "(ยอดเดิมจะค้างอยู่ที่บัญชีเดิม ส่วนรายการใหม่จะไปลงบัญชีอื่น)"
+            )
 
 
 class FiscalYear(models.Model):
@@ -174,6 +202,8 @@ class JournalEntry(models.Model):
         permissions = [
             ("post_journalentry", "ผ่านรายการใบสำคัญ"),
             ("reverse_journalentry", "กลับรายการใบสำคัญ"),
+            # The second person on a manual voucher above CoopProfile.manual_voucher_approval_above.
+            ("approve_journalentry", "อนุมัติใบสำคัญบันทึกด้วยมือ"),
         ]
         indexes = [models.Index(fields=["date"]), models.Index(fields=["source", "date"])]
 

@@ -29,6 +29,7 @@ from sahakorn.ledger.models import (
     Account,
     AccountCategory,
     AccountRole,
+    EntrySource,
     EntryStatus,
     FiscalPeriod,
     FiscalYear,
@@ -496,3 +497,26 @@ def fiscal_year_span(*, on: dt.date) -> tuple[dt.date, dt.date]:
     from sahakorn.ledger.services import fiscal_year_bounds
 
     return fiscal_year_bounds(on=on, start_month=coop_profile_get().fiscal_year_start_month)
+
+
+# ======== Manual vouchers awaiting a second person ========
+
+
+def manual_vouchers_awaiting_approval(*, limit: Decimal) -> list[JournalEntry]:
+    """Manual drafts whose total debit is above ``limit`` (CoopProfile.manual_voucher_approval_above),
+    oldest first, each with ``total_debit``: what an approver sees (ใบสำคัญรออนุมัติ).
+
+    Drafts are few, so the totals are summed here, exactly, rather than in SQL (REAL on SQLite).
+    """
+    drafts = (
+        JournalEntry.objects.filter(status=EntryStatus.DRAFT, source=EntrySource.MANUAL)
+        .select_related("created_by", "fiscal_year")
+        .prefetch_related("lines")
+        .order_by("date", "created_at", "id")
+    )
+    waiting = []
+    for entry in drafts:
+        entry.total_debit = sum((line.debit for line in entry.lines.all()), ZERO)  # type: ignore[attr-defined]
+        if entry.total_debit > limit:  # type: ignore[attr-defined]
+            waiting.append(entry)
+    return waiting

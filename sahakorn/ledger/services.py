@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, cast
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from sahakorn.core.dates import refuse_after_batch_limit
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, has_more_than_two_places
 from sahakorn.core.months import add_months
 from sahakorn.core.selectors import coop_profile_get
+from sahakorn.core.subledger import control_roles, control_sources
 from sahakorn.core.thai import be_year, format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import (
@@ -85,6 +88,8 @@ def fiscal_year_ensure(*, on: dt.date) -> FiscalYear:
 
     An existing year wins over the coop's current start month, so changing that setting later
     never re-cuts a year that already holds vouchers; a new year that would overlap one is refused.
+    Years stay contiguous (``_year_gap_close``): a voucher dated years away would otherwise open its
+    year with the years between missing, and the year-end work could never run over them.
     """
     existing = FiscalYear.objects.filter(start_date__lte=on, end_date__gte=on).first()
     if existing is not None:
@@ -97,6 +102,7 @@ def fiscal_year_ensure(*, on: dt.date) -> FiscalYear:
             f"{format_be_date(end)} ทับกับ{overlapping} (เดือนเริ่มปีบัญชีถูกเปลี่ยนหลังเปิดปีแล้ว)"
         )
     year_be = be_year(end.year)
+    _year_gap_close(on=on, start=start, end=end, year_be=year_be)
     try:
         with transaction.atomic():
             fiscal_year = FiscalYear.objects.create(year_be=year_be, start_date=start, end_date=end)
@@ -113,6 +119,52 @@ def fiscal_year_ensure(*, on: dt.date) -> FiscalYear:
         # Another transaction opened the same year a moment ago; theirs is the one.
         return FiscalYear.objects.get(year_be=year_be)
     return fiscal_year
+
+
+def _year_gap_close(*, on: dt.date, start: dt.date, end: dt.date, year_be: int) -> None:
+    """Keep the years contiguous before the year [start, end] opens.
+
+    Later than the latest year: the years between open first, empty. Nothing can be dated ahead of
+    ``core.dates.latest_batch_date``, so such a gap only means the books had no voucher for a year.
+    Earlier than the earliest year by more than one: refused, naming the missing years; a date typed
+    decades back (2515 for 2565) would otherwise open a year cut off from the books.
+    """
+    latest = FiscalYear.objects.order_by("-end_date").first()
+    if latest is None:
+        return  # the first year
+    next_day = latest.end_date + dt.timedelta(days=1)
+    if start > latest.end_date:
+        while next_day < start:
+            next_day = fiscal_year_ensure(on=next_day).end_date + dt.timedelta(days=1)
+        return
+    earliest = FiscalYear.objects.order_by("start_date").first() or latest
+    if end == earliest.start_date - dt.timedelta(days=1):
+        return
+    first_missing, last_missing = year_be + 1, earliest.year_be - 1
+    missing = str(first_missing) if first_missing >= last_missing else f"{first_missing}–{last_missing}"
+    raise LedgerError(
+        f"เปิดปีบัญชี {year_be} สำหรับวันที่ {format_be_date(on)} ไม่ได้: ปีบัญชีต้องต่อเนื่องกัน "
+        f"และยังไม่ได้เปิดปีบัญชี {missing} (ระหว่างปีบัญชี {year_be} กับ{earliest})",
+        field="date",
+    )
+
+
+def fiscal_years_ensure(*, first: dt.date, last: dt.date) -> None:
+    """Every fiscal year from the one containing ``first`` to the one containing ``last``.
+
+    A batch (the data generator's history, a year-end run) spans its years whole: a year between two
+    of its vouchers with none of its own is opened too. Each year opens next to an existing one
+    (``fiscal_year_ensure``): earlier than the earliest newest first, later than it oldest first.
+    """
+    earliest = FiscalYear.objects.order_by("start_date").first()
+    if earliest is None:
+        earliest = fiscal_year_ensure(on=first)
+    on = min(last, earliest.start_date - dt.timedelta(days=1))
+    while on >= first:
+        on = fiscal_year_ensure(on=on).start_date - dt.timedelta(days=1)
+    on = max(first, earliest.start_date)
+    while on <= last:
+        on = fiscal_year_ensure(on=on).end_date + dt.timedelta(days=1)
 
 
 @transaction.atomic
@@ -175,6 +227,7 @@ class _AccountResolver:
 
     def __init__(self) -> None:
         self._cache: dict[str, Account] | None = None
+        self._controlled: frozenset[int] | None = None
 
     def get(self, ref: str | Account) -> Account:
         if isinstance(ref, Account):
@@ -188,6 +241,21 @@ class _AccountResolver:
                 raise LedgerError(f"ไม่พบบัญชีหรือบทบาทบัญชี “{ref}”")
             self._cache[ref] = account
         return account
+
+    def controlled(self, owners: dict) -> frozenset[int]:
+        """The ids of the accounts the roles in ``owners`` point at (sub-ledgers' control accounts)."""
+        if self._controlled is None:
+            self._controlled = frozenset(
+                account.pk for role, account in self.roles().items() if role in owners
+            )
+        return self._controlled
+
+    def roles(self) -> dict[str, Account]:
+        """Role key → its account, from the one query ``get`` makes (codes looked up since come along
+        too, and match no role)."""
+        if self._cache is None:
+            self._cache = {role.key: role.account for role in AccountRole.objects.select_related("account")}
+        return self._cache
 
 
 def _checked_amounts(debit: Decimal, credit: Decimal, *, where: str) -> tuple[Decimal, Decimal]:
@@ -229,6 +297,47 @@ def _refuse_unpostable(account_ids: set[int]) -> None:
     raise LedgerError(f"บัญชี {bad} ถูกปิดการใช้งาน ผ่านรายการไม่ได้")
 
 
+def _refuse_control_accounts(
+    accounts: _AccountResolver,
+    account_ids: set[int],
+    *,
+    source: str,
+    reverses: JournalEntry | None = None,
+    where: str = "",
+) -> None:
+    """A sub-ledger's control account (บัญชีคุม) takes postings only from the sub-ledgers' services.
+
+    A manual voucher on share capital (Dr cash / Cr 31000) would leave ``shares check`` off by its
+    amount for good: no share transaction goes with it. The same for an opening balance typed in,
+    and for the reversal of such a voucher (its journal is the original's); a sub-ledger's own
+    vouchers and their reversals pass (``core.subledger.control_sources``).
+    """
+    journal = reverses.source if source == EntrySource.REVERSAL and reverses is not None else source
+    if journal in control_sources():
+        return
+    owners = control_roles()
+    controlled = accounts.controlled(owners)
+    if controlled.isdisjoint(account_ids):
+        return  # the usual case, one set operation (a bulk batch asks once per voucher)
+    hit = sorted(
+        (
+            (account, role)
+            for role, account in accounts.roles().items()
+            if role in owners and account.pk in account_ids
+        ),
+        key=lambda pair: (pair[0].code, pair[1]),
+    )
+    account, role = hit[0]
+    owner = owners[role]
+    what = EntrySource(journal).label if journal in EntrySource.values else journal
+    if journal != source:
+        what = f"กลับรายการของใบสำคัญ{what}"
+    raise LedgerError(
+        f"{where}บัญชี {account} เป็นบัญชีคุมของระบบ{owner.title} รับรายการจากระบบ{owner.title}เท่านั้น "
+        f"ใบสำคัญ{what}ผ่านรายการเข้าบัญชีนี้ไม่ได้ ให้บันทึกที่หน้าจอของระบบ{owner.title}"
+    )
+
+
 def _unbalanced_message(debit: Decimal, credit: Decimal, prefix: str = "ใบสำคัญ") -> str:
     return (
         f"{prefix}ไม่สมดุล: เดบิตรวม {debit:,.2f} บาท แต่เครดิตรวม {credit:,.2f} บาท "
@@ -255,6 +364,7 @@ def _entry_create(
         raise LedgerError("ใบสำคัญต้องมีรายการอย่างน้อยหนึ่งรายการ")
     if source not in EntrySource.values:
         raise LedgerError(f"ไม่รู้จักที่มาของรายการ “{source}”")
+    refuse_after_batch_limit(date, what=gettext("ใบสำคัญ"), error=LedgerError, field="date", period=False)
     fiscal_year = fiscal_year_ensure(on=date)
     period = _period_for(fiscal_year, date)
     # A draft dated into a closed period could never be posted.
@@ -265,6 +375,7 @@ def _entry_create(
         debit, credit = _checked_amounts(line.debit, line.credit, where=f"รายการที่ {n}")
         memo = _checked_text(line.memo, limit=_MEMO_MAX, what=f"รายการที่ {n}: รายละเอียด")
         rows.append((accounts.get(line.account), debit, credit, line.member_id, memo))
+    _refuse_control_accounts(accounts, {row[0].pk for row in rows}, source=source, reverses=reverses)
     entry = JournalEntry.objects.create(
         fiscal_year=fiscal_year,
         period=period,
@@ -319,6 +430,7 @@ def journal_entry_post(*, entry: JournalEntry, posted_by: User | None) -> Journa
     if debit != credit:
         raise LedgerError(_unbalanced_message(debit, credit))
     _refuse_unpostable({line.account_id for line in lines})
+    _refuse_own_approval(locked, debit=debit, posted_by=posted_by)
 
     fiscal_year.last_voucher_no += 1
     fiscal_year.save(update_fields=["last_voucher_no"])
@@ -436,6 +548,73 @@ def journal_entry_delete(*, entry: JournalEntry) -> None:
     locked.delete()
 
 
+# ======== Manual vouchers: a second person above the coop's limit ========
+
+
+def manual_voucher_approval_limit() -> Decimal:
+    """Above this total debit a manual voucher needs a second person (CoopProfile setting)."""
+    return coop_profile_get().manual_voucher_approval_above
+
+
+def manual_voucher_awaits_approval(entry: JournalEntry, *, total_debit: Decimal) -> bool:
+    """A manual draft whose maker may not post it: another accountant or the manager approves it."""
+    return (
+        entry.status == EntryStatus.DRAFT
+        and entry.source == EntrySource.MANUAL
+        and total_debit > manual_voucher_approval_limit()
+    )
+
+
+def _refuse_own_approval(entry: JournalEntry, *, debit: Decimal, posted_by: User | None) -> None:
+    """Nobody posts their own manual voucher above the limit (ผู้บันทึก-ผู้อนุมัติ คนละคน).
+
+    Sub-ledger vouchers have their own maker-checker where the coop wants one (loans, shares,
+    welfare, funeral requests); a manual voucher has nothing behind it but the accountant's word.
+    """
+    if entry.source != EntrySource.MANUAL or entry.created_by_id is None:
+        return
+    limit = manual_voucher_approval_limit()
+    if debit <= limit:
+        return
+    if posted_by is None or posted_by.pk == entry.created_by_id:
+        raise LedgerError(
+            f"ใบสำคัญยอดเดบิตรวม {debit:,.2f} บาท เกินวงเงิน {limit:,.2f} บาท ที่ผู้บันทึกผ่านรายการเองได้ "
+            "ต้องให้สมุห์บัญชีหรือผู้จัดการอีกคนอนุมัติ"
+        )
+
+
+@transaction.atomic
+def manual_voucher_record(
+    *, date: dt.date, description: str, lines: Sequence[Line], by: User
+) -> JournalEntry:
+    """Record a manual voucher and post it (บันทึกและผ่านรายการ), or, above the coop's limit, keep
+    it as a draft awaiting a second person's approval (``manual_voucher_approve``)."""
+    entry = _entry_create(
+        date=date, description=description, lines=lines, source=EntrySource.MANUAL, created_by=by
+    )
+    total_debit = sum((line.debit for line in lines), ZERO)
+    if manual_voucher_awaits_approval(entry, total_debit=total_debit):
+        return entry
+    return journal_entry_post(entry=entry, posted_by=by)
+
+
+@transaction.atomic
+def manual_voucher_approve(*, entry: JournalEntry, by: User) -> JournalEntry:
+    """A second person approves a manual voucher (อนุมัติ): it is posted, with ``by`` as the poster.
+
+    Refused: a voucher that is no manual draft, an approver without the permission, and the one who
+    recorded it (a manager included).
+    """
+    locked = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.source != EntrySource.MANUAL or locked.status != EntryStatus.DRAFT:
+        raise LedgerError("อนุมัติได้เฉพาะใบสำคัญบันทึกด้วยมือที่ยังเป็นร่าง")
+    if not by.has_perm("ledger.approve_journalentry"):
+        raise LedgerError(f"ผู้ใช้ {by.get_username()} ไม่มีสิทธิ์อนุมัติใบสำคัญ")
+    if locked.created_by_id == by.pk:
+        raise LedgerError("ผู้อนุมัติต้องไม่ใช่ผู้บันทึกใบสำคัญ (ต้องมีผู้ตรวจสอบคนที่สอง)")
+    return journal_entry_post(entry=locked, posted_by=by)
+
+
 @transaction.atomic
 def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User | None = None) -> int:
     """Post many vouchers at once, set-based (billing, interest, dividends, the data generator).
@@ -447,6 +626,10 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
     specs = list(entries)
     if not specs:
         return 0
+    ahead = max(specs, key=lambda spec: spec.date)  # the latest date decides; one query, not one a voucher
+    refuse_after_batch_limit(
+        ahead.date, what=gettext("ใบสำคัญ “%s”") % ahead.description, error=LedgerError, period=False
+    )
     accounts = _AccountResolver()
     prepared: list[list[tuple[int, Decimal, Decimal, int | None, str]]] = []
     used_accounts: set[int] = set()
@@ -471,6 +654,7 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
             total_credit += credit
         if total_debit != total_credit:
             raise LedgerError(_unbalanced_message(total_debit, total_credit, prefix=f"{where} "))
+        _refuse_control_accounts(accounts, {row[0] for row in rows}, source=spec.source, where=f"{where}: ")
         prepared.append(rows)
     _refuse_unpostable(used_accounts)
 
@@ -485,6 +669,7 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
         return fiscal_year
 
     order = sorted(range(len(specs)), key=lambda k: specs[k].date)
+    fiscal_years_ensure(first=specs[order[0]].date, last=specs[order[-1]].date)  # contiguous years
     year_of = [year_for(spec.date) for spec in specs]
     counts = Counter(fiscal_year.pk for fiscal_year in year_of)
 

@@ -62,16 +62,26 @@ def journal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry_context(entry: JournalEntry, reverse_form: ReverseForm | None = None) -> dict:
+def _entry_context(entry: JournalEntry, reverse_form: ReverseForm | None = None, user: Any = None) -> dict:
     lines = list(entry.lines.all())
+    total_debit = sum((line.debit for line in lines), ZERO)
+    awaits_approval = services.manual_voucher_awaits_approval(entry, total_debit=total_debit)
     return {
         "entry": entry,
         "lines": lines,
-        "total_debit": sum((line.debit for line in lines), ZERO),
+        "total_debit": total_debit,
         "total_credit": sum((line.credit for line in lines), ZERO),
+        "awaits_approval": awaits_approval,
+        "approval_limit": services.manual_voucher_approval_limit() if awaits_approval else None,
+        "can_approve": awaits_approval and _may_approve(user, entry),
         "reversal": selectors.journal_entry_reversal(entry=entry) if entry.is_posted else None,
         "reverse_form": reverse_form or ReverseForm(initial={"date": timezone.localdate()}),
     }
+
+
+def _may_approve(user: Any, entry: JournalEntry) -> bool:
+    """The approve button: an approver who did not record the voucher (the service checks again)."""
+    return bool(user and user.has_perm("ledger.approve_journalentry") and user.pk != entry.created_by_id)
 
 
 def _entry_or_404(pk: int) -> JournalEntry:
@@ -84,7 +94,7 @@ def _entry_or_404(pk: int) -> JournalEntry:
 @staff_view("ledger.view_journalentry")
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     """ใบสำคัญ: one voucher with its lines, who made and posted it, and its reversal."""
-    return render(request, "ledger/entry.html", _entry_context(_entry_or_404(pk)))
+    return render(request, "ledger/entry.html", _entry_context(_entry_or_404(pk), user=request.user))
 
 
 @require_POST
@@ -122,7 +132,9 @@ def entry_reverse(request: StaffRequest, pk: int) -> HttpResponse:
                 % {"original": original.voucher_label, "label": reversal.voucher_label},
             )
             return redirect("ledger:entry", pk=reversal.pk)
-    return render(request, "ledger/entry.html", _entry_context(original, reverse_form=form))
+    return render(
+        request, "ledger/entry.html", _entry_context(original, reverse_form=form, user=request.user)
+    )
 
 
 @require_POST
@@ -153,19 +165,27 @@ def entry_create(request: StaffRequest) -> HttpResponse:
                 "date": form.cleaned_data["date"],
                 "description": form.cleaned_data["description"],
                 "lines": formset.lines(),
-                "created_by": request.user,
             }
             try:
                 if post_now:
-                    saved = services.journal_entry_record(**args, posted_by=request.user)
+                    saved = services.manual_voucher_record(**args, by=request.user)
                 else:
-                    saved = services.journal_entry_create(**args)
+                    saved = services.journal_entry_create(**args, created_by=request.user)
             except LedgerError as e:
                 form.add_error(None, str(e))
             else:
-                if post_now:
+                if post_now and saved.is_posted:
                     messages.success(
                         request, _("บันทึกและผ่านรายการแล้ว เลขที่ %(label)s") % {"label": saved.voucher_label}
+                    )
+                elif post_now:
+                    messages.warning(
+                        request,
+                        _(
+                            "บันทึกใบสำคัญแล้ว รออนุมัติ: ยอดเดบิตรวมเกิน %(limit)s บาท "
+                            "ต้องให้สมุห์บัญชีหรือผู้จัดการอีกคนอนุมัติจึงจะผ่านรายการ"
+                        )
+                        % {"limit": f"{services.manual_voucher_approval_limit():,.2f}"},
                     )
                 else:
                     messages.success(request, _("บันทึกใบสำคัญร่างแล้ว"))
@@ -174,6 +194,37 @@ def entry_create(request: StaffRequest) -> HttpResponse:
         form = EntryForm(initial={"date": timezone.localdate()})
         formset = LineFormSet(prefix="lines")
     return render(request, "ledger/entry_form.html", {"form": form, "formset": formset, "can_post": can_post})
+
+
+@staff_view("ledger.approve_journalentry")
+def approvals(request: StaffRequest) -> HttpResponse:
+    """ใบสำคัญรออนุมัติ: manual vouchers above the coop's limit, waiting for a second person."""
+    limit = services.manual_voucher_approval_limit()
+    entries = selectors.manual_vouchers_awaiting_approval(limit=limit)
+    for waiting in entries:
+        waiting.own = waiting.created_by_id == request.user.pk  # type: ignore[attr-defined]  # template only
+    return render(request, "ledger/approvals.html", {"entries": entries, "limit": limit})
+
+
+@staff_view("ledger.approve_journalentry")
+def entry_approve(request: StaffRequest, pk: int) -> HttpResponse:
+    """Approve a manual voucher: its lines to read first (GET), then the approval posts it (POST)."""
+    draft = _entry_or_404(pk)
+    context = _entry_context(draft, user=request.user)
+    if request.method == "POST":
+        try:
+            posted = services.manual_voucher_approve(entry=draft, by=request.user)
+        except LedgerError as e:
+            context["error"] = str(e)
+            return render(request, "ledger/entry_approve.html", context, status=400)
+        messages.success(
+            request, _("อนุมัติและผ่านรายการแล้ว เลขที่ใบสำคัญ %(label)s") % {"label": posted.voucher_label}
+        )
+        return redirect("ledger:entry", pk=pk)
+    if not context["awaits_approval"]:
+        messages.error(request, _("ใบสำคัญนี้ไม่ได้รออนุมัติ"))
+        return redirect("ledger:entry", pk=pk)
+    return render(request, "ledger/entry_approve.html", context)
 
 
 @staff_view("ledger.view_journalentry")

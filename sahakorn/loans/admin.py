@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from sahakorn.core.admin import ReadOnlyAdminMixin
+from sahakorn.core.admin import IntegerInputAdminMixin, ReadOnlyAdminMixin
 from sahakorn.core.forms import BEDateField
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans.models import (
@@ -53,7 +53,7 @@ class BandFormSet(BaseInlineFormSet):
             raise forms.ValidationError("วงเงินของแต่ละแถวต้องไม่ซ้ำกัน")
 
 
-class GuarantorBandInline(admin.TabularInline):
+class GuarantorBandInline(IntegerInputAdminMixin, admin.TabularInline):
     model = GuarantorBand
     formset = BandFormSet
     extra = 3
@@ -111,7 +111,7 @@ class LoanProductRulesForm(forms.ModelForm):
 
 
 @admin.register(LoanProductRules)
-class LoanProductRulesAdmin(_AddOnly, admin.ModelAdmin):
+class LoanProductRulesAdmin(_AddOnly, IntegerInputAdminMixin, admin.ModelAdmin):
     form = LoanProductRulesForm
     inlines = [GuarantorBandInline]
     list_display = ["product", "effective_from", "annual_rate", "max_amount", "max_installments",
@@ -176,7 +176,7 @@ class GuaranteeRulesForm(forms.ModelForm):
 
 
 @admin.register(GuaranteeRules)
-class GuaranteeRulesAdmin(_AddOnly, admin.ModelAdmin):
+class GuaranteeRulesAdmin(_AddOnly, IntegerInputAdminMixin, admin.ModelAdmin):
     form = GuaranteeRulesForm
     list_display = ["effective_from", "max_contracts_per_guarantor", "max_amount_per_guarantor",
                     "min_membership_months", "member_types", "forbid_spouse", "created_by", "created_at"]  # fmt: skip

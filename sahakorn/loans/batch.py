@@ -21,8 +21,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from sahakorn.core.dates import month_end_batch_check
 from sahakorn.core.interest import INTEREST_DIVISOR, DayBasis
 from sahakorn.core.money import SATANG, ZERO, Rounding
 from sahakorn.core.thai import format_be_date
@@ -213,16 +216,28 @@ def _money_from_satang(satang) -> Decimal:
     return (Decimal(int(satang)) / 100).quantize(SATANG)
 
 
+def accrual_period_check(period_end: dt.date) -> None:
+    """Refuse a month-end accrual out of turn: not a month end, ahead, or leaving a month unrun."""
+    last_done = AccrualRun.objects.aggregate(last=Max("period_end"))["last"]
+    month_end_batch_check(
+        period_end, last_done=last_done, what=gettext("การตั้งดอกเบี้ยเงินกู้ค้างรับ"), error=LoanError
+    )
+
+
 @transaction.atomic
 def loan_interest_accrual_run(*, period_end: dt.date, by: User | None = None) -> AccrualRun:
     """Accrue every active contract's interest to ``period_end`` (see the module notes); once per date.
 
     A second call for the same ``period_end`` returns the first run's record and writes nothing.
+    Otherwise ``period_end`` is a month's last day, not ahead of ``core.dates.latest_batch_date``,
+    and the month after the latest run (``core.dates.month_end_batch_check``): an accrual posted
+    ahead would be income not yet earned, and would refuse every payment dated before it.
     """
     started = time.perf_counter()
     existing = AccrualRun.objects.filter(period_end=period_end).first()
     if existing is not None:
         return existing
+    accrual_period_check(period_end)
     try:
         with transaction.atomic():
             run = AccrualRun.objects.create(period_end=period_end, run_by=by)

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, round_money
 from sahakorn.core.months import month_end
@@ -83,7 +84,13 @@ class ContractReceipt:
     def refuse_early(self, contract: LoanContract) -> None:
         """A refusal of the caller's own, before the split (the contract is locked)."""
 
+    def refuse_ahead(self) -> None:
+        """Money received is dated today or earlier, as at the counter: a receipt dated ahead would
+        refuse every later movement on the contract."""
+        refuse_future(self.day, what="การรับชำระเงินกู้", error=self.error, field="on")
+
     def credit_lines(self, amount: Decimal) -> list:
+        self.refuse_ahead()
         contract = (
             LoanContract.objects.select_for_update(of=("self",))
             .select_related("product", "member")
@@ -142,6 +149,10 @@ class _InstallmentDemand(ContractReceipt):
 
     def credit_memo(self, contract: LoanContract) -> str:
         return f"หักเงินเดือน สัญญา {contract.number}"
+
+    def refuse_ahead(self) -> None:
+        # Payroll is month-end work: the receipt may be dated up to the coop's allowance ahead.
+        refuse_after_batch_limit(self.day, what="การหักเงินเดือนชำระค่างวด", error=self.error, field="on")
 
 
 def _active_contracts(member) -> list[LoanContract]:
@@ -206,6 +217,7 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
             .values_list("number", "due_date", "principal")
         )
         in_month = [(number, due_on) for number, due_on, _ in rows if due_on >= first]
+        in_month_principal = [principal for _, due_on, principal in rows if due_on >= first]
         scheduled = sum((principal for _, _, principal in rows), ZERO)
         # round_money only normalises: SQLite sums satang figures as REAL.
         owed = round_money(scheduled - contract_principal_paid(contract))
@@ -230,6 +242,11 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
                 amount=principal + interest,
                 parts={"principal": principal, "interest": interest},
                 due_on=day,
+                kind=f"loans.{contract.product.family}",
+                arrears={
+                    "principal": min(max(principal - sum(in_month_principal), ZERO), principal),
+                    "interest": min(contract.interest_arrears, interest),
+                },
                 credit_lines=receipt.credit_lines,
                 settle=receipt.settle,
             )
@@ -239,6 +256,7 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
 
 def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str, by) -> None:
     """A reversed share withdrawal: undo each loan payment it made (registered with the shares app)."""
+    refuse_future(on, what="การกลับรายการหักชำระหนี้จากหุ้น", error=DebtSettlementError, field="on")
     for original in LoanTransaction.objects.filter(
         journal_entry=entry, kind=LoanTxKind.PAYMENT, channel="shares"
     ).order_by("id"):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField, MoneyFormField
+from sahakorn.core.forms import BEDateField, IntegerFormField, MoneyFormField
 from sahakorn.deposits.models import AccountStatus, DepositAccount
 from sahakorn.loans.models import ContractStatus, InstallmentPolicy, LoanContract, LoanProduct
 from sahakorn.members.forms import MemberNumberField
@@ -31,7 +31,7 @@ class EligibilityForm(forms.Form):
         label=_("ประเภทเงินกู้"), queryset=LoanProduct.objects.none(), empty_label=_("— เลือกประเภทเงินกู้ —")
     )
     amount = MoneyFormField(label=_("จำนวนเงินขอกู้ (บาท)"), required=False, help_text=_("เว้นว่าง = ดูวงเงินสูงสุด"))
-    installments = forms.IntegerField(label=_("จำนวนงวด"), min_value=1, required=False)
+    installments = IntegerFormField(label=_("จำนวนงวด"), min_value=1, required=False)
     on = BEDateField(label=_("ณ วันที่"), initial=_today)
 
     def __init__(self, *args, **kwargs):
@@ -57,7 +57,7 @@ class ApplicationForm(forms.Form):
     member = MemberNumberField(label=_("เลขทะเบียนสมาชิกผู้กู้"))
     product = forms.ModelChoiceField(label=_("ประเภทเงินกู้"), queryset=LoanProduct.objects.none())
     amount = MoneyFormField(label=_("จำนวนเงินขอกู้ (บาท)"))
-    installments = forms.IntegerField(label=_("จำนวนงวด"), min_value=1)
+    installments = IntegerFormField(label=_("จำนวนงวด"), min_value=1)
     guarantors = GuarantorNumbersField(
         label=_("เลขทะเบียนผู้ค้ำ"), required=False, help_text=_("คั่นด้วยช่องว่างหรือจุลภาค")
     )

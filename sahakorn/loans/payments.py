@@ -36,6 +36,8 @@ Decisions worth knowing:
 - Only the latest movement of a contract other than month-end accruals can be reversed (a payment,
   an interest refund): reversing an older one would leave later interest computed on the wrong
   balance. Accruals posted after it are recomputed.
+- Nothing here is dated after today (``core.dates.refuse_future``): a payment dated ahead would move
+  ``interest_paid_to`` past today and refuse every later payment dated today.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from sahakorn.core.dates import refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
@@ -272,6 +275,7 @@ def loan_payment_record(
     *, contract: LoanContract, amount: Decimal, on: dt.date, channel: str, by: User | None, memo: str = ""
 ) -> LoanTransaction:
     """Receive ``amount`` on a contract: arrears, interest to ``on``, then principal (see the module notes)."""
+    refuse_future(on, what="การรับชำระเงินกู้", error=LoanError, field="on")
     amount = _checked_amount(amount)
     if channel not in CHANNEL_ROLES:
         raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, payroll)", field="channel")
@@ -327,6 +331,7 @@ def loan_payoff_figures(*, contract: LoanContract, on: dt.date) -> tuple[Decimal
 @transaction.atomic
 def loan_payoff(*, contract: LoanContract, on: dt.date, channel: str, by: User | None) -> LoanTransaction:
     """Close the contract on ``on``: principal + interest in arrears + interest to the day (ปิดบัญชีเงินกู้)."""
+    refuse_future(on, what="การปิดบัญชีเงินกู้", error=LoanError, field="on")
     contract = _locked(contract)
     if contract.status != ContractStatus.ACTIVE:
         raise LoanError(f"สัญญา {contract.number} ปิดแล้ว", field="contract")
@@ -358,6 +363,7 @@ def loan_interest_refund(
     paid off earlier: a REFUND row (interest −) and its voucher Dr interest_income_<family> /
     Cr cash|bank. At most the interest received on the contract; the average return counts it
     against the fiscal year of its date."""
+    refuse_future(on, what="การคืนดอกเบี้ย", error=LoanError, field="on")
     amount = _checked_amount(amount)
     if channel not in REFUND_CHANNELS:
         raise LoanError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank)", field="channel")
@@ -478,6 +484,7 @@ def loan_transaction_reverse(
     balance, arrears and ``interest_paid_to`` restored (a closed contract reopens), and the
     month-end accruals after the payment recomputed. Only the contract's latest movement other than
     accruals; a settlement from shares is reversed with the share withdrawal, not here."""
+    refuse_future(on, what="การกลับรายการ", error=LoanError, field="on")
     original = LoanTransaction.objects.select_related("journal_entry").get(pk=transaction_row.pk)
     _reversible(original, _locked(original.contract))
     if original.channel == "shares":

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField
+from sahakorn.core.forms import BEDateField, IntegerFormField
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import (
     DATE,
@@ -70,7 +70,7 @@ class RegisterFilterForm(forms.Form):
 class ArrearsFilterForm(forms.Form):
     as_of = BEDateField(label=_("ณ วันที่"), required=False, help_text=_("เว้นว่าง = วันนี้"))
     product = _product_field()
-    min_missed = forms.IntegerField(
+    min_missed = IntegerFormField(
         label=_("ขาดชำระในปีบัญชีอย่างน้อย (งวด)"), required=False, min_value=0, max_value=999
     )
 
@@ -81,7 +81,7 @@ class GuarantorFilterForm(forms.Form):
 
 
 class FiscalYearForm(forms.Form):
-    year = forms.IntegerField(label=_("ปีบัญชี (พ.ศ.)"), min_value=2400, max_value=2700)
+    year = IntegerFormField(label=_("ปีบัญชี (พ.ศ.)"), min_value=2400, max_value=2700)
 
 
 # ======== (1) Loan register by product ========

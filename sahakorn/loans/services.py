@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.dates import refuse_future
 from sahakorn.core.interest import coop_day_basis
 from sahakorn.core.money import ZERO, baht
 from sahakorn.core.rules import RuleCheck, checks_refuse
@@ -110,6 +111,7 @@ def loan_application_create(
     refinance: LoanContract | None = None,
 ) -> LoanApplication:
     """Record an application (ยื่นคำขอกู้) with its guarantors; refused when any rule fails (listing them)."""
+    refuse_future(applied_on, what="คำขอกู้", error=LoanError, field="applied_on")
     if not isinstance(amount, Decimal) or amount <= 0:
         raise LoanError("จำนวนเงินขอกู้ต้องมากกว่าศูนย์", field="amount")
     if installments < 1:
@@ -287,6 +289,7 @@ def loan_disburse(
     income / Cr cash|bank (the rest). Through a deposit account the rest is credited with
     ``deposit_credit_internal`` (its own voucher, Dr new loan / Cr deposit) in the same transaction.
     """
+    refuse_future(on, what="การจ่ายเงินกู้", error=LoanError, field="on")
     application = (
         LoanApplication.objects.select_for_update(of=("self",))
         .select_related("member", "product", "refinance")
@@ -508,6 +511,7 @@ def guarantor_replace(
 ) -> Guarantee:
     """Replace a guarantor (เปลี่ยนผู้ค้ำ): the new one is checked as at an application; the old guarantee
     ends, the new one starts; the flag clears when no guarantor who left remains."""
+    refuse_future(on, what="การเปลี่ยนผู้ค้ำ", error=LoanError, field="on")
     contract = (
         LoanContract.objects.select_for_update().select_related("member", "product").get(pk=contract.pk)
     )

@@ -4,8 +4,11 @@ the reconciliation with the GL and the monthly demands billing deducts from pay.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sahakorn.core.subledger import MemberCard, MemberDebt, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.money import ZERO
+from sahakorn.core.months import add_months
+from sahakorn.core.subledger import BillingKind, MemberCard, MemberDebt, MonthlyDemand, Reconciled, SubLedger
 
 
 def _loans_context(member) -> dict:
@@ -24,6 +27,13 @@ class Loans(SubLedger):
     key = "loans"
     title = "เงินกู้"
     order = 20
+    source = "loans"
+    # What ``loans_reconcile`` proves: principal and accrued interest per family, interest in arrears.
+    control_roles = (
+        *(f"loan_{family}" for family in ("emergency", "ordinary", "special")),
+        *(f"accrued_interest_{family}" for family in ("emergency", "ordinary", "special")),
+        "receivable_pending_interest",
+    )
 
     @property
     def debt_roles(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -85,6 +95,55 @@ class Loans(SubLedger):
         from sahakorn.loans.debts import loan_monthly_demands
 
         return loan_monthly_demands(member=member, period=period)
+
+    def billing_change_reason(
+        self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
+    ) -> str:
+        from sahakorn.core.money import baht
+        from sahakorn.core.months import month_end
+        from sahakorn.core.thai import format_be_date
+        from sahakorn.loans.models import ContractStatus, LoanContract, ScheduledInstallment
+
+        contract = LoanContract.objects.filter(number=reference, member_id=member.pk).first()
+        if contract is None:
+            return ""
+        first = period.replace(day=1)
+        if after == ZERO:
+            if contract.status == ContractStatus.CLOSED:
+                return f"ปิดสัญญาแล้ว เมื่อ {format_be_date(contract.closed_on)}"
+            return "ไม่มียอดถึงกำหนดเดือนนี้ (ชำระล่วงหน้าแล้ว)"
+        if before == ZERO and contract.disbursed_on >= add_months(first, -1):
+            return f"สัญญาใหม่ จ่ายเงินกู้เมื่อ {format_be_date(contract.disbursed_on)}"
+        if kind.endswith(":interest"):
+            return "ดอกเบี้ยคิดตามจำนวนวันและเงินต้นคงเหลือ"
+        scheduled = sum(
+            ScheduledInstallment.objects.filter(
+                contract_id=contract.pk,
+                superseded_at__isnull=True,
+                due_date__gte=first,
+                due_date__lte=month_end(first),
+            ).values_list("principal", flat=True),
+            ZERO,
+        )
+        if after > scheduled:
+            return f"รวมเงินต้นค้างชำระ {baht(after - scheduled)} บาท"
+        return "เงินต้นตามตารางผ่อนชำระ"
+
+    def billing_kinds(self) -> list[BillingKind]:
+        # Each family's interest before any principal, emergency before ordinary before special
+        # (DOMAIN.md: what a short payroll receipt pays first).
+        from sahakorn.loans.models import LoanFamily
+
+        codes = {LoanFamily.EMERGENCY: "E", LoanFamily.ORDINARY: "O", LoanFamily.SPECIAL: "S"}
+        kinds = []
+        for n, family in enumerate(LoanFamily):
+            kinds.append(
+                BillingKind(f"loans.{family}:interest", f"LI{codes[family]}", f"ดอกเบี้ย{family.label}", 10 + n)
+            )
+            kinds.append(
+                BillingKind(f"loans.{family}:principal", f"LP{codes[family]}", f"เงินต้น{family.label}", 20 + n)
+            )
+        return kinds
 
 
 SUBLEDGER = Loans()

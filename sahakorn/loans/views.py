@@ -215,8 +215,11 @@ def _contract_page(request: HttpRequest, contract: LoanContract, **forms) -> Htt
     """The contract page with whichever form came back with errors; the others fresh."""
     today = timezone.localdate()
     quote_on = today
-    quote_form = QuoteForm(request.GET or None, initial={"quote_on": today})
-    if quote_form.is_bound and quote_form.is_valid():
+    # Always bound (today unless a day is asked for), so a quote refused for the default day too
+    # (interest paid past today) shows its reason beside the date instead of failing the page.
+    asked = request.GET.get("quote_on")
+    quote_form = QuoteForm({"quote_on": asked if asked else today})
+    if quote_form.is_valid():
         quote_on = quote_form.cleaned_data["quote_on"] or today
     quote = None
     if contract.status == ContractStatus.ACTIVE:

@@ -1,6 +1,7 @@
 """Back-office forms for members. They parse what was typed; the rules live in the services."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +136,18 @@ class MemberSearchForm(forms.Form):
 class MemberImportForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์สมาชิก (CSV หรือ Excel .xlsx)"))
     dry_run = forms.BooleanField(label=_("ตรวจสอบอย่างเดียว ยังไม่บันทึก"), required=False)
+
+    def clean_file(self):
+        # A web request importing 200,000 rows held a worker for a minute; larger files belong
+        # to `sahakorn import members` on the server.
+        file = self.cleaned_data["file"]
+        limit_mb = settings.IMPORT_MAX_UPLOAD_MB
+        if file.size > limit_mb * 1024 * 1024:
+            raise ValidationError(
+                gettext(
+                    "ไฟล์ใหญ่เกิน %(limit)s MB ซึ่งเป็นขนาดสูงสุดที่นำเข้าทางหน้าจอได้ (ไฟล์นี้ %(size)s MB) "
+                    "กรุณาแบ่งเป็นหลายไฟล์ หรือให้ผู้ดูแลระบบใช้คำสั่ง sahakorn import members"
+                )
+                % {"limit": limit_mb, "size": f"{file.size / 1024 / 1024:,.1f}"}
+            )
+        return file

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from sahakorn.core.admin import IntegerInputAdminMixin
 from sahakorn.core.forms import BEDateField
 from sahakorn.shares.errors import ShareError
 from sahakorn.shares.models import MonthlyMethod, ShareBracket, ShareRules
@@ -81,7 +82,7 @@ class ShareRulesForm(forms.ModelForm):
 
 
 @admin.register(ShareRules)
-class ShareRulesAdmin(admin.ModelAdmin):
+class ShareRulesAdmin(IntegerInputAdminMixin, admin.ModelAdmin):
     form = ShareRulesForm
     inlines = [ShareBracketInline]
     list_display = [

@@ -15,8 +15,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from sahakorn.core.dates import month_end_batch_check
 from sahakorn.core.months import month_end, month_start
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource, FiscalPeriod, FiscalYear
@@ -133,7 +136,8 @@ def monthly_contributions_run(
     for the month, has monthly shares above zero for that month and has no monthly contribution
     for it yet. Each gets one MONTHLY transaction (payroll); the month gets one summary voucher
     (Dr bank / Cr share capital); the cached balances move by one UPDATE. All or nothing, and
-    once per month: a second call returns the first run's record and writes nothing.
+    once per month: a second call returns the first run's record and writes nothing. Months run
+    in order without gaps, and not before ``core.dates.latest_batch_date`` reaches the month's end.
 
     The 1/5 holding cap (s.33(3)) is checked set-based on the due list, against the paid-up
     shares after the run: a member it refuses is left out of the run (not collected this month)
@@ -146,6 +150,15 @@ def monthly_contributions_run(
     existing = MonthlyRun.objects.filter(period=period).first()
     if existing is not None:
         return existing
+    # Month by month, never ahead: a month collected early is pay not yet deducted.
+    last_done = MonthlyRun.objects.aggregate(last=Max("period"))["last"]
+    month_end_batch_check(
+        month_end(period),
+        last_done=month_end(last_done) if last_done is not None else None,
+        what=gettext("การประมวลผลหุ้นรายเดือน"),
+        error=ShareError,
+        field="period",
+    )
     if posted_on < period:
         raise ShareError(
             f"วันที่ผ่านรายการ {format_be_date(posted_on)} อยู่ก่อนเดือน{format_be_date(period, 'month')} "

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField, MoneyFormField
+from sahakorn.core.forms import BEDateField, IntegerFormField, MoneyFormField
 from sahakorn.members.forms import MemberNumberField
 from sahakorn.shares.models import Channel, MonthlyChangeReason, RequestKind, Suspension
 
@@ -26,7 +26,7 @@ class PurchaseForm(forms.Form):
         choices=[(KIND_INITIAL, _("ซื้อหุ้นแรกเข้า")), (KIND_EXTRA, _("ซื้อหุ้นเพิ่ม"))],
         initial=KIND_EXTRA,
     )
-    shares = forms.IntegerField(label=_("จำนวนหุ้น"), min_value=1, required=False)
+    shares = IntegerFormField(label=_("จำนวนหุ้น"), min_value=1, required=False)
     amount = MoneyFormField(
         label=_("หรือจำนวนเงิน (บาท)"), required=False, help_text=_("ซื้อหุ้นเพิ่มระบุเป็นจำนวนเงินได้")
     )
@@ -52,7 +52,7 @@ class PurchaseForm(forms.Form):
 
 class MonthlyChangeForm(forms.Form):
     member = MemberNumberField(label=_("เลขทะเบียนสมาชิก"))
-    to_shares = forms.IntegerField(label=_("หุ้นรายเดือนใหม่ (หุ้น)"), min_value=0)
+    to_shares = IntegerFormField(label=_("หุ้นรายเดือนใหม่ (หุ้น)"), min_value=0)
     effective_month = BEDateField(label=_("มีผลตั้งแต่เดือน"), help_text=_("วันที่ใดก็ได้ในเดือนนั้น ระบบใช้วันที่ 1 ของเดือน"))
     reason = forms.ChoiceField(
         label=_("เหตุผล"),
@@ -77,7 +77,7 @@ class RequestForm(forms.Form):
     member = MemberNumberField(label=_("เลขทะเบียนสมาชิก"))
     effective_on = BEDateField(label=_("วันที่มีผล"), initial=_today, help_text=_("งดส่งค่าหุ้น: มีผลทั้งเดือนของวันที่นี้"))
     to_member = MemberNumberField(label=_("โอนให้สมาชิกเลขทะเบียน"), required=False)
-    shares = forms.IntegerField(
+    shares = IntegerFormField(
         label=_("จำนวนหุ้นที่โอน"), min_value=1, required=False, help_text=_("เว้นว่าง = ทั้งหมด")
     )
     suspension = forms.ChoiceField(

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField
+from sahakorn.core.forms import BEDateField, IntegerFormField
 from sahakorn.core.money import ZERO
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import (
@@ -72,7 +72,7 @@ class MonthForm(forms.Form):
     month = forms.TypedChoiceField(
         label=_("เดือน"), coerce=int, choices=[(n + 1, name) for n, name in enumerate(MONTHS_TH)]
     )
-    year = forms.IntegerField(label=_("ปี พ.ศ."), min_value=2400, max_value=2700)
+    year = IntegerFormField(label=_("ปี พ.ศ."), min_value=2400, max_value=2700)
 
     def period(self) -> dt.date:
         return dt.date(ce_year(self.cleaned_data["year"]), self.cleaned_data["month"], 1)

@@ -24,6 +24,10 @@ Decisions worth knowing:
   ledger (entrance fee and debt settlement included; a transfer reverses both sides together). A
   row on a voucher shared with other rows (the monthly batch) is reversed with a new voucher of
   its own lines only, so the other members' rows stay as they are.
+- A purchase, refund, reversal, withdrawal or transfer is never dated after today
+  (``core.dates.refuse_future``); a monthly contribution is month-end work and may be dated up to
+  the coop's allowance ahead (``refuse_after_batch_limit``). A change of monthly shares or a
+  suspension may start a later month: it is a plan, not a movement.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.months import month_start
 from sahakorn.core.rules import RuleCheck, checks_refuse
@@ -224,6 +229,7 @@ def share_account_open(
     *, member: Member, opened_on: dt.date, monthly_shares: int | None = None, by: User | None = None
 ) -> ShareAccount:
     """Open a member's share account (เปิดบัญชีหุ้น); monthly shares default to the rules' minimum."""
+    refuse_future(opened_on, what="การเปิดบัญชีหุ้น", error=ShareError, field="opened_on")
     member = _fresh(member)
     if ShareAccount.objects.filter(member_id=member.pk).exists():
         raise ShareError(f"สมาชิก {member.number_and_name} มีบัญชีหุ้นอยู่แล้ว", field="member")
@@ -265,6 +271,7 @@ def share_initial_purchase(
     GL: Dr cash|bank (shares + fee) / Cr share capital (member) / Cr entrance fee income.
     Opens the share account if the member has none yet.
     """
+    refuse_future(on, what="การซื้อหุ้นแรกเข้า", error=ShareError, field="on")
     member = _fresh(member)
     action = "ซื้อหุ้นแรกเข้า"
     _refuse_inactive(member, action=action)
@@ -415,7 +422,9 @@ def share_monthly_contribution_record(
     """One member's monthly contribution (หุ้นรายเดือน) for ``period``; GL Dr bank|cash / Cr share capital.
 
     One per account and month. ``shares`` defaults to the monthly shares in force for the month.
+    Month-end work, as the monthly batch's: dated at most the coop's allowance after today.
     """
+    refuse_after_batch_limit(on, what="การบันทึกหุ้นรายเดือน", error=ShareError, field="on")
     member = _fresh(member)
     action = "บันทึกหุ้นรายเดือน"
     period = month_start(period)
@@ -484,8 +493,10 @@ def share_monthly_receipt_record(
     ``monthly_contribution_credit_lines``), e.g. billing's payroll receipt; moves the cached balance.
 
     The same checks as ``share_monthly_contribution_record``, with the rules in force for the month
-    (the figure billed); ``amount`` buys whole shares, at most those due for the month.
+    (the figure billed); ``amount`` buys whole shares, at most those due for the month. A payroll
+    receipt is month-end work: dated at most the coop's allowance after today.
     """
+    refuse_after_batch_limit(on, what="การรับชำระหุ้นรายเดือน", error=ShareError, field="on")
     member = _fresh(member)
     action = "บันทึกหุ้นรายเดือน"
     period = month_start(period)
@@ -528,6 +539,7 @@ def share_extra_purchase(
     by: User | None,
 ) -> ShareTransaction:
     """An extra purchase (ซื้อหุ้นเพิ่ม) at the counter or by transfer, given in shares or in baht."""
+    refuse_future(on, what="การซื้อหุ้นเพิ่ม", error=ShareError, field="on")
     member = _fresh(member)
     action = "ซื้อหุ้นเพิ่ม"
     if (shares is None) == (amount is None):
@@ -829,6 +841,11 @@ def share_request_create(
         raise ShareError("เหตุผลยาวเกิน 300 ตัวอักษร", field="reason")
     if kind not in RequestKind.values:
         raise ShareError(f"ไม่รู้จักประเภทคำขอ “{kind}”", field="kind")
+    if kind != RequestKind.SUSPENSION:
+        # A withdrawal or transfer posts on its effective date; a suspension may start a later month.
+        refuse_future(
+            effective_on, what=f"คำขอ{RequestKind(kind).label}", error=ShareError, field="effective_on"
+        )
     if kind != RequestKind.TRANSFER:
         to_member = None
     if kind == RequestKind.SUSPENSION:
@@ -1039,6 +1056,7 @@ def share_refund_pay(
 
     GL: Dr share refund payable (member) / Cr cash|bank.
     """
+    refuse_future(on, what="การจ่ายคืนค่าหุ้น", error=ShareError, field="on")
     member = _fresh(member)
     money_role = _money_role(channel, allowed=(Channel.COUNTER, Channel.TRANSFER))
     # Lock the account so two payments of the same refund cannot both pass the balance check.
@@ -1085,6 +1103,7 @@ def share_transaction_reverse(
     reversed in the ledger; a row on a shared voucher (the monthly batch) gets a voucher of its
     own lines only. A row is reversed at most once, and never a reversal.
     """
+    refuse_future(on, what="การกลับรายการ", error=ShareError, field="on")
     original = (
         ShareTransaction.objects.select_for_update(of=("self",))
         .select_related("journal_entry")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sahakorn.core.months import month_end
-from sahakorn.core.subledger import MemberCard, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.money import ZERO, baht
+from sahakorn.core.months import add_months, month_end
+from sahakorn.core.subledger import BillingKind, MemberCard, MonthlyDemand, Reconciled, SubLedger
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.services import Line
 from sahakorn.members.models import Member, MemberStatus
@@ -110,6 +111,8 @@ def share_monthly_demand(*, member: Member, period: dt.date) -> MonthlyDemand | 
         label=f"หุ้นรายเดือน {format_be_date(period, 'month')} ({shares_text(shares)})",
         account_role="share_capital",
         amount=receipt.due,
+        kind="shares.monthly",
+        step=par,
         credit_lines=receipt.credit_lines,
         settle=receipt.settle,
     )
@@ -119,6 +122,8 @@ class Shares(SubLedger):
     key = "shares"
     title = "ทุนเรือนหุ้น"
     order = 10
+    source = "shares"
+    control_roles = ("share_capital",)
 
     def member_cards(self) -> list[MemberCard]:
         return [
@@ -138,6 +143,28 @@ class Shares(SubLedger):
     def monthly_demands(self, *, member: Member, period: dt.date) -> list[MonthlyDemand]:
         demand = share_monthly_demand(member=member, period=period)
         return [demand] if demand is not None else []
+
+    def billing_change_reason(
+        self, *, member: Member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
+    ) -> str:
+        account = ShareAccount.objects.filter(member_id=member.pk).first()
+        if account is None:
+            return ""
+        if after == ZERO and suspended_in(account, period):
+            return "งดส่งค่าหุ้นรายเดือน"
+        last_month = add_months(period.replace(day=1), -1)
+        was, now = (
+            monthly_shares_in_force(account=account, period=last_month),
+            monthly_shares_in_force(account=account, period=period),
+        )
+        if was != now:
+            par = share_rules_for(on=period).par_value
+            return f"ค่าหุ้นรายเดือนเปลี่ยนจาก {baht(was * par)} เป็น {baht(now * par)} บาท"
+        return ""
+
+    def billing_kinds(self) -> list[BillingKind]:
+        # In whole shares: a short month buys fewer shares, never a part of one (the demand's step).
+        return [BillingKind("shares.monthly", "SHR", "ค่าหุ้นรายเดือน", priority=30)]
 
 
 SUBLEDGER = Shares()

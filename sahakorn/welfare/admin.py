@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from sahakorn.core.admin import IntegerInputAdminMixin
 from sahakorn.core.forms import BEDateField
 from sahakorn.members.models import MemberType
 from sahakorn.welfare.models import AmountRule, SchemeAmount, WelfareClaim, WelfareScheme
@@ -45,14 +46,14 @@ class WelfareSchemeForm(forms.ModelForm):
         return data
 
 
-class SchemeAmountInline(admin.TabularInline):
+class SchemeAmountInline(IntegerInputAdminMixin, admin.TabularInline):
     model = SchemeAmount
     extra = 1
     fields = ["position", "level", "label", "amount"]
 
 
 @admin.register(WelfareScheme)
-class WelfareSchemeAdmin(admin.ModelAdmin):
+class WelfareSchemeAdmin(IntegerInputAdminMixin, admin.ModelAdmin):
     form = WelfareSchemeForm
     inlines = [SchemeAmountInline]
     list_display = [

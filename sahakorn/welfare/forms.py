@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField
+from sahakorn.core.forms import BEDateField, IntegerFormField
 from sahakorn.members.forms import MemberNumberField
 from sahakorn.welfare.models import PaymentMethod, Relation, SchemeAmount, WelfareScheme
 
@@ -28,7 +28,7 @@ class ClaimForm(forms.Form):
         label=_("ความเกี่ยวพัน"), choices=Relation.choices, initial=Relation.SELF
     )
     level = forms.ChoiceField(label=_("ระดับ"), required=False, help_text=_("ทุนการศึกษา: ระดับการศึกษาของบุตร"))
-    days = forms.IntegerField(label=_("จำนวนวัน"), min_value=1, max_value=366, required=False)
+    days = IntegerFormField(label=_("จำนวนวัน"), min_value=1, max_value=366, required=False)
     applied_on = BEDateField(label=_("วันที่ยื่นคำขอ"), initial=_today)
     note = forms.CharField(label=_("หมายเหตุ"), max_length=300, required=False)
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
+from sahakorn.core.dates import refuse_future
 from sahakorn.core.money import baht
 from sahakorn.core.rules import checks_refuse
 from sahakorn.core.thai import format_be_date
@@ -119,6 +120,8 @@ def welfare_claim_apply(
     For a per-day scheme the claim keeps the days that are paid (capped by what is left of the year).
     """
     applied_on = applied_on or timezone.localdate()
+    # The event is checked not to be after the application (the rules), so neither is ahead.
+    refuse_future(applied_on, what="คำขอรับสวัสดิการ", error=WelfareError, field="applied_on")
     if beneficiary_relation not in Relation.values:
         raise WelfareError(f"ไม่รู้จักความเกี่ยวพัน “{beneficiary_relation}”", field="beneficiary_relation")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
@@ -254,6 +257,7 @@ def welfare_claim_pay(
 
     The voucher and the claim's status are written in one transaction; the claim links to the voucher.
     """
+    refuse_future(on, what="การจ่ายเงินสวัสดิการ", error=WelfareError, field="on")
     if method not in PaymentMethod.values:
         raise WelfareError(f"ไม่รู้จักวิธีจ่าย “{method}”", field="method")
     if by is not None and not by.has_perm(PAY_PERMISSION):
@@ -323,6 +327,7 @@ def welfare_claim_reverse(*, claim: WelfareClaim, on: dt.date, reason: str, by: 
     The claim's figures stay as they were; its amount stops counting against the member's limits and
     the scheme's budget. A payment into a deposit account is reversed in the deposits app, not here.
     """
+    refuse_future(on, what="การกลับรายการ", error=WelfareError, field="on")
     claim = _claim_locked(claim)
     reason = (reason or "").strip()
     if not reason:

@@ -19,6 +19,9 @@ class Welfare(SubLedger):
     key = "welfare"
     title = "สวัสดิการ"
     order = 40
+    # No control roles: its reconcile reads welfare vouchers only, and the funds also take the
+    # appropriations from profit, which are manual vouchers.
+    source = "welfare"
 
     def member_cards(self) -> list[MemberCard]:
         return [

@@ -15,6 +15,8 @@ def _data(profile, month):
         "fiscal_year_start_month": month,
         "day_basis": profile.day_basis,
         "installment_grace_days": profile.installment_grace_days,
+        "month_end_days_ahead": profile.month_end_days_ahead,
+        "manual_voucher_approval_above": profile.manual_voucher_approval_above,
     }
 
 
@@ -54,3 +56,22 @@ def test_the_day_basis_and_grace_days_are_the_coops_settings():
     assert (profile.day_basis, profile.installment_grace_days) == ("actual", 5)
     bad = CoopProfileForm(data={**_data(profile, 1), "day_basis": "360"}, instance=profile)
     assert "day_basis" in bad.errors
+
+
+def test_the_manual_voucher_approval_limit_is_the_coops_setting():
+    # given: 100,000.00 baht unless the coop sets its own
+    profile = CoopProfile.objects.create(name_th="สหกรณ์ทดสอบ")
+    assert profile.manual_voucher_approval_above == 100000
+
+    # when
+    form = CoopProfileForm(
+        data={**_data(profile, 1), "manual_voucher_approval_above": "50,000.00"}, instance=profile
+    )
+
+    # then
+    assert form.is_valid(), form.errors
+    form.save()
+    profile.refresh_from_db()
+    assert str(profile.manual_voucher_approval_above) == "50000.00"
+    bad = CoopProfileForm(data={**_data(profile, 1), "manual_voucher_approval_above": "-1"}, instance=profile)
+    assert "manual_voucher_approval_above" in bad.errors

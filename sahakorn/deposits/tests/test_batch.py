@@ -222,3 +222,41 @@ def test_accounts_without_movement_become_dormant_and_refuse_withdrawals_until_r
     deposit_account_reactivate(account=account, on=dt.date(2024, 2, 1), by=officer, reason="สมาชิกมาติดต่อ")
     deposit_withdraw(account=account, amount=D("1"), on=dt.date(2024, 2, 1), channel=Channel.CASH, by=officer)
     assert fresh(account).status == AccountStatus.ACTIVE
+
+
+def test_a_period_not_yet_ended_is_refused_by_the_one_date_policy(savings):
+    # given: the first half-year end after the month-end allowance (core.dates.latest_batch_date)
+    from sahakorn.core.dates import latest_batch_date
+    from sahakorn.core.months import add_months, month_end
+    from sahakorn.core.thai import format_be_date
+    from sahakorn.ledger.models import JournalEntry
+
+    account_open(product=savings, amount="1000", on=dt.date(2025, 1, 1))
+    ahead = month_end(latest_batch_date())
+    while ahead <= latest_batch_date() or ahead.month not in (6, 12):
+        ahead = month_end(add_months(ahead.replace(day=1), 1))
+    vouchers = JournalEntry.objects.count()
+
+    # when / then
+    with pytest.raises(DepositError) as refused:
+        deposit_interest_run(product=savings, period_end=ahead, by=None)
+    assert refused.value.message == (
+        f"การประมวลผลดอกเบี้ยเงินฝาก งวด {format_be_date(ahead)} ยังไม่ถึงกำหนด: ประมวลผลได้ไม่เกิน 3 วันก่อนสิ้นเดือน "
+        f"(ถึงวันที่ {format_be_date(latest_batch_date())})"
+    )
+    assert refused.value.field == "period_end"
+    assert not InterestRun.objects.exists() and JournalEntry.objects.count() == vouchers
+
+
+def test_a_posting_date_ahead_of_the_allowance_is_refused(savings):
+    from sahakorn.core.dates import latest_batch_date
+
+    account_open(product=savings, amount="1000", on=dt.date(2025, 1, 1))
+    with pytest.raises(DepositError, match="ยังไม่ถึงกำหนด") as refused:
+        deposit_interest_run(
+            product=savings,
+            period_end=JUNE_END,
+            posted_on=latest_batch_date() + dt.timedelta(days=1),
+            by=None,
+        )
+    assert refused.value.field == "posted_on" and not InterestRun.objects.exists()

@@ -6,12 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from sahakorn.deposits.models import Channel, DepositAccount, DepositTransaction
 from sahakorn.deposits.reconcile import deposits_reconcile
 from sahakorn.deposits.services import deposit_interest_run, deposit_transfer, deposit_withdraw
 from sahakorn.deposits.tests.factories import account_open
+from sahakorn.ledger.models import EntrySource
 from sahakorn.ledger.services import Line, journal_entry_record
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +48,10 @@ def test_each_control_account_equals_its_products_transactions(savings, special,
 
 
 def test_a_gl_posting_outside_the_sub_ledger_fails_the_check(savings, special, fixed):
-    # given: someone posts to the savings control account by hand
+    # given: a deposits voucher on the savings control account without its transaction (a bug: a
+    # manual voucher there is refused by the ledger)
     _some_history(savings, special, fixed)
-    journal_entry_record(date=dt.date(2025, 7, 1), description="ปรับปรุงด้วยมือ",
+    journal_entry_record(date=dt.date(2025, 7, 1), description="ปรับปรุงด้วยมือ", source=EntrySource.DEPOSITS,
                          lines=[Line("cash", debit=D("0.01")), Line("deposit_savings", credit=D("0.01"))])  # fmt: skip
 
     # when
@@ -95,3 +97,37 @@ def test_deposit_transactions_cannot_be_updated_or_deleted(savings):
     assert _refused(lambda: DepositTransaction.objects.filter(pk=row.pk).delete())
     row.refresh_from_db()
     assert row.amount == D("100.00")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="INSERT OR REPLACE: SQLite")
+def test_sqlite_insert_or_replace_cannot_change_a_deposit_amount(savings):
+    # given
+    account_open(product=savings, amount="100")
+    row = DepositTransaction.objects.get()
+
+    # when / then
+    with pytest.raises(IntegrityError, match="deposits_deposittransaction row exists"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM deposits_deposittransaction WHERE id = %s", [row.pk])
+            columns = [c[0] for c in cursor.description]
+            values = dict(zip(columns, cursor.fetchone(), strict=True)) | {"amount": "1000000.00"}
+            cursor.execute(
+                f"INSERT OR REPLACE INTO deposits_deposittransaction ({', '.join(values)}) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * len(values))})",
+                list(values.values()),
+            )
+    row.refresh_from_db()
+    assert row.amount == D("100.00")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE triggers: PostgreSQL")
+def test_pg_truncate_of_deposit_transactions_is_refused(savings):
+    # given
+    account_open(product=savings, amount="100")
+
+    # when / then: the deferred balance checks fire first (TRUNCATE refuses pending trigger events)
+    with pytest.raises(DatabaseError, match=r"รายการเงินฝากแก้ไขหรือลบไม่ได้ .*cannot be truncated"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE deposits_deposittransaction CASCADE")
+    assert DepositTransaction.objects.get().amount == D("100.00")

@@ -130,3 +130,24 @@ def test_member_page_shows_the_deposit_card(client, officer, savings):
 
     # then
     assert account.number in page and "4,321.00" in page
+
+
+def test_a_deposit_dated_ahead_is_refused_beside_the_date(client, officer, savings):
+    # given (issue 11: a deposit dated ahead was accepted at the counter)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+
+    account = account_open(product=savings, amount="1000")
+    client.force_login(officer)
+    ahead = today() + dt.timedelta(days=1)
+
+    # when: tomorrow typed as dd/mm/yyyy in B.E.
+    response = client.post(reverse("deposits:deposit", args=[account.pk]),
+                           {"amount": "500", "channel": "cash", "on": format_be_date(ahead, "numeric")})  # fmt: skip
+
+    # then: the policy's message beside the date field, nothing written
+    assert response.status_code == 400
+    assert response.context["form"].errors["on"] == [
+        f"รายการฝากเงิน ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(today())})"
+    ]
+    assert fresh(account).balance == D("1000.00") and DepositTransaction.objects.count() == 1

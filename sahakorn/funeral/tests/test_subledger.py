@@ -1,7 +1,8 @@
 """The funeral association in the sub-ledger contract: its monthly demands and its reconciliation.
 
 Dues are called by levy (one per approved death here), so a month bills a member the dues called
-in that month that are still outstanding on a levy still collecting.
+by that month's end that are still outstanding on a levy still collecting: an earlier month's due
+left unpaid is billed again, marked as arrears.
 """
 
 import datetime as dt
@@ -57,37 +58,44 @@ def _demand_rows(member, period):
     return [(d.subledger, d.label, d.account_role, d.amount) for d in demands]
 
 
-def test_a_month_bills_the_dues_called_in_it_that_are_still_outstanding(book):
+def test_a_month_bills_the_dues_called_by_its_end_that_are_still_outstanding(book):
     member = book["member"].member
     second = book["second"]
+    may_row = ("funeral", f"เงินสงเคราะห์รายศพ 3 พ.ค. 2568 ศพ {book['may'].claim.membership.number} "
+                          f"{book['may'].claim.membership.member.full_name}", "funeral_dues_collected", D("20.00"))  # fmt: skip
+    june_row = ("funeral", f"เงินสงเคราะห์รายศพ 10 มิ.ย. 2568 ศพ {second.number} {second.member.full_name}",
+                "funeral_dues_collected", D("20.00"))  # fmt: skip
 
-    # then: May's levy in May, June's in June (any day of the month names it), nothing in July
-    assert _demand_rows(member, MAY) == [
-        ("funeral", f"เงินสงเคราะห์รายศพ 3 พ.ค. 2568 ศพ {book['may'].claim.membership.number} "
-                    f"{book['may'].claim.membership.member.full_name}", "funeral_dues_collected", D("20.00")),
-    ]  # fmt: skip
-    assert _demand_rows(member, dt.date(2025, 6, 17)) == [
-        ("funeral", f"เงินสงเคราะห์รายศพ 10 มิ.ย. 2568 ศพ {second.number} {second.member.full_name}",
-         "funeral_dues_collected", D("20.00")),
-    ]  # fmt: skip
-    assert _demand_rows(member, JULY) == []
+    # then: May's levy in May; in June (any day of the month names it) May's again, as arrears, then
+    # June's; in July both, still unpaid
+    assert _demand_rows(member, MAY) == [may_row]
+    assert _demand_rows(member, dt.date(2025, 6, 17)) == [may_row, june_row]
+    assert _demand_rows(member, JULY) == [may_row, june_row]
+    may, june = SUBLEDGER.monthly_demands(member=member, period=JUNE)
+    assert (may.arrears, june.arrears) == ({"": D("20.00")}, {})
+    assert (may.kind, june.kind) == ("funeral.dues", "funeral.dues")
     # the one who died in June was called in May, and is not called for their own death
     assert [d.amount for d in SUBLEDGER.monthly_demands(member=second.member, period=MAY)] == [D("20.00")]
-    assert SUBLEDGER.monthly_demands(member=second.member, period=JUNE) == []
+    assert [d.amount for d in SUBLEDGER.monthly_demands(member=second.member, period=JUNE)] == [D("20.00")]
     # each demand names its due, and the contract's list asks every sub-ledger
-    (june,) = SUBLEDGER.monthly_demands(member=member, period=JUNE)
     due = FuneralDue.objects.get(levy=book["june"], membership=book["member"])
     assert june.reference == str(due.pk)
-    assert [d.reference for d in monthly_demands(member=member, period=JUNE) if d.subledger == "funeral"] == [
-        str(due.pk)
-    ]
+    assert [d.reference for d in monthly_demands(member=member, period=JUNE) if d.subledger == "funeral"][
+        -1
+    ] == str(due.pk)
     assert subledger("funeral") is SUBLEDGER
+
+
+def _june(member):
+    """The member's demand for June's levy (May's, unpaid, is billed in June too)."""
+    *_, june = SUBLEDGER.monthly_demands(member=member, period=JUNE)
+    return june
 
 
 def test_a_payroll_receipt_posted_by_the_caller_settles_the_due_and_the_books_reconcile(book, officer):
     # given: June's demand for the member
     membership = book["member"]
-    (demand,) = SUBLEDGER.monthly_demands(member=membership.member, period=JUNE)
+    demand = _june(membership.member)
 
     # when: the caller posts one voucher for the payroll receipt, with the demand's credit lines in it
     lines = demand.credit_lines(D("20.00"))
@@ -114,7 +122,9 @@ def test_a_payroll_receipt_posted_by_the_caller_settles_the_due_and_the_books_re
         Channel.PAYROLL,
         entry.pk,
     )
-    assert SUBLEDGER.monthly_demands(member=membership.member, period=JUNE) == []
+    assert [d.reference for d in SUBLEDGER.monthly_demands(member=membership.member, period=JUNE)] == [
+        str(FuneralDue.objects.get(levy=book["may"], membership=membership).pk)
+    ]
     # fees 200.00 + dues 20.00 = 220.00 held for the association, as the GL says
     result = funeral_reconcile()
     assert (result.entrance_fees, result.dues_collected, result.ledger_amount, result.ok) == (
@@ -141,7 +151,7 @@ def test_a_payroll_receipt_posted_by_the_caller_settles_the_due_and_the_books_re
 def test_a_due_is_received_whole_once_on_an_open_levy_after_its_call(book, officer):
     # given
     member = book["member"].member
-    (june,) = SUBLEDGER.monthly_demands(member=member, period=JUNE)
+    june = _june(member)
     (may,) = SUBLEDGER.monthly_demands(member=member, period=MAY)
 
     def receipt(demand, on: dt.date, amount: D):
@@ -170,7 +180,7 @@ def test_a_due_is_received_whole_once_on_an_open_levy_after_its_call(book, offic
 
 def test_settling_needs_the_amount_of_the_credit_lines(book, officer):
     member = book["member"].member
-    (june,) = SUBLEDGER.monthly_demands(member=member, period=JUNE)
+    june = _june(member)
     with pytest.raises(FuneralError, match="ด้วยจำนวนเดียวกัน"):
         june.settle(amount=D("20.00"), on=dt.date(2025, 6, 25), entry=None, by=officer)
     assert not FuneralDue.objects.filter(collected_on__isnull=False).exists()

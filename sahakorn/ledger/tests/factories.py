@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from sahakorn.ledger.models import JournalEntry
+from sahakorn.ledger.models import EntrySource, JournalEntry
 from sahakorn.ledger.services import Line, journal_entry_create, journal_entry_record
 
 
@@ -22,17 +22,20 @@ def voucher_record(
     amount: str | Decimal,
     *,
     debit: str = "cash",
-    credit: str = "share_capital",
+    credit: str = "reserve_fund",
     description: str = "รับชำระค่าหุ้น",
     by=None,
+    source: str = EntrySource.MANUAL,
 ) -> JournalEntry:
-    """Post a two-line voucher: Dr ``debit`` / Cr ``credit`` for ``amount``."""
+    """Post a two-line voucher: Dr ``debit`` / Cr ``credit`` for ``amount`` (a control account, e.g.
+    a loan's, needs its sub-ledger's ``source``)."""
     amount = Decimal(amount)
     return journal_entry_record(
         date=on,
         description=description,
         lines=[Line(account=debit, debit=amount), Line(account=credit, credit=amount)],
         created_by=by,
+        source=source,
     )
 
 

@@ -67,7 +67,7 @@ def test_an_entry_cannot_be_born_posted(posted):
 
 def test_drafts_stay_editable(accountant):
     # given
-    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("share_capital", "0", "5.00")])
+    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("reserve_fund", "0", "5.00")])
 
     # when
     JournalEntry.objects.filter(pk=draft.pk).update(description="แก้ร่าง")
@@ -89,7 +89,7 @@ def test_an_unbalanced_draft_cannot_be_flipped_to_posted_behind_the_services(acc
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("share_capital", "0", "4.99")])
+    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("reserve_fund", "0", "4.99")])
 
     # when / then
     assert _refused(lambda: _flip_to_posted(draft))
@@ -101,7 +101,7 @@ def test_a_balanced_draft_may_be_flipped_to_posted(accountant):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     draft = draft_create(
-        dt.date(2026, 3, 2), [("cash", "0.10", "0"), ("cash", "0.20", "0"), ("share_capital", "0", "0.30")]
+        dt.date(2026, 3, 2), [("cash", "0.10", "0"), ("cash", "0.20", "0"), ("reserve_fund", "0", "0.30")]
     )
 
     # when / then
@@ -126,7 +126,7 @@ def test_pg_deferred_check_passes_a_balanced_bulk_batch_at_commit(accountant):
                 description=f"ชุด {n}",
                 lines=[
                     Line(account="bank", debit=D("10.10")),
-                    Line(account="share_capital", credit=D("10.10")),
+                    Line(account="reserve_fund", credit=D("10.10")),
                 ],
             )
             for n in range(50)
@@ -140,7 +140,7 @@ def test_pg_deferred_check_passes_a_balanced_bulk_batch_at_commit(accountant):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL constraint triggers")
 def test_pg_deferred_check_refuses_an_unbalanced_posted_entry_at_commit(accountant):
     # given
-    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("share_capital", "0", "4.99")])
+    draft = draft_create(dt.date(2026, 3, 2), [("cash", "5.00", "0"), ("reserve_fund", "0", "4.99")])
 
     # when / then: the flip itself succeeds while checks are deferred; at "commit" it is refused.
     # (Inside a savepoint, so rolling it back also drops the queued checks that Django's test

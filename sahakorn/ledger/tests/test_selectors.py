@@ -22,10 +22,12 @@ from sahakorn.ledger.tests.factories import draft_create, voucher_record
 
 @pytest.fixture
 def january_books(accountant):
-    """Four vouchers: shares paid in, a loan out, interest in (Jan), a bank charge (Feb)."""
+    """Four vouchers: the reserve paid in, a loan out, interest in (Jan), a bank charge (Feb)."""
     return [
-        voucher_record(dt.date(2026, 1, 5), "100000.00", debit="cash", credit="share_capital"),
-        voucher_record(dt.date(2026, 1, 10), "60000.00", debit="loan_ordinary", credit="cash"),
+        voucher_record(dt.date(2026, 1, 5), "100000.00", debit="cash", credit="reserve_fund"),
+        voucher_record(
+            dt.date(2026, 1, 10), "60000.00", debit="loan_ordinary", credit="cash", source=EntrySource.LOANS
+        ),
         voucher_record(dt.date(2026, 1, 31), "1234.56", debit="cash", credit="interest_income_ordinary"),
         voucher_record(dt.date(2026, 2, 3), "15.25", debit="bank_charges", credit="cash"),
     ]
@@ -49,7 +51,7 @@ def test_trial_balance_totals_are_equal_to_the_satang(january_books):
     assert leaves == {
         "11110": (D("41234.56"), D("0.00")),
         "11533": (D("60000.00"), D("0.00")),
-        "31000": (D("0.00"), D("100000.00")),
+        "32000": (D("0.00"), D("100000.00")),
         "41200": (D("0.00"), D("1234.56")),
     }
 
@@ -68,20 +70,22 @@ def test_trial_balance_header_accounts_roll_up_their_children_and_are_indented(j
 
 
 def test_trial_balance_as_of_a_later_date_and_for_one_fiscal_year(january_books):
-    # given: a voucher in the next year
-    voucher_record(dt.date(2027, 1, 2), "500.00", debit="cash", credit="share_capital")
+    # given: a voucher in the year before (a later year would be dated ahead of today)
+    voucher_record(dt.date(2025, 12, 30), "500.00", debit="cash", credit="reserve_fund")
 
     # when
     february = trial_balance(as_of=dt.date(2026, 2, 28))
-    year_2570 = trial_balance(as_of=dt.date(2027, 12, 31), fiscal_year=FiscalYear.objects.get(year_be=2570))
+    year_2568 = trial_balance(as_of=dt.date(2025, 12, 31), fiscal_year=FiscalYear.objects.get(year_be=2568))
+    year_2569 = trial_balance(as_of=dt.date(2026, 12, 31), fiscal_year=FiscalYear.objects.get(year_be=2569))
 
-    # then
-    assert february.total_debit == february.total_credit == D("101234.56")
+    # then: every voucher up to 28 Feb, the 500.00 of 2568 included; each year only its own
+    assert february.total_debit == february.total_credit == D("101734.56")
     assert {r.code: r.debit_balance for r in february.rows if r.code in ("11110", "55300")} == {
-        "11110": D("41219.31"),
+        "11110": D("41719.31"),
         "55300": D("15.25"),
     }
-    assert year_2570.total_debit == year_2570.total_credit == D("500.00")
+    assert year_2568.total_debit == year_2568.total_credit == D("500.00")
+    assert year_2569.total_debit == year_2569.total_credit == D("101234.56")
 
 
 def test_account_statement_running_balance(january_books):
@@ -101,9 +105,7 @@ def test_account_statement_running_balance(january_books):
 
 def test_account_statement_of_a_credit_account_runs_on_the_credit_side(january_books):
     # when
-    statement = account_statement(
-        account="share_capital", start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)
-    )
+    statement = account_statement(account="reserve_fund", start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
 
     # then
     assert statement.opening_balance == D("0.00")
@@ -114,7 +116,7 @@ def test_account_statement_of_a_credit_account_runs_on_the_credit_side(january_b
 def test_account_balance_signs_and_dates(january_books):
     assert account_balance(account="cash") == D("41219.31")
     assert account_balance(account="cash", as_of=dt.date(2026, 1, 9)) == D("100000.00")
-    assert account_balance(account="share_capital") == D("100000.00")  # credit-normal, positive
+    assert account_balance(account="reserve_fund") == D("100000.00")  # credit-normal, positive
     assert account_balance(account="11100") == D("41219.31")  # header = its children
     assert account_balance(account="bank_charges") == D("15.25")
 
@@ -143,14 +145,14 @@ def test_account_balance_per_member(accountant):
         description="ค่าหุ้นรายเดือน",
         lines=[
             Line(account="bank", debit=D("1500.00")),
-            Line(account="share_capital", credit=D("1000.00"), member_id=members[0].pk),
-            Line(account="share_capital", credit=D("500.00"), member_id=members[1].pk),
+            Line(account="reserve_fund", credit=D("1000.00"), member_id=members[0].pk),
+            Line(account="reserve_fund", credit=D("500.00"), member_id=members[1].pk),
         ],
     )
 
     # when / then
-    assert account_balance(account="share_capital", member_id=members[0].pk) == D("1000.00")
-    assert account_balance(account="share_capital", member_id=members[1].pk) == D("500.00")
+    assert account_balance(account="reserve_fund", member_id=members[0].pk) == D("1000.00")
+    assert account_balance(account="reserve_fund", member_id=members[1].pk) == D("500.00")
 
 
 def test_general_journal_prefetches_lines_without_n_plus_one(january_books, django_assert_num_queries):
@@ -161,19 +163,20 @@ def test_general_journal_prefetches_lines_without_n_plus_one(january_books, djan
             (e.voucher_label, [line.account.code for line in e.lines.all()], e.total_debit) for e in entries
         ]
     assert described == [
-        ("JV2569-000001", ["11110", "31000"], D("100000.00")),
+        ("JV2569-000001", ["11110", "32000"], D("100000.00")),
         ("JV2569-000002", ["11533", "11110"], D("60000.00")),
         ("JV2569-000003", ["11110", "41200"], D("1234.56")),
     ]
 
 
 def test_general_journal_filters(january_books):
-    draft_create(dt.date(2026, 1, 20), [("cash", "1.00", "0"), ("share_capital", "0", "1.00")])
+    draft_create(dt.date(2026, 1, 20), [("cash", "1.00", "0"), ("reserve_fund", "0", "1.00")])
     assert general_journal(voucher="JV2569-000003").get().total_credit == D("1234.56")
     assert general_journal(voucher="2569-2").get().voucher_no == 2
     assert general_journal(voucher="4").get().voucher_no == 4
     assert general_journal(voucher="nonsense").count() == 0
-    assert general_journal(source=EntrySource.LOANS).count() == 0
+    assert [e.voucher_no for e in general_journal(source=EntrySource.LOANS)] == [2]
+    assert general_journal(source=EntrySource.SHARES).count() == 0
     assert general_journal(status="draft").count() == 1
     assert general_journal(status=None).count() == 5
 

@@ -101,7 +101,7 @@ def _voucher_post(action: str, debit: str, credit: str) -> dict:
         "lines-0-debit": debit,
         "lines-0-credit": "",
         "lines-0-memo": "",
-        "lines-1-account": str(_account_pk("31000")),
+        "lines-1-account": str(_account_pk("32000")),
         "lines-1-debit": "",
         "lines-1-credit": credit,
         "lines-1-memo": "สมาชิก 000123",
@@ -134,7 +134,7 @@ def test_manual_voucher_post_creates_and_posts_it(client, accountant):
     assert entry.created_by == accountant and entry.posted_by == accountant
     assert list(entry.lines.values_list("account__code", "debit", "credit", "memo")) == [
         ("11110", D("1500.00"), D("0.00"), ""),
-        ("31000", D("0.00"), D("1500.00"), "สมาชิก 000123"),
+        ("32000", D("0.00"), D("1500.00"), "สมาชิก 000123"),
     ]
     detail = client.get(response.url).content.decode()
     assert "15 มีนาคม 2569" in detail and "หนึ่งพันห้าร้อยบาทถ้วน" in detail
@@ -263,7 +263,7 @@ def test_periods_close_in_order_and_open_next_year(client, accountant):
 
 def test_delete_draft(client, accountant):
     client.force_login(accountant)
-    draft = draft_create(dt.date(2026, 3, 1), [("cash", "1.00", "0"), ("share_capital", "0", "1.00")])
+    draft = draft_create(dt.date(2026, 3, 1), [("cash", "1.00", "0"), ("reserve_fund", "0", "1.00")])
     client.post(reverse("ledger:entry_delete", args=[draft.pk]))
     assert JournalEntry.objects.count() == 0
 

@@ -247,8 +247,8 @@ def test_a_very_large_loan_long_unpaid_is_accrued_exactly_or_refused_on_sqlite(o
 
     from sahakorn.loans.errors import LoanError
 
-    contract_create(amount=D("100000000.00"), annual_rate=D("7.000"), disbursed_on=dt.date(2025, 2, 1))
-    period_end = dt.date(2026, 3, 8)  # 400 days later
+    contract_create(amount=D("100000000.00"), annual_rate=D("7.000"), disbursed_on=dt.date(2025, 2, 24))
+    period_end = dt.date(2026, 3, 31)  # 400 days later, a month end (accruals take month ends only)
 
     if connection.vendor == "postgresql":
         # then: 100,000,000 × 7 × 400 / 36,500 = 7,671,232.876… → 7,671,232.88
@@ -256,3 +256,72 @@ def test_a_very_large_loan_long_unpaid_is_accrued_exactly_or_refused_on_sqlite(o
     else:
         with pytest.raises(LoanError, match="ใช้ PostgreSQL"):
             loan_interest_accrual_run(period_end=period_end, by=officer)
+
+
+# ======== Month ends only, in order, without gaps, never ahead (issue 11) ========
+
+
+def _next_month_end_ahead() -> dt.date:
+    """The first month end later than ``latest_batch_date`` (the reproduction's 2027-06-30, kept ahead)."""
+    from sahakorn.core.dates import latest_batch_date
+    from sahakorn.core.months import add_months, month_end
+
+    end = month_end(latest_batch_date())
+    return end if end > latest_batch_date() else month_end(add_months(end.replace(day=1), 1))
+
+
+def test_an_accrual_dated_ahead_is_refused_and_posts_nothing(book, officer):
+    # given
+    from sahakorn.core.dates import latest_batch_date
+    from sahakorn.core.thai import format_be_date
+    from sahakorn.ledger.models import JournalEntry
+    from sahakorn.loans.errors import LoanError
+
+    ahead = _next_month_end_ahead()
+    vouchers = JournalEntry.objects.count()  # the three disbursements
+
+    # when / then
+    with pytest.raises(LoanError) as refused:
+        loan_interest_accrual_run(period_end=ahead, by=officer)
+    assert refused.value.message == (
+        f"การตั้งดอกเบี้ยเงินกู้ค้างรับ งวด {format_be_date(ahead)} ยังไม่ถึงกำหนด: ประมวลผลได้ไม่เกิน 3 วันก่อนสิ้นเดือน "
+        f"(ถึงวันที่ {format_be_date(latest_batch_date())})"
+    )
+    assert not AccrualRun.objects.exists() and JournalEntry.objects.count() == vouchers
+    assert not LoanTransaction.objects.filter(kind=LoanTxKind.ACCRUAL).exists()
+
+
+def test_an_accrual_on_a_day_that_is_not_a_month_end_is_refused(book, officer):
+    from sahakorn.loans.errors import LoanError
+
+    with pytest.raises(LoanError) as refused:
+        loan_interest_accrual_run(period_end=dt.date(2026, 1, 15), by=officer)
+    assert refused.value.message == (
+        "การตั้งดอกเบี้ยเงินกู้ค้างรับ ต้องลงวันสิ้นเดือน (15 ม.ค. 2569 ไม่ใช่วันสิ้นเดือน เช่น 31 ม.ค. 2569)"
+    )
+    assert refused.value.field == "period_end" and not AccrualRun.objects.exists()
+
+
+def test_accruals_run_month_after_month_and_a_rerun_returns_the_run(book, officer):
+    from sahakorn.loans.errors import LoanError
+
+    # given
+    january = loan_interest_accrual_run(period_end=JAN_31, by=officer)
+
+    # when / then: March before February leaves a gap; December before January goes back
+    with pytest.raises(LoanError) as gap:
+        loan_interest_accrual_run(period_end=dt.date(2026, 3, 31), by=officer)
+    assert gap.value.message == (
+        "การตั้งดอกเบี้ยเงินกู้ค้างรับ งวด 31 มี.ค. 2569 ไม่ได้: ต้องประมวลผลงวด 28 ก.พ. 2569 ก่อน (งวดต้องต่อเนื่องไม่เว้นเดือน)"
+    )
+    with pytest.raises(LoanError) as back:
+        loan_interest_accrual_run(period_end=dt.date(2025, 12, 31), by=officer)
+    assert back.value.message == (
+        "การตั้งดอกเบี้ยเงินกู้ค้างรับ งวด 31 ธ.ค. 2568 ไม่ได้: ประมวลผลงวด 31 ม.ค. 2569 ไปแล้ว งวดต้องประมวลผลตามลำดับ"
+    )
+    assert loan_interest_accrual_run(period_end=JAN_31, by=officer) == january
+    assert loan_interest_accrual_run(period_end=dt.date(2026, 2, 28), by=officer).contracts == 3
+    assert list(AccrualRun.objects.order_by("period_end").values_list("period_end", flat=True)) == [
+        JAN_31,
+        dt.date(2026, 2, 28),
+    ]

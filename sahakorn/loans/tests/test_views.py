@@ -7,6 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from sahakorn.core.dates import today
+from sahakorn.core.thai import format_be_date
 from sahakorn.loans.models import (
     ApplicationStatus,
     ContractStatus,
@@ -165,6 +167,28 @@ def test_the_page_quotes_the_payoff_to_the_chosen_day(client, officer, contract)
     html = r.content.decode()
     assert r.status_code == 200
     assert "400.68" in html and "150,400.68" in html
+
+
+@pytest.mark.parametrize("role", ["officer", "manager", "auditor"])
+def test_the_page_renders_when_interest_is_paid_past_the_default_quote_day(client, request, role, contract):
+    # given: interest paid to a year ahead (a receipt dated ahead, from before the counter refused
+    # one): no payoff can be quoted for today, the default quote day
+    paid_to = today() + dt.timedelta(days=365)
+    LoanContract.objects.filter(pk=contract.pk).update(interest_paid_to=paid_to)
+    client.force_login(request.getfixturevalue(role))
+
+    # when
+    r = client.get(reverse("loans:contract", args=[contract.pk]))
+
+    # then: the page, with the reason beside the quote's date instead of a quote
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert (
+        f"วันที่ {format_be_date(today())} อยู่ก่อนวันที่คิดดอกเบี้ยถึงแล้วของสัญญา {contract.number} "
+        f"({format_be_date(paid_to)})" in html
+    )
+    assert 'id="payoff-total"' not in html
+    assert f'value="{format_be_date(today(), "numeric")}"' in html
 
 
 def test_a_counter_payment_takes_interest_to_the_day_then_principal(client, officer, contract):

@@ -329,6 +329,64 @@ def test_import_screen_lists_errors_and_imports_nothing(client, manager, unit):
     assert Member.objects.count() == 0
 
 
+def test_import_screen_refuses_a_binary_file_with_one_message(client, manager, unit):
+    # given: a PDF picked by mistake (answered 500)
+    client.force_login(manager)
+    content = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 4 >>\nstream\n\x00\x01\x02\x03\nendstream\n"
+
+    # when
+    response = client.post(reverse("members:import"), {"file": _upload("members.csv", content)})
+
+    # then
+    assert response.status_code == 200
+    assert [(e.row, e.column, e.message) for e in response.context["errors"]] == [
+        (
+            6,
+            "",
+            "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ (พบข้อมูลไบนารีในแถวที่ 6) กรุณาบันทึกเป็น CSV (UTF-8) หรือ Excel (.xlsx)",
+        )
+    ]
+    assert Member.objects.count() == 0
+
+
+def test_import_screen_refuses_a_field_larger_than_the_csv_limit(client, manager, unit):
+    # given: `_csv.Error: field larger than field limit` was a 500
+    client.force_login(manager)
+    header = "member_no,title,first_name,last_name,national_id,birth_date,joined_on,unit_code\r\n"
+    content = (header + '000001,"' + "x" * 140_000 + "\r\n" * 3).encode()
+
+    # when
+    response = client.post(reverse("members:import"), {"file": _upload("members.csv", content)})
+
+    # then
+    assert response.status_code == 200
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "")]
+    assert "ยาวเกิน 65,536 ไบต์" in response.context["errors"][0].message
+    assert Member.objects.count() == 0
+
+
+def test_import_screen_refuses_a_file_over_the_upload_limit_naming_it(client, manager, unit, settings):
+    # given: a 1 MB limit and a file of 1.5 MB (a 27 MB file held a request for a minute)
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client.force_login(manager)
+    header = "member_no,title,first_name,last_name,national_id,birth_date,joined_on,unit_code\r\n"
+    content = header.encode() + b",,,,,,,,\r\n" * (3 * 2**20 // 20)
+
+    # when
+    response = client.post(reverse("members:import"), {"file": _upload("members.csv", content)})
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": [
+            "ไฟล์ใหญ่เกิน 1 MB ซึ่งเป็นขนาดสูงสุดที่นำเข้าทางหน้าจอได้ (ไฟล์นี้ 1.5 MB) "
+            "กรุณาแบ่งเป็นหลายไฟล์ หรือให้ผู้ดูแลระบบใช้คำสั่ง sahakorn import members"
+        ]
+    }
+    assert response.context["errors"] is None
+    assert Member.objects.count() == 0
+
+
 def test_posts_need_a_csrf_token(officer, unit):
     # given
     from django.test import Client

@@ -267,3 +267,49 @@ def test_members_below_minimum_lists_exactly_those_under_a_raised_bracket():
     assert row["salary"] == D("15500.00") and row["shortfall_amount"] == D("150.00")
     assert row["number"] == at_75.member.number and row["name"] == at_75.member.full_name
     assert row["unit_code"] == at_75.member.unit.code
+
+
+# ======== Month by month, never ahead (issue 11) ========
+
+
+def test_a_month_not_yet_ended_is_refused_and_nothing_is_written(officer):
+    # given: the reproduction's `shares monthly-run --period 2027-06`, kept ahead of today
+    from sahakorn.core.dates import latest_batch_date
+    from sahakorn.core.months import add_months, month_end, month_start
+    from sahakorn.core.thai import format_be_date
+
+    _account(70)
+    ahead = add_months(month_start(latest_batch_date()), 1)
+
+    # when / then
+    with pytest.raises(ShareError) as refused:
+        monthly_contributions_run(period=ahead, posted_on=month_end(ahead), by=officer)
+    assert refused.value.message == (
+        f"การประมวลผลหุ้นรายเดือน งวด {format_be_date(month_end(ahead))} ยังไม่ถึงกำหนด: "
+        f"ประมวลผลได้ไม่เกิน 3 วันก่อนสิ้นเดือน (ถึงวันที่ {format_be_date(latest_batch_date())})"
+    )
+    assert refused.value.field == "period"
+    assert not MonthlyRun.objects.exists() and not JournalEntry.objects.exists()
+    assert not ShareTransaction.objects.exists()
+
+
+def test_months_run_in_order_without_gaps(officer):
+    # given: March run
+    _account(70)
+    march = monthly_contributions_run(period=PERIOD, posted_on=POSTED_ON, by=officer)
+
+    # when / then: May before April, and February after March, are refused; March again is the run
+    with pytest.raises(ShareError) as gap:
+        monthly_contributions_run(period=dt.date(2026, 5, 1), posted_on=dt.date(2026, 5, 31), by=officer)
+    assert gap.value.message == (
+        "การประมวลผลหุ้นรายเดือน งวด 31 พ.ค. 2569 ไม่ได้: ต้องประมวลผลงวด 30 เม.ย. 2569 ก่อน (งวดต้องต่อเนื่องไม่เว้นเดือน)"
+    )
+    with pytest.raises(ShareError, match="ประมวลผลงวด 31 มี.ค. 2569 ไปแล้ว งวดต้องประมวลผลตามลำดับ"):
+        monthly_contributions_run(period=dt.date(2026, 2, 1), posted_on=dt.date(2026, 3, 31), by=officer)
+    assert monthly_contributions_run(period=PERIOD, posted_on=POSTED_ON, by=officer) == march
+    assert (
+        monthly_contributions_run(
+            period=dt.date(2026, 4, 1), posted_on=dt.date(2026, 4, 30), by=officer
+        ).members
+        == 1
+    )

@@ -3,6 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from sahakorn.ledger.models import EntrySource
 from sahakorn.ledger.services import Line, journal_entry_record
 from sahakorn.shares.models import Channel, ShareAccount
 from sahakorn.shares.reconcile import shares_reconcile
@@ -57,9 +58,11 @@ def test_a_broken_cache_is_found_with_its_account(book):
 
 
 def test_a_voucher_to_share_capital_without_share_rows_is_found(book):
+    # a shares voucher without its share rows (a bug: by hand, the ledger refuses it)
     journal_entry_record(
         date=dt.date(2026, 4, 3),
         description="บันทึกด้วยมือ",
+        source=EntrySource.SHARES,
         lines=[Line("cash", debit=D("10.00")), Line("share_capital", credit=D("10.00"))],
     )
 

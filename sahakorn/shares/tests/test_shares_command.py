@@ -113,3 +113,31 @@ def test_below_minimum_prints_the_members_under_the_new_table():
 def test_bad_period_is_refused():
     with pytest.raises(CommandError, match="2026-13"):
         _run("monthly-run", "--period", "2026-13")
+
+
+def test_a_month_ahead_is_refused_with_one_line_and_a_non_zero_exit(monkeypatch):
+    # given: the reproduction's --period 2027-06, kept ahead of today
+    from sahakorn.core.dates import latest_batch_date
+    from sahakorn.core.months import add_months, month_end, month_start
+    from sahakorn.core.thai import format_be_date
+    from sahakorn.shares.management.commands.shares import Command
+
+    _account(70)
+    ahead = add_months(month_start(latest_batch_date()), 1)
+    # run_from_argv (what `sahakorn shares …` runs) closes the connections; the test's transaction stays open.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    out, err = StringIO(), StringIO()
+
+    # when
+    with pytest.raises(SystemExit) as exited:
+        Command(stdout=out, stderr=err).run_from_argv(
+            ["sahakorn", "shares", "monthly-run", "--period", f"{ahead:%Y-%m}"]
+        )
+
+    # then
+    assert exited.value.code == 1
+    assert err.getvalue() == (
+        f"CommandError: การประมวลผลหุ้นรายเดือน งวด {format_be_date(month_end(ahead))} ยังไม่ถึงกำหนด: "
+        f"ประมวลผลได้ไม่เกิน 3 วันก่อนสิ้นเดือน (ถึงวันที่ {format_be_date(latest_batch_date())})\n"
+    )
+    assert not MonthlyRun.objects.exists() and not ShareTransaction.objects.exists()

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sahakorn.core.subledger import monthly_demands, reconciliations
+from sahakorn.ledger.models import EntrySource
 from sahakorn.ledger.selectors import account_balance, account_for_role
 from sahakorn.ledger.services import Line, journal_entry_record
 from sahakorn.members.services import member_status_change
@@ -34,6 +35,7 @@ def _receipt(demand, amount: D, *, on: dt.date = ON):
     entry = journal_entry_record(
         date=on,
         description="รับชำระเงินเดือนหักส่งสหกรณ์",
+        source=EntrySource.BILLING,
         lines=[Line("cash", debit=amount), *demand.credit_lines(amount)],
     )
     return entry

@@ -109,3 +109,26 @@ def test_bad_amounts_are_refused(savings, bad):
     with pytest.raises(DepositError) as e:
         deposit_make(account=account, amount=bad, on=JAN, channel=Channel.CASH, by=None)
     assert e.value.field == "amount"
+
+
+def test_deposit_dated_a_year_ahead_is_refused_and_the_passbook_stays_open(savings):
+    # given: an account opened a month ago (issue 11: a deposit dated a year ahead froze the passbook)
+    from sahakorn.core.dates import today
+    from sahakorn.core.months import add_months
+    from sahakorn.core.thai import format_be_date
+
+    now = today()
+    account = account_open(product=savings, amount="1000", on=now - dt.timedelta(days=30))
+    ahead = add_months(now, 12)
+
+    # when / then
+    with pytest.raises(DepositError) as e:
+        deposit_make(account=account, amount=D("500.00"), on=ahead, channel=Channel.CASH, by=None)
+    assert e.value.field == "on"
+    assert e.value.message == (
+        f"รายการฝากเงิน ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+    )
+    assert fresh(account).balance == D("1000.00") and DepositTransaction.objects.count() == 1
+    # and a deposit dated today still goes in: nothing is dated after it
+    deposit_make(account=account, amount=D("500.00"), on=now, channel=Channel.CASH, by=None)
+    assert fresh(account).balance == D("1500.00")

@@ -173,8 +173,12 @@ class Command(BaseCommand):
         db = connection.settings_dict["NAME"]
         self.stdout.write(f"ฐานข้อมูล {db} ว่าง: สร้างสหกรณ์ตัวอย่าง {members:,} ราย {years} ปี (seed {seed}) …")
         started = time.perf_counter()
+        # History to the middle of last month: the batches benched (the month after the history) must
+        # have ended, since no batch runs ahead of today (core.dates).
+        today = dt.date.today()
+        as_of = add_months(today.replace(day=1), -1).replace(day=15)
         try:
-            coop_generate(members=members, years=years, seed=seed, show_progress=True)
+            coop_generate(members=members, years=years, seed=seed, as_of=as_of, show_progress=True)
         except GeneratorError as e:
             raise CommandError(str(e)) from None
         self.stdout.write(f"  generated in {time.perf_counter() - started:.1f} s")

@@ -43,7 +43,7 @@ def test_closing_twice_is_refused(accountant):
 
 def test_a_period_with_drafts_cannot_close(accountant):
     # given
-    draft_create(dt.date(2026, 1, 31), [("cash", "5.00", "0"), ("share_capital", "0", "5.00")])
+    draft_create(dt.date(2026, 1, 31), [("cash", "5.00", "0"), ("reserve_fund", "0", "5.00")])
     year = fiscal_year_ensure(on=dt.date(2026, 1, 1))
 
     # when / then
@@ -66,7 +66,7 @@ def test_closed_period_refuses_posting_and_new_drafts_but_next_period_is_open(ac
 
 def test_a_draft_whose_period_closed_meanwhile_cannot_post(accountant):
     # given: January closed behind the services' back (they refuse to close a period holding drafts)
-    draft = draft_create(dt.date(2026, 1, 20), [("cash", "5.00", "0"), ("share_capital", "0", "5.00")])
+    draft = draft_create(dt.date(2026, 1, 20), [("cash", "5.00", "0"), ("reserve_fund", "0", "5.00")])
     FiscalPeriod.objects.filter(pk=draft.period_id).update(closed_at=draft.created_at)
 
     # when / then

@@ -20,19 +20,19 @@ def _share_purchase(on: dt.date, amount: str, n: int) -> EntrySpec:
     return EntrySpec(
         date=on,
         description=f"ซื้อหุ้นรายเดือน #{n}",
-        lines=[Line(account="bank", debit=D(amount)), Line(account="share_capital", credit=D(amount))],
+        lines=[Line(account="bank", debit=D(amount)), Line(account="reserve_fund", credit=D(amount))],
         source=EntrySource.BILLING,
     )
 
 
 def test_bulk_posting_numbers_vouchers_contiguously_after_existing_ones_per_year(accountant):
-    # given: JV2569-000001 already posted
-    voucher_record(dt.date(2026, 1, 5), "10.00")
+    # given: JV2568-000001 already posted
+    voucher_record(dt.date(2025, 1, 5), "10.00")
     specs = [
-        _share_purchase(dt.date(2027, 1, 31), "300.00", 1),
-        _share_purchase(dt.date(2026, 12, 31), "200.00", 2),
-        _share_purchase(dt.date(2026, 11, 30), "100.00", 3),
-        _share_purchase(dt.date(2027, 1, 31), "400.00", 4),
+        _share_purchase(dt.date(2026, 1, 31), "300.00", 1),
+        _share_purchase(dt.date(2025, 12, 31), "200.00", 2),
+        _share_purchase(dt.date(2025, 11, 30), "100.00", 3),
+        _share_purchase(dt.date(2026, 1, 31), "400.00", 4),
     ]
 
     # when
@@ -43,22 +43,22 @@ def test_bulk_posting_numbers_vouchers_contiguously_after_existing_ones_per_year
     posted = JournalEntry.objects.filter(source=EntrySource.BILLING).select_related("fiscal_year")
     by_description = {e.description: e.voucher_label for e in posted}
     assert by_description == {
-        "ซื้อหุ้นรายเดือน #3": "JV2569-000002",
-        "ซื้อหุ้นรายเดือน #2": "JV2569-000003",
-        "ซื้อหุ้นรายเดือน #1": "JV2570-000001",
-        "ซื้อหุ้นรายเดือน #4": "JV2570-000002",
+        "ซื้อหุ้นรายเดือน #3": "JV2568-000002",
+        "ซื้อหุ้นรายเดือน #2": "JV2568-000003",
+        "ซื้อหุ้นรายเดือน #1": "JV2569-000001",
+        "ซื้อหุ้นรายเดือน #4": "JV2569-000002",
     }
-    assert dict(FiscalYear.objects.values_list("year_be", "last_voucher_no")) == {2569: 3, 2570: 2}
+    assert dict(FiscalYear.objects.values_list("year_be", "last_voucher_no")) == {2568: 3, 2569: 2}
     assert all(e.status == EntryStatus.POSTED and e.posted_by == accountant for e in posted)
-    assert account_balance(account="share_capital") == D("1010.00")
-    assert account_balance(account="bank", as_of=dt.date(2026, 12, 31)) == D("300.00")
+    assert account_balance(account="reserve_fund") == D("1010.00")
+    assert account_balance(account="bank", as_of=dt.date(2025, 12, 31)) == D("300.00")
 
 
 def test_bulk_posting_a_thousand_vouchers_keeps_totals_exact(accountant):
     # given: 1,000 three-line vouchers of 0.01 … 10.00 baht plus a 0.33 fee each
     specs = [
         EntrySpec(
-            date=dt.date(2026, 1 + n % 12, 1 + n % 28),
+            date=dt.date(2025, 1 + n % 12, 1 + n % 28),
             description=f"ชำระเงินกู้ {n}",
             lines=[
                 Line(account="bank", debit=D(n) / 100 + D("0.33")),
@@ -76,7 +76,7 @@ def test_bulk_posting_a_thousand_vouchers_keeps_totals_exact(accountant):
     # then: Σ n/100 for n=1..1000 = 5,005.00; fees 330.00
     assert sorted(JournalEntry.objects.values_list("voucher_no", flat=True)) == list(range(1, 1001))
     assert JournalLine.objects.count() == 3000
-    report = trial_balance(as_of=dt.date(2026, 12, 31))
+    report = trial_balance(as_of=dt.date(2025, 12, 31))
     assert report.total_debit == report.total_credit == D("5335.00")
     assert account_balance(account="loan_ordinary") == D("-5005.00")
     assert account_balance(account="other_fee_income") == D("330.00")
@@ -93,7 +93,7 @@ def test_one_unbalanced_voucher_refuses_the_whole_batch(accountant):
             description="ผิด",
             lines=[
                 Line(account="bank", debit=D("100.00")),
-                Line(account="share_capital", credit=D("100.01")),
+                Line(account="reserve_fund", credit=D("100.01")),
             ],
         ),
     ]

@@ -11,7 +11,7 @@ from sahakorn.ledger.tests.factories import draft_create, voucher_record
 
 def test_posting_a_balanced_draft_numbers_it_and_marks_it_posted(accountant):
     # given
-    draft = draft_create(dt.date(2026, 3, 15), [("cash", "1500.00", "0"), ("share_capital", "0", "1500.00")])
+    draft = draft_create(dt.date(2026, 3, 15), [("cash", "1500.00", "0"), ("reserve_fund", "0", "1500.00")])
     assert draft.voucher_no is None and draft.voucher_label == "ร่าง"
 
     # when
@@ -26,32 +26,32 @@ def test_posting_a_balanced_draft_numbers_it_and_marks_it_posted(accountant):
     assert posted.period.number == 3 and posted.fiscal_year.year_be == 2569
     assert [(line.account.code, line.debit, line.credit) for line in posted.lines.order_by("id")] == [
         ("11110", D("1500.00"), D("0.00")),
-        ("31000", D("0.00"), D("1500.00")),
+        ("32000", D("0.00"), D("1500.00")),
     ]
     assert draft.voucher_label == "JV2569-000001"  # the caller's instance is updated too
 
 
 def test_voucher_numbers_run_1_2_3_per_fiscal_year_and_restart_in_the_next(accountant):
     # given / when
-    first = voucher_record(dt.date(2026, 1, 2), "100.00")
-    second = voucher_record(dt.date(2026, 6, 30), "200.00")
-    third = voucher_record(dt.date(2026, 12, 31), "300.00")
-    next_year = voucher_record(dt.date(2027, 1, 1), "400.00")
+    first = voucher_record(dt.date(2025, 1, 2), "100.00")
+    second = voucher_record(dt.date(2025, 6, 30), "200.00")
+    third = voucher_record(dt.date(2025, 12, 31), "300.00")
+    next_year = voucher_record(dt.date(2026, 1, 1), "400.00")
 
     # then
     assert [e.voucher_label for e in (first, second, third, next_year)] == [
+        "JV2568-000001",
+        "JV2568-000002",
+        "JV2568-000003",
         "JV2569-000001",
-        "JV2569-000002",
-        "JV2569-000003",
-        "JV2570-000001",
     ]
-    assert dict(FiscalYear.objects.values_list("year_be", "last_voucher_no")) == {2569: 3, 2570: 1}
+    assert dict(FiscalYear.objects.values_list("year_be", "last_voucher_no")) == {2568: 3, 2569: 1}
 
 
 def test_drafts_take_no_number_so_posting_order_decides_it(accountant):
     # given
-    early = draft_create(dt.date(2026, 2, 1), [("cash", "10.00", "0"), ("share_capital", "0", "10.00")])
-    late = draft_create(dt.date(2026, 2, 2), [("cash", "20.00", "0"), ("share_capital", "0", "20.00")])
+    early = draft_create(dt.date(2026, 2, 1), [("cash", "10.00", "0"), ("reserve_fund", "0", "10.00")])
+    late = draft_create(dt.date(2026, 2, 2), [("cash", "20.00", "0"), ("reserve_fund", "0", "20.00")])
 
     # when
     journal_entry_post(entry=late, posted_by=accountant)
@@ -63,7 +63,7 @@ def test_drafts_take_no_number_so_posting_order_decides_it(accountant):
 
 def test_unbalanced_voucher_is_refused_naming_both_totals_and_nothing_changes(accountant):
     # given
-    draft = draft_create(dt.date(2026, 3, 15), [("cash", "1000.00", "0"), ("share_capital", "0", "999.50")])
+    draft = draft_create(dt.date(2026, 3, 15), [("cash", "1000.00", "0"), ("reserve_fund", "0", "999.50")])
 
     # when
     with pytest.raises(LedgerError) as refused:
@@ -83,7 +83,7 @@ def test_record_of_an_unbalanced_voucher_creates_nothing(accountant):
         journal_entry_record(
             date=dt.date(2026, 4, 1),
             description="พิมพ์ผิด",
-            lines=[Line(account="cash", debit=D("300.00")), Line(account="share_capital", credit=D("30.00"))],
+            lines=[Line(account="cash", debit=D("300.00")), Line(account="reserve_fund", credit=D("30.00"))],
             created_by=accountant,
         )
 
@@ -94,7 +94,7 @@ def test_record_of_an_unbalanced_voucher_creates_nothing(accountant):
 
 def test_header_account_is_refused(accountant):
     # given: 11100 "เงินสดและเงินฝากธนาคาร" has children (11110 เงินสด, …)
-    draft = draft_create(dt.date(2026, 3, 1), [("11100", "50.00", "0"), ("share_capital", "0", "50.00")])
+    draft = draft_create(dt.date(2026, 3, 1), [("11100", "50.00", "0"), ("reserve_fund", "0", "50.00")])
 
     # when / then
     with pytest.raises(LedgerError, match="11100 .*บัญชีคุม"):
@@ -104,7 +104,7 @@ def test_header_account_is_refused(accountant):
 
 def test_inactive_account_is_refused(accountant):
     # given
-    draft = draft_create(dt.date(2026, 3, 1), [("bank", "50.00", "0"), ("share_capital", "0", "50.00")])
+    draft = draft_create(dt.date(2026, 3, 1), [("bank", "50.00", "0"), ("reserve_fund", "0", "50.00")])
     Account.objects.filter(code="11131").update(is_active=False)
 
     # when / then

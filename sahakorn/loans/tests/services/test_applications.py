@@ -85,3 +85,23 @@ def test_a_manager_may_not_reject_their_own_application_either(ordinary, manager
         manager2,
         "ผู้กู้ขอถอนคำขอ",
     )
+
+
+def test_application_dated_ahead_is_refused_and_nothing_is_recorded(ordinary, officer):
+    # given (issue 11: a loan application dated in the future was accepted)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+    from sahakorn.loans.models import Guarantee, LoanApplication
+
+    now = today()
+    ahead = now + dt.timedelta(days=1)
+
+    # when / then
+    with pytest.raises(LoanError) as e:
+        loan_application_create(member=borrower(), product=ordinary, amount=D("150000.00"), installments=120,
+                                guarantors=[guarantor()], applied_on=ahead, by=officer)  # fmt: skip
+    assert e.value.field == "applied_on"
+    assert e.value.message == (
+        f"คำขอกู้ ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+    )
+    assert (LoanApplication.objects.count(), Guarantee.objects.count()) == (0, 0)

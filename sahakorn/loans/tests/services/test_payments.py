@@ -56,10 +56,11 @@ def test_payment_pays_interest_first_then_principal(contract, officer):
 
 
 def test_interest_across_a_leap_february_to_the_day(officer):
-    contract = contract_create(disbursed_on=dt.date(2028, 2, 1), first_due=dt.date(2028, 3, 1))
+    # 2024 is the last leap year before today (a payment is never dated ahead)
+    contract = contract_create(disbursed_on=dt.date(2024, 2, 1), first_due=dt.date(2024, 3, 1))
 
     row = loan_payment_record(
-        contract=contract, amount=D("1000.00"), on=dt.date(2028, 3, 1), channel="bank", by=officer
+        contract=contract, amount=D("1000.00"), on=dt.date(2024, 3, 1), channel="bank", by=officer
     )
 
     # 29 days (29 February counts like any day), divided by 365: 100,000 × 6% × 29 / 365 = 476.71
@@ -172,13 +173,16 @@ def test_a_payoff_collects_the_interest_in_arrears_and_a_reversal_restores_it(co
 
 
 def test_paying_an_equal_installment_schedule_to_the_end_closes_at_zero(officer):
-    contract = contract_create(amount=D("50000.00"), annual_rate=D("6.500"), installments=12)
+    # a year wholly in the past: every installment is paid on its due date
+    contract = contract_create(
+        amount=D("50000.00"), annual_rate=D("6.500"), installments=12, disbursed_on=dt.date(2025, 1, 1)
+    )
     rows = calc.schedule_equal_installment(
         amount=D("50000.00"),
         annual_rate=D("6.500"),
-        first_due=dt.date(2026, 2, 1),
+        first_due=dt.date(2025, 2, 1),
         installments=12,
-        disbursed_on=dt.date(2026, 1, 1),
+        disbursed_on=dt.date(2025, 1, 1),
     )
 
     for row in rows:
@@ -353,3 +357,28 @@ def test_interest_paid_in_a_year_is_payments_and_netting_less_refunds_and_revers
     assert member_interest_paid(member=member, fiscal_year=2569, product_ids=[contract.product_id + 1]) == D(
         "0.00"
     )
+
+
+def test_payment_dated_a_year_ahead_is_refused_and_the_contract_stays_as_it_was(officer):
+    # given: a contract paid out two months ago (issue 11: a payment a year ahead froze the contract)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+
+    now = today()
+    contract = contract_create(disbursed_on=now - dt.timedelta(days=60))
+    ahead = calc.add_months(now, 12)
+
+    # when / then
+    with pytest.raises(LoanError) as e:
+        loan_payment_record(contract=contract, amount=D("5000.00"), on=ahead, channel="cash", by=officer)
+    assert e.value.field == "on"
+    assert e.value.message == (
+        f"การรับชำระเงินกู้ ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+    )
+    contract.refresh_from_db()
+    assert contract.principal_balance == D("100000.00")
+    assert contract.interest_paid_to == now - dt.timedelta(days=60)
+    assert LoanTransaction.objects.filter(contract=contract).count() == 1  # the disbursement only
+    # and a payment dated today is still received
+    row = loan_payment_record(contract=contract, amount=D("5000.00"), on=now, channel="cash", by=officer)
+    assert row.date == now

@@ -233,3 +233,26 @@ def test_member_with_an_unknown_bank_code_cannot_be_created(officer, unit):
 def test_member_bank_account_is_kept_as_digits(officer, unit):
     member = member_create(by=officer, **_fields(unit, bank_code="006", bank_account_no="123-4-56789-0"))
     assert (member.bank_code, member.bank_account_no) == ("006", "1234567890")
+
+
+def test_member_joining_ahead_is_refused_and_nothing_is_written(officer, unit):
+    # given (issue 11: a member's join date in the future was accepted)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+
+    now = today()
+    ahead = now + dt.timedelta(days=1)
+
+    # when / then
+    with pytest.raises(ValidationError) as e:
+        member_create(by=officer, **_fields(unit, joined_on=ahead))
+    assert e.value.message_dict == {
+        "joined_on": [
+            f"การรับสมาชิก ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+        ]
+    }
+    assert [Member.objects.count(), MemberStatusChange.objects.count(), MemberChange.objects.count()] == [
+        0,
+        0,
+        0,
+    ]

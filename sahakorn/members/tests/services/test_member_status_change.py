@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sahakorn.core.thai import format_be_date
 from sahakorn.members.models import MemberChange, MemberStatus, MemberStatusChange
 from sahakorn.members.services import member_status_change
 from sahakorn.members.tests.factories import MemberFactory
@@ -142,16 +143,21 @@ def test_member_status_change_in_the_future_is_refused(manager):
     # given
     member = _member_in(MemberStatus.ACTIVE, by=manager)
 
-    # when / then
+    today = timezone.localdate()
+    ahead = today + dt.timedelta(days=1)
+
+    # when / then: the one date policy's message (core.dates.refuse_future)
     with pytest.raises(ValidationError) as exc:
         member_status_change(
-            member=member,
-            to_status="resigned",
-            effective_on=timezone.localdate() + dt.timedelta(days=1),
-            reason="ลาออก",
-            by=manager,
+            member=member, to_status="resigned", effective_on=ahead, reason="ลาออก", by=manager
         )
-    assert exc.value.message_dict == {"effective_on": ["วันที่มีผลต้องไม่เกินวันนี้"]}
+    assert exc.value.message_dict == {
+        "effective_on": [
+            f"การเปลี่ยนสถานะสมาชิก ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ "
+            f"(วันนี้ {format_be_date(today)})"
+        ]
+    }
+    assert MemberStatusChange.objects.filter(member=member).count() == 1
 
 
 def test_member_status_change_without_reason_is_refused(manager):

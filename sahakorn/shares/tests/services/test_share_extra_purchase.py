@@ -131,3 +131,22 @@ def test_extra_purchase_needs_an_account_and_one_of_shares_or_amount(officer):
         )
     with pytest.raises(ShareError, match="ช่องทาง"):
         share_extra_purchase(member=member, shares=1, on=ON, channel=Channel.PAYROLL, by=officer)
+
+
+def test_extra_purchase_dated_ahead_is_refused_and_nothing_is_written(member, officer):
+    # given (issue 11: a share purchase dated in the future was accepted)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+
+    now = today()
+    ahead = now + dt.timedelta(days=1)
+    before = _state()
+
+    # when / then
+    with pytest.raises(ShareError) as e:
+        share_extra_purchase(member=member, shares=10, on=ahead, channel=Channel.COUNTER, by=officer)
+    assert e.value.field == "on"
+    assert e.value.message == (
+        f"การซื้อหุ้นเพิ่ม ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+    )
+    assert _state() == before

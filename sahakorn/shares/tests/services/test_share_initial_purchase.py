@@ -201,3 +201,26 @@ def test_cap_from_one_holder_refuses_a_new_coops_very_first_purchase():
     assert [c.figure for c in e.value.failed_checks] == [
         "หลังรายการถือ 10 หุ้น จากหุ้นทั้งหมด 10 หุ้น = ร้อยละ 100.00 (ถือได้ไม่เกิน 2 หุ้น)"
     ]
+
+
+def test_initial_purchase_dated_ahead_is_refused_and_no_account_is_opened(officer):
+    # given (issue 11: a share purchase dated in the future was accepted)
+    from sahakorn.core.dates import today
+    from sahakorn.core.thai import format_be_date
+
+    member = MemberFactory()
+    now = today()
+    ahead = now + dt.timedelta(days=1)
+
+    # when / then
+    with pytest.raises(ShareError) as e:
+        share_initial_purchase(member=member, shares=50, on=ahead, channel=Channel.COUNTER, by=officer)
+    assert e.value.field == "on"
+    assert e.value.message == (
+        f"การซื้อหุ้นแรกเข้า ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(now)})"
+    )
+    assert [ShareAccount.objects.count(), ShareTransaction.objects.count(), JournalEntry.objects.count()] == [
+        0,
+        0,
+        0,
+    ]

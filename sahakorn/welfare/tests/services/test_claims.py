@@ -91,13 +91,14 @@ def test_a_second_scholarship_for_the_same_child_in_the_fiscal_year_is_refused_a
     failed = refused.value.failed_checks[0]
     assert failed.figure == "ปีบัญชี 1 ม.ค. 2569 – 31 ธ.ค. 2569 ขอแล้ว 1 ครั้ง สำหรับ ด.ญ. มะลิ ทดสอบ"
     assert (WelfareClaim.objects.count(), JournalLine.objects.count()) == before
-    # and a second child, or the same child next fiscal year, may claim
+    # and a second child, or the same child in another fiscal year (the one before: a claim is
+    # never dated ahead), may claim
     welfare_claim_apply(scheme=scholarship, member=member, event_date=JUNE, applied_on=dt.date(2026, 6, 2),
                         beneficiary_name="ด.ช. มานะ ทดสอบ", level="bachelor", by=officer)  # fmt: skip
-    next_year = welfare_claim_apply(scheme=scholarship, member=member, event_date=dt.date(2027, 5, 20),
-                                    beneficiary_name="ด.ญ. มะลิ ทดสอบ", level="secondary",
-                                    applied_on=dt.date(2027, 5, 21), by=officer)  # fmt: skip
-    assert next_year.amount == D("1500.00")
+    other_year = welfare_claim_apply(scheme=scholarship, member=member, event_date=dt.date(2025, 5, 20),
+                                     beneficiary_name="ด.ญ. มะลิ ทดสอบ", level="secondary",
+                                     applied_on=dt.date(2025, 5, 21), by=officer)  # fmt: skip
+    assert other_year.amount == D("1500.00")
 
 
 def test_scholarship_needs_twelve_months_of_membership_and_a_level(scholarship, officer):
@@ -153,14 +154,15 @@ def test_hospital_days_are_paid_per_day_up_to_ten_days_a_fiscal_year(hospital, o
     # given
     member = MemberFactory()
 
-    # when: 7 days in March, 5 days in August (3 left), then another stay in October
-    first = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2026, 3, 2), days=7,
-                                applied_on=dt.date(2026, 3, 20), by=officer)  # fmt: skip
-    second = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2026, 8, 2), days=5,
-                                 applied_on=dt.date(2026, 8, 20), by=officer)  # fmt: skip
+    # when: 7 days in March, 5 days in August (3 left), then another stay in October (of 2025, so
+    # that the next fiscal year's claim below is not dated ahead)
+    first = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2025, 3, 2), days=7,
+                                applied_on=dt.date(2025, 3, 20), by=officer)  # fmt: skip
+    second = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2025, 8, 2), days=5,
+                                 applied_on=dt.date(2025, 8, 20), by=officer)  # fmt: skip
     with pytest.raises(WelfareError) as used_up:
-        welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2026, 10, 2), days=2,
-                            applied_on=dt.date(2026, 10, 5), by=officer)  # fmt: skip
+        welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2025, 10, 2), days=2,
+                            applied_on=dt.date(2025, 10, 5), by=officer)  # fmt: skip
 
     # then: 7 × 300 = 2,100.00; then only 3 days × 300 = 900.00, said so on the claim
     assert (first.days, first.amount) == (7, D("2100.00"))
@@ -168,8 +170,8 @@ def test_hospital_days_are_paid_per_day_up_to_ten_days_a_fiscal_year(hospital, o
     assert second.note == "ขอ 5 วัน จ่ายได้ 3 วัน"
     assert _failed(used_up.value) == ["ใช้สิทธิ์ครบ 10 วันในปีบัญชีนี้แล้ว"]
     # a new fiscal year starts again from 10 days
-    third = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2027, 1, 3), days=2,
-                                applied_on=dt.date(2027, 1, 10), by=officer)  # fmt: skip
+    third = welfare_claim_apply(scheme=hospital, member=member, event_date=dt.date(2026, 1, 3), days=2,
+                                applied_on=dt.date(2026, 1, 10), by=officer)  # fmt: skip
     assert third.amount == D("600.00")
 
 

@@ -1,0 +1,32 @@
+from sahakorn.core.roles import ACCOUNTANT, AUDITOR, MANAGER, OFFICER
+
+_VIEW = [
+    "billing.view_billingperiod",
+    "billing.view_billingcycle",
+    "billing.view_bill",
+    "billing.view_billline",
+    "billing.view_billingitem",
+    "billing.view_paygroup",
+]
+# Officers run the month: open it, preview and freeze the bills.
+_RUN = ["billing.add_billingperiod", "billing.change_billingcycle"]
+# The item table, pay groups and the net-pay floor are the coop's rules: the manager's.
+_RULES = [
+    "billing.add_billingitem",
+    "billing.change_billingitem",
+    "billing.add_paygroup",
+    "billing.change_paygroup",
+    "billing.add_unitbilling",
+    "billing.change_unitbilling",
+    "billing.add_netpayfloor",
+    "billing.change_netpayfloor",
+    "billing.view_netpayfloor",
+    "billing.view_unitbilling",
+]
+
+ROLE_PERMISSIONS = {
+    OFFICER: _VIEW + _RUN,
+    MANAGER: _VIEW + _RUN + _RULES,
+    ACCOUNTANT: _VIEW,
+    AUDITOR: _VIEW,
+}

@@ -1,0 +1,786 @@
+"""Writes of monthly billing: the calendar, the item table and the freeze (ประมวลผลเรียกเก็บ).
+
+Every sub-ledger is asked through the contract (``core.subledger``), never through its tables. The
+freeze is all-or-nothing and once per cycle: a second call returns the cycle as frozen and writes
+nothing. docs/billing.md is the design; posting, files, imports and receipts come next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+
+from sahakorn.billing.errors import BillingError
+from sahakorn.billing.models import (
+    Bill,
+    BillingCycle,
+    BillingEvent,
+    BillingEventKind,
+    BillingItem,
+    BillingMethod,
+    BillingPeriod,
+    BillLine,
+    CycleStatus,
+    DeductionImport,
+    DeductionImportLine,
+    ImportStatus,
+    LineReceipt,
+    NetPayFloor,
+    OverDeduction,
+    PayGroup,
+    Receipt,
+    ReceiptSequence,
+    UnitBilling,
+    UnitPosting,
+)
+from sahakorn.core.money import ZERO, Rounding, baht, round_money
+from sahakorn.core.months import month_end
+from sahakorn.core.subledger import MonthlyDemand, billing_kinds, monthly_demands
+from sahakorn.core.thai import format_be_date
+from sahakorn.members.models import Member, MemberStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+DEFAULT_GROUP_CODE = "MAIN"
+
+
+def coop_short_name() -> str:
+    """How a message to a member names the coop (SMS is short)."""
+    from sahakorn.core.selectors import coop_profile_get
+
+    profile = coop_profile_get()
+    return profile.short_name or profile.name_th
+
+
+BULK_BATCH_SIZE = 5000
+
+
+# ======== The item table and the calendar ========
+
+
+def billing_items_sync() -> list[BillingItem]:
+    """Add an item for every kind a sub-ledger bills that has none yet; the coop's edits are kept."""
+    existing = set(BillingItem.objects.values_list("kind", flat=True))
+    taken_codes = set(BillingItem.objects.values_list("code", flat=True))
+    created = []
+    for kind in billing_kinds():
+        if kind.key in existing:
+            continue
+        code = kind.code
+        n = 2
+        while code in taken_codes:  # the coop used the default code for an item of its own
+            code, n = f"{kind.code}{n}", n + 1
+        taken_codes.add(code)
+        created.append(
+            BillingItem(
+                code=code,
+                name=kind.label,
+                subledger=kind.key.split(".", 1)[0],
+                kind=kind.key,
+                priority=kind.priority,
+                whole_only=kind.whole_only,
+            )
+        )
+    BillingItem.objects.bulk_create(created)
+    return created
+
+
+def pay_group_default() -> PayGroup:
+    """The group of every unit not given one; created with the usual days on first use."""
+    group = PayGroup.objects.filter(is_default=True).first()
+    if group is None:
+        group, _ = PayGroup.objects.get_or_create(
+            code=DEFAULT_GROUP_CODE, defaults={"name": "หน่วยงานทั่วไป", "is_default": True}
+        )
+    return group
+
+
+def _day_of(month: dt.date, day: int) -> dt.date:
+    """Day ``day`` of ``month`` (0, or past the month's end: its last day)."""
+    last = month_end(month)
+    return last if day == 0 or day > last.day else month.replace(day=day)
+
+
+@transaction.atomic
+def billing_period_open(*, month: dt.date, by: User | None = None) -> BillingPeriod:
+    """Open a month for billing (เปิดงวดเรียกเก็บ) with one cycle per pay group, dated by the group's days.
+
+    Idempotent: an open period is returned, with a cycle added for a group created since.
+    """
+    month = month.replace(day=1)
+    billing_items_sync()
+    pay_group_default()
+    period, _ = BillingPeriod.objects.get_or_create(month=month, defaults={"opened_by": by})
+    have = set(period.cycles.values_list("pay_group_id", flat=True))
+    BillingCycle.objects.bulk_create(
+        BillingCycle(
+            period=period,
+            pay_group=group,
+            processing_date=_day_of(month, group.processing_day),
+            send_date=_day_of(month, group.send_day),
+            pay_date=_day_of(month, group.pay_day),
+            posting_date=_day_of(month, group.posting_day),
+        )
+        for group in PayGroup.objects.exclude(pk__in=have).order_by("code")
+    )
+    return period
+
+
+# ======== What a member is billed ========
+
+
+@dataclass
+class DraftLine:
+    """A line before it is frozen: what the sub-ledger asked, and what the cap lets through."""
+
+    item: BillingItem
+    subledger: str
+    reference: str
+    for_period: dt.date
+    label: str
+    demanded: Decimal
+    arrears: Decimal = ZERO
+    due_on: dt.date | None = None
+    step: Decimal | None = None
+    billed: Decimal = ZERO
+    cut_reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, dt.date]:
+        return (self.item.kind, self.reference, self.for_period)
+
+
+@dataclass
+class DraftBill:
+    member: Member
+    salary: Decimal
+    cap: Decimal | None
+    lines: list[DraftLine] = field(default_factory=list)
+
+    @property
+    def total_demanded(self) -> Decimal:
+        return sum((line.demanded for line in self.lines), ZERO)
+
+    @property
+    def total_billed(self) -> Decimal:
+        return sum((line.billed for line in self.lines), ZERO)
+
+
+def _items_by_kind() -> dict[str, BillingItem]:
+    return {item.kind: item for item in BillingItem.objects.all()}
+
+
+def demand_lines(demand: MonthlyDemand, *, period: dt.date, items: dict[str, BillingItem]) -> list[DraftLine]:
+    """One line per billed part of a demand (a loan: its interest and its principal), zero parts left out.
+
+    A demand of a kind with no item (a sub-ledger added since the items were synced) is refused
+    rather than billed under a guess.
+    """
+    parts = demand.parts or {"": demand.amount}
+    lines = []
+    for part, amount in parts.items():
+        if amount <= ZERO:
+            continue
+        kind = f"{demand.kind}:{part}" if part else demand.kind
+        item = items.get(kind)
+        if item is None:
+            raise BillingError(f"ไม่มีรายการเรียกเก็บสำหรับ “{kind}” ({demand.label}): ตั้งรายการเรียกเก็บก่อน")
+        if not item.is_active:
+            continue
+        label = demand.label if not part else f"{item.name} {demand.label}"
+        lines.append(
+            DraftLine(
+                item=item,
+                subledger=demand.subledger,
+                reference=demand.reference,
+                for_period=period,
+                label=label[:200],
+                demanded=amount,
+                arrears=demand.arrears.get(part, ZERO),
+                due_on=demand.due_on,
+                step=demand.step,
+            )
+        )
+    return lines
+
+
+def net_pay_cap(*, salary: Decimal, percent_left: Decimal | None) -> Decimal | None:
+    """What may be deducted so that ``percent_left`` of the salary is left (truncated to the satang:
+    never a satang past the floor); None when there is no floor or no salary on file."""
+    if percent_left is None or salary <= ZERO:
+        return None
+    return round_money(salary * (Decimal(100) - percent_left) / Decimal(100), Rounding.SATANG_TRUNCATE)
+
+
+def part_of(amount: Decimal, left: Decimal, *, whole_only: bool, step: Decimal | None) -> Decimal:
+    """How much of a line ``left`` can take: all of it, or a part — none for a whole-only line, whole
+    steps (shares at par) for a stepped one."""
+    if amount <= left:
+        return amount
+    if whole_only or left <= ZERO:
+        return ZERO
+    if step:
+        return (left // step) * step
+    return left
+
+
+def cap_apply(bill: DraftBill) -> DraftBill:
+    """Bill each line in priority order while the cap lasts (the net-pay floor).
+
+    A line that does not fit is billed in part, or not at all if its item is whole-only (shares,
+    dues); a later, smaller line may still fit. Without a cap every line is billed whole.
+    """
+    bill.lines.sort(key=lambda line: (line.item.priority, line.for_period, line.reference))
+    left = bill.cap
+    for line in bill.lines:
+        if left is None:
+            line.billed = line.demanded
+            continue
+        line.billed = part_of(line.demanded, left, whole_only=line.item.whole_only, step=line.step)
+        if line.billed == ZERO and line.demanded > ZERO:
+            line.cut_reason = f"เกินเพดานหักเงินเดือน (หักได้อีก {baht(left)} บาท)"
+        elif line.billed < line.demanded:
+            line.cut_reason = f"เกินเพดานหักเงินเดือน เรียกเก็บได้ {baht(line.billed)} จาก {baht(line.demanded)} บาท"
+        left -= line.billed
+    return bill
+
+
+def billed_members(cycle: BillingCycle):
+    """The members a cycle bills: active on the processing day's month end, joined by then, in the
+    group's units (a unit without a group is in the default one)."""
+    last = month_end(cycle.period.month)
+    members = Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lte=last)
+    grouped = UnitBilling.objects.values("unit_id")
+    if cycle.pay_group.is_default:
+        members = members.filter(Q(unit__billing__pay_group=cycle.pay_group) | ~Q(unit_id__in=grouped))
+    else:
+        members = members.filter(unit__billing__pay_group=cycle.pay_group)
+    # A member billed already this month (moved between groups after an earlier freeze) is not billed twice.
+    return members.exclude(bills__period_id=cycle.period_id).order_by("number")
+
+
+def _floors() -> dict[str, Decimal]:
+    return dict(NetPayFloor.objects.values_list("member_type", "percent_left"))
+
+
+def draft_bills(
+    cycle: BillingCycle, members: Iterable[Member], *, items: dict[str, BillingItem] | None = None
+) -> list[DraftBill]:
+    """Each member's bill as the sub-ledgers ask it today, capped (per member, through the contract)."""
+    items = items if items is not None else _items_by_kind()
+    floors = _floors()
+    period = cycle.period.month
+    bills = []
+    for member in members:
+        lines = [
+            line
+            for demand in monthly_demands(member=member, period=period)
+            for line in demand_lines(demand, period=period, items=items)
+        ]
+        if not lines:
+            continue
+        cap = net_pay_cap(salary=member.salary, percent_left=floors.get(member.member_type))
+        bills.append(cap_apply(DraftBill(member=member, salary=member.salary, cap=cap, lines=lines)))
+    return bills
+
+
+# ======== The freeze ========
+
+
+@transaction.atomic
+def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> BillingCycle:
+    """Freeze a cycle (ประมวลผลและคงยอดเรียกเก็บ): every billed member's bill, written once.
+
+    Idempotent: a frozen cycle is returned unchanged. The cycle row is locked first, so two officers
+    pressing the button at once freeze it once.
+    """
+    started = time.perf_counter()
+    cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
+    if cycle.status != CycleStatus.OPEN:
+        return cycle
+    billing_items_sync()
+    bills = draft_bills(cycle, billed_members(cycle).select_related("unit"))
+    _bills_write(cycle, bills)
+    cycle.status = CycleStatus.FROZEN
+    cycle.frozen_at = timezone.now()
+    cycle.frozen_by = by
+    cycle.bills = len(bills)
+    cycle.lines = sum(len(bill.lines) for bill in bills)
+    cycle.total_demanded = sum((bill.total_demanded for bill in bills), ZERO)
+    cycle.total_billed = sum((bill.total_billed for bill in bills), ZERO)
+    cycle.freeze_seconds = Decimal(f"{time.perf_counter() - started:.3f}")
+    cycle.save()
+    return cycle
+
+
+def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
+    try:
+        with transaction.atomic():
+            rows = Bill.objects.bulk_create(
+                (
+                    Bill(
+                        cycle=cycle,
+                        period_id=cycle.period_id,
+                        member=bill.member,
+                        unit_id=bill.member.unit_id,
+                        method=BillingMethod.PAYROLL,
+                        salary=bill.salary,
+                        cap=bill.cap,
+                        total_demanded=bill.total_demanded,
+                        total_billed=bill.total_billed,
+                    )
+                    for bill in bills
+                ),
+                batch_size=BULK_BATCH_SIZE,
+            )
+    except IntegrityError as e:  # pragma: no cover - billed_members excludes them; a race is refused
+        raise BillingError(f"{cycle}: มีสมาชิกที่ออกใบเรียกเก็บเดือนนี้แล้ว ประมวลผลใหม่อีกครั้ง") from e
+    BillLine.objects.bulk_create(
+        (
+            BillLine(
+                bill=row,
+                item=line.item,
+                priority=line.item.priority,
+                subledger=line.subledger,
+                reference=line.reference,
+                for_period=line.for_period,
+                label=line.label,
+                demanded=line.demanded,
+                arrears=line.arrears,
+                billed=line.billed,
+                cut_reason=line.cut_reason,
+                due_on=line.due_on,
+                step=line.step,
+            )
+            for row, bill in zip(rows, bills, strict=True)
+            for line in bill.lines
+        ),
+        batch_size=BULK_BATCH_SIZE,
+    )
+
+
+# ======== Posting what a unit deducted (ผ่านรายการรับชำระ) ========
+
+
+def allocate(lines: Sequence[BillLine], amount: Decimal) -> tuple[dict[int, Decimal], Decimal]:
+    """Spread what was deducted over the frozen lines in priority order (interest, principal —
+    emergency, ordinary, special — shares, dues …); a whole-only line takes its whole amount or
+    nothing, a stepped one whole steps (shares at par). Returns each line's part and what no line
+    could take (held as over-deducted)."""
+    parts: dict[int, Decimal] = {}
+    left = amount
+    for line in sorted(lines, key=lambda line: (line.priority, line.for_period, line.reference, line.pk)):
+        take = part_of(line.billed, left, whole_only=line.item.whole_only, step=line.step)
+        parts[line.pk] = take
+        left -= take
+    return parts, left
+
+
+@dataclass
+class _Receipt:
+    """One fresh demand and what the posting credits to it (its parts' applied amounts summed)."""
+
+    demand: MonthlyDemand
+    amount: Decimal = ZERO
+    lines: list[tuple[BillLine, Decimal]] = field(default_factory=list)
+
+
+def _fresh_parts(member: Member, period: dt.date) -> dict[tuple[str, str], tuple[MonthlyDemand, Decimal]]:
+    """What each sub-ledger asks of the member today, by (item kind, reference): the frozen lines are
+    matched against it, so what was paid at the counter since the freeze is not taken twice."""
+    found = {}
+    for demand in monthly_demands(member=member, period=period):
+        for part, amount in (demand.parts or {"": demand.amount}).items():
+            kind = f"{demand.kind}:{part}" if part else demand.kind
+            found[(kind, demand.reference)] = (demand, amount)
+    return found
+
+
+def _refuse_bad_deductions(bills: dict[int, Bill], deducted: dict[int, Decimal], unit) -> None:
+    for member_id, amount in deducted.items():
+        bill = bills.get(member_id)
+        if bill is None:
+            raise BillingError(f"สมาชิกรหัส {member_id} ไม่มีใบเรียกเก็บของ{unit}ในรอบนี้", field="deducted")
+        if amount < ZERO or amount != round_money(amount):
+            raise BillingError(
+                f"{bill.member.number_and_name}: ยอดที่หักได้ {amount} ไม่ถูกต้อง (ต้องไม่ติดลบ ทศนิยม 2 ตำแหน่ง)",
+                field="deducted",
+            )
+        if amount > bill.total_billed:
+            raise BillingError(
+                f"{bill.member.number_and_name}: ยอดที่หักได้ {baht(amount)} บาท เกินยอดเรียกเก็บ "
+                f"{baht(bill.total_billed)} บาท",
+                field="deducted",
+            )
+
+
+@transaction.atomic
+def billing_unit_post(
+    *,
+    cycle: BillingCycle,
+    unit,
+    deducted: dict[int, Decimal] | None = None,
+    by: User | None = None,
+) -> UnitPosting:
+    """Post what ``unit`` deducted for a frozen cycle: one voucher per receipt date (normally one, the
+    cycle's posting date), each line's part to its sub-ledger, shortfalls left owed, over-deductions held.
+
+    ``deducted``: member id → the amount the unit deducted from that member (a member missing from it
+    paid in full; None: everyone paid in full). All or nothing, once per cycle and unit: a second call
+    returns the first posting and writes nothing.
+    """
+    from sahakorn.ledger.models import EntrySource
+    from sahakorn.ledger.services import Line, voucher_post
+
+    started = time.perf_counter()
+    cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
+    existing = UnitPosting.objects.filter(cycle=cycle, unit=unit).first()
+    if existing is not None:
+        return existing
+    if cycle.status != CycleStatus.FROZEN:
+        raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) ผ่านรายการรับชำระไม่ได้")
+    period, on = cycle.period.month, cycle.posting_date
+    bills = {
+        bill.member_id: bill
+        for bill in Bill.objects.filter(cycle=cycle, unit=unit)
+        .select_related("member", "unit")
+        .prefetch_related(Prefetch("lines", queryset=BillLine.objects.select_related("item")))
+    }
+    if not bills:
+        raise BillingError(f"{unit} ไม่มีใบเรียกเก็บใน{cycle}")
+    deducted = dict(deducted or {})
+    _refuse_bad_deductions(bills, deducted, unit)
+
+    posting = UnitPosting.objects.create(cycle=cycle, unit=unit, posted_on=on, posted_by=by)
+    by_date: dict[dt.date, list[_Receipt]] = {}
+    line_receipts: list[tuple[BillLine, Decimal, Decimal, Decimal, dt.date]] = []
+    overs: list[tuple[Bill, Decimal, str]] = []
+    shorts: list[tuple[Bill, Decimal, Decimal]] = []
+    paid: list[tuple[Bill, Decimal]] = []
+    for member_id, bill in bills.items():
+        received = deducted.get(member_id, bill.total_billed)
+        lines = list(bill.lines.all())
+        parts, unplaced = allocate(lines, received)
+        fresh = _fresh_parts(bill.member, period)
+        receipts: dict[int, _Receipt] = {}
+        over_reasons, over = [], unplaced
+        if unplaced:
+            over_reasons.append(f"หักได้เกินกว่าที่รายการรับได้ {baht(unplaced)} บาท")
+        for line in lines:
+            part = parts[line.pk]
+            demand, owed = fresh.get((line.item.kind, line.reference), (None, ZERO))
+            applied = min(part, owed)
+            line_over = part - applied
+            if line_over:
+                over += line_over
+                over_reasons.append(f"{line.label} ชำระแล้วหลังประมวลผล {baht(line_over)} บาท")
+            day = (demand.due_on if demand is not None else None) or on
+            line_receipts.append((line, part, applied, line_over, day if applied else on))
+            if applied:
+                receipt = receipts.setdefault(id(demand), _Receipt(demand))
+                receipt.amount += applied
+                receipt.lines.append((line, applied))
+        for receipt in receipts.values():
+            by_date.setdefault(receipt.demand.due_on or on, []).append(receipt)
+        if over:
+            overs.append((bill, over, "; ".join(over_reasons)))
+        if received < bill.total_billed:
+            shorts.append((bill, received, bill.total_billed - received))
+        if received > ZERO:
+            paid.append((bill, received))
+        posting.members += 1
+        posting.billed += bill.total_billed
+        posting.received += received
+        posting.over += over
+        posting.short += bill.total_billed - received
+
+    entries: dict[dt.date, object] = {}
+    over_total = sum((amount for _, amount, _ in overs), ZERO)
+    for day in sorted(set(by_date) | ({on} if over_total else set())):
+        receipts = by_date.get(day, [])
+        credits = [line for receipt in receipts for line in receipt.demand.credit_lines(receipt.amount)]
+        if day == on:
+            credits += [
+                Line("member_refund_payable", credit=amount, member_id=bill.member_id, memo="เงินหักเกิน")
+                for bill, amount, _ in overs
+            ]
+        total = sum((line.credit for line in credits), ZERO)
+        if not total:
+            continue
+        entry = voucher_post(
+            source=EntrySource.BILLING,
+            on=day,
+            description=f"รับชำระหักเงินเดือน {cycle.period} {unit}",
+            lines=[Line("bank", debit=total, memo=f"{unit} หักส่ง{cycle.period}"), *credits],
+            by=by,
+            error=BillingError,
+        )
+        entries[day] = entry
+        for receipt in receipts:
+            receipt.demand.settle(amount=receipt.amount, on=day, entry=entry, by=by)
+    LineReceipt.objects.bulk_create(
+        LineReceipt(
+            posting=posting,
+            line=line,
+            applied=applied,
+            over=line_over,
+            journal_entry=entries.get(day) or entries.get(on),
+        )
+        for line, part, applied, line_over, day in line_receipts
+    )
+    OverDeduction.objects.bulk_create(
+        OverDeduction(
+            posting=posting, bill=bill, member_id=bill.member_id, amount=amount, reason=reason[:300],
+            journal_entry=entries[on],
+        )
+        for bill, amount, reason in overs
+    )  # fmt: skip
+    BillingEvent.objects.bulk_create(
+        BillingEvent(
+            kind=BillingEventKind.SHORT_PAYMENT,
+            member_id=bill.member_id,
+            bill=bill,
+            occurred_on=on,
+            message=(
+                f"{coop_short_name()}: เงินเดือน{format_be_date(period, 'month')} หักชำระได้ {baht(received)} บาท "
+                f"จากยอดเรียกเก็บ {baht(bill.total_billed)} บาท ค้างชำระ {baht(short)} บาท "
+                "จะเรียกเก็บพร้อมงวดถัดไป"
+            )[:500],
+        )
+        for bill, received, short in shorts
+    )
+    _receipts_issue(posting, [(bill, received) for bill, received in paid], on=on)
+    posting.applied = posting.received - posting.over
+    posting.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
+    posting.save()
+    return posting
+
+
+def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], *, on: dt.date) -> None:
+    """One receipt per member who paid anything, numbered on from the year's last number, by member number."""
+    if not paid:
+        return
+    year_be = on.year + 543
+    ReceiptSequence.objects.get_or_create(year_be=year_be)
+    # One UPDATE takes the numbers and holds the row lock until commit, so two units posting at once
+    # get contiguous, distinct ranges.
+    ReceiptSequence.objects.filter(year_be=year_be).update(last_no=F("last_no") + len(paid))
+    last = ReceiptSequence.objects.get(year_be=year_be).last_no
+    first = last - len(paid) + 1
+    Receipt.objects.bulk_create(
+        (
+            Receipt(
+                bill=bill,
+                posting=posting,
+                member_id=bill.member_id,
+                year_be=year_be,
+                number=first + n,
+                issued_on=on,
+                amount=received,
+                is_partial=received < bill.total_billed,
+            )
+            for n, (bill, received) in enumerate(sorted(paid, key=lambda pair: pair[0].member.number))
+        ),
+        batch_size=BULK_BATCH_SIZE,
+    )
+
+
+@transaction.atomic
+def over_deduction_refund(
+    *, over: OverDeduction, on: dt.date, channel: str, by: User | None
+) -> OverDeduction:
+    """Pay back what a unit deducted that the member no longer owed (คืนเงินหักเกิน), by cash or bank transfer.
+
+    Once: a refunded row is refused. The member is told (a "refund made" event in the same transaction).
+    """
+    from sahakorn.core.dates import refuse_future
+    from sahakorn.ledger.models import EntrySource
+    from sahakorn.ledger.services import Line, voucher_post
+
+    over = OverDeduction.objects.select_for_update().select_related("member", "bill__period").get(pk=over.pk)
+    if over.refunded_on is not None:
+        raise BillingError(f"คืนเงินหักเกินรายนี้แล้วเมื่อ {format_be_date(over.refunded_on)}")
+    if channel not in ("cash", "bank"):
+        raise BillingError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank)", field="channel")
+    refuse_future(on, what="การคืนเงินหักเกิน", error=BillingError, field="on")
+    if on < over.journal_entry.date:
+        raise BillingError(f"วันที่คืนต้องไม่ก่อนวันที่รับเงิน ({format_be_date(over.journal_entry.date)})", field="on")
+    member = over.member
+    entry = voucher_post(
+        source=EntrySource.BILLING,
+        on=on,
+        description=f"คืนเงินหักเกิน {over.bill.period} {member.number_and_name}",
+        lines=[
+            Line("member_refund_payable", debit=over.amount, member_id=member.pk, memo="คืนเงินหักเกิน"),
+            Line(channel, credit=over.amount),
+        ],
+        by=by,
+        error=BillingError,
+    )
+    over.refunded_on, over.refund_entry, over.refunded_by = on, entry, by
+    over.save(update_fields=["refunded_on", "refund_entry", "refunded_by"])
+    BillingEvent.objects.create(
+        kind=BillingEventKind.REFUND_MADE,
+        member=member,
+        bill=over.bill,
+        occurred_on=on,
+        message=(
+            f"{coop_short_name()}: คืนเงินที่หักเกินจากเงินเดือน{format_be_date(over.bill.period.month, 'month')} "
+            f"{baht(over.amount)} บาท"
+            + (" โอนเข้าบัญชีธนาคารของท่าน" if channel == "bank" else " รับเงินสดได้ที่สหกรณ์")
+        )[:500],
+    )
+    return over
+
+
+# ======== Importing what a unit deducted ========
+
+SHOW_AT_MOST = 30
+
+
+@transaction.atomic
+def deduction_import_record(
+    *,
+    cycle: BillingCycle,
+    unit,
+    layout_code: str,
+    data: bytes,
+    file_name: str,
+    remittance: Decimal,
+    by: User | None = None,
+) -> DeductionImport:
+    """Read and check a unit's returned file whole; keep it, ready to post, only if every row is right.
+
+    Refused (nothing kept) with every bad row named: a row the layout cannot read, an unknown member,
+    a member of another unit or not billed this cycle, the same member twice, an amount above the
+    bill, and a file total that differs from what the unit remitted. A billed member the file does
+    not list was not deducted (0.00).
+    """
+    import hashlib
+
+    from sahakorn.billing.files import layout_get
+    from sahakorn.billing.layouts import parse
+
+    cycle = BillingCycle.objects.select_related("period", "pay_group").get(pk=cycle.pk)
+    if cycle.status != CycleStatus.FROZEN:
+        raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) นำเข้าผลการหักไม่ได้")
+    if UnitPosting.objects.filter(cycle=cycle, unit=unit).exists():
+        raise BillingError(f"{unit} ผ่านรายการรับชำระ{cycle}ไปแล้ว")
+    if remittance < ZERO or remittance != round_money(remittance):
+        raise BillingError("ยอดเงินที่หน่วยโอนต้องไม่ติดลบและมีทศนิยมไม่เกิน 2 ตำแหน่ง", field="remittance")
+    rows = parse(layout_get(layout_code), data)
+    members = {
+        member.number: member
+        for member in Member.objects.filter(number__in={row.member_number for row in rows}).only(
+            "pk", "number", "unit_id", "title", "first_name", "last_name"
+        )
+    }
+    bills = {bill.member_id: bill for bill in Bill.objects.filter(cycle=cycle, unit=unit)}
+    problems: list[tuple[int, str]] = []
+    seen: dict[int, int] = {}
+    total = ZERO
+    for row in rows:
+        member = members.get(row.member_number)
+        where = f"แถวที่ {row.row} เลขทะเบียน {row.member_number}"
+        if member is None:
+            problems.append((row.row, f"{where}: ไม่พบสมาชิก"))
+            continue
+        bill = bills.get(member.pk)
+        if bill is None:
+            other = "ไม่ได้สังกัดหน่วยนี้" if member.unit_id != unit.pk else "ไม่มีใบเรียกเก็บในรอบนี้"
+            problems.append((row.row, f"{where}: {member.full_name} {other}"))
+            continue
+        if member.pk in seen:
+            problems.append((row.row, f"{where}: ซ้ำกับแถวที่ {seen[member.pk]}"))
+            continue
+        seen[member.pk] = row.row
+        if row.deducted > bill.total_billed:
+            problems.append(
+                (
+                    row.row,
+                    f"{where}: หักได้ {baht(row.deducted)} บาท เกินยอดเรียกเก็บ {baht(bill.total_billed)} บาท",
+                )
+            )
+        total += row.deducted
+    if not problems and total != remittance:
+        problems.append(
+            (0, f"ยอดหักได้รวมตามแฟ้ม {baht(total)} บาท ไม่เท่ากับยอดเงินที่หน่วยโอน {baht(remittance)} บาท")
+        )
+    if problems:
+        shown = "\n".join(text for _, text in problems[:SHOW_AT_MOST])
+        more = f"\n… และอีก {len(problems) - SHOW_AT_MOST:,} แถว" if len(problems) > SHOW_AT_MOST else ""
+        first_row = next((row for row, _ in problems if row), None)
+        raise BillingError(
+            f"แฟ้ม {file_name} ไม่ผ่านการตรวจ {len(problems):,} รายการ ไม่ได้นำเข้า:\n{shown}{more}", row=first_row
+        )
+    imported = DeductionImport.objects.create(
+        cycle=cycle,
+        unit=unit,
+        layout_code=layout_code,
+        file_name=file_name[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        remittance=remittance,
+        rows=len(rows),
+        total=total,
+        uploaded_by=by,
+    )
+    DeductionImportLine.objects.bulk_create(
+        (
+            DeductionImportLine(
+                deduction_import=imported,
+                row=row.row,
+                member=members[row.member_number],
+                deducted=row.deducted,
+            )
+            for row in rows
+        ),
+        batch_size=BULK_BATCH_SIZE,
+    )
+    return imported
+
+
+@transaction.atomic
+def deduction_import_post(*, deduction_import: DeductionImport, by: User | None = None) -> UnitPosting:
+    """Post a checked file: each listed member's deduction, every billed member not listed as 0.00."""
+    imported = DeductionImport.objects.select_for_update().get(pk=deduction_import.pk)
+    if imported.posting_id is not None:
+        return imported.posting
+    if UnitPosting.objects.filter(cycle_id=imported.cycle_id, unit_id=imported.unit_id).exists():
+        raise BillingError(
+            f"{imported.unit} ผ่านรายการรับชำระรอบนี้จากแฟ้มอื่นแล้ว แฟ้ม {imported.file_name} ผ่านรายการไม่ได้"
+        )
+    deducted = dict.fromkeys(Bill.objects.filter(cycle_id=imported.cycle_id, unit_id=imported.unit_id).values_list(
+        "member_id", flat=True), ZERO)  # fmt: skip
+    deducted.update(imported.lines.values_list("member_id", "deducted"))
+    posting = billing_unit_post(cycle=imported.cycle, unit=imported.unit, deducted=deducted, by=by)
+    imported.posting, imported.status = posting, ImportStatus.POSTED
+    imported.save(update_fields=["posting", "status"])
+    return posting
+
+
+@transaction.atomic
+def billing_cycle_close(*, cycle: BillingCycle, by: User | None = None) -> BillingCycle:
+    """Close a cycle (ปิดงวดเรียกเก็บ) once every unit is posted and the reconciliation passes."""
+    from sahakorn.billing.selectors import cycle_reconciled
+
+    cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
+    if cycle.status == CycleStatus.CLOSED:
+        return cycle
+    if cycle.status != CycleStatus.FROZEN:
+        raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล ปิดงวดไม่ได้")
+    result = cycle_reconciled(cycle=cycle)
+    if not result.ok:
+        failed = [line for line in result.lines if line.startswith("✘")]
+        raise BillingError(f"ปิด{cycle}ไม่ได้: กระทบยอดไม่ผ่าน\n" + "\n".join(failed))
+    cycle.status, cycle.closed_at, cycle.closed_by = CycleStatus.CLOSED, timezone.now(), by
+    cycle.save(update_fields=["status", "closed_at", "closed_by"])
+    return cycle

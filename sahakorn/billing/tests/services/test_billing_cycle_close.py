@@ -1,0 +1,61 @@
+"""Closing a month: every unit posted and the reconciliation ✔ by unit, by item and against the GL."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from sahakorn.billing.errors import BillingError
+from sahakorn.billing.models import CycleStatus
+from sahakorn.billing.selectors import cycle_reconciled
+from sahakorn.billing.services import (
+    billing_cycle_close,
+    billing_cycle_freeze,
+    billing_period_open,
+    billing_unit_post,
+)
+from sahakorn.billing.tests.conftest import MARCH
+from sahakorn.loans.models import LoanContract
+from sahakorn.loans.payments import loan_payment_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle(member, officer):
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    return billing_cycle_freeze(cycle=cycle, by=officer)
+
+
+def test_a_unit_not_posted_keeps_the_month_open(member, cycle, officer):
+    result = cycle_reconciled(cycle=cycle)
+
+    assert not result.ok
+    assert any(
+        line.startswith("✘") and "ยังไม่ได้ผ่านรายการรับชำระ (เรียกเก็บ 11,965.51)" in line for line in result.lines
+    )
+    with pytest.raises(BillingError, match="กระทบยอดไม่ผ่าน"):
+        billing_cycle_close(cycle=cycle, by=officer)
+
+
+def test_a_posted_month_with_a_short_payment_and_an_over_deduction_reconciles_and_closes(
+    member, cycle, officer
+):
+    # given: 20 Mar counter payment (8,678.16 over-deducted later) and the unit short by 100.00
+    loan_payment_record(
+        contract=LoanContract.objects.get(number="สม-0123"), amount=D("8843.59"), on=dt.date(2026, 3, 20),
+        channel="cash", by=officer,
+    )  # fmt: skip
+    billing_unit_post(cycle=cycle, unit=member.unit, deducted={member.pk: D("11865.51")}, by=officer)
+
+    # when
+    result = cycle_reconciled(cycle=cycle)
+
+    # then
+    assert result.ok, result.lines
+    assert result.lines[-1] == "กระทบยอดงวด 256903 หน่วยงานทั่วไปผ่าน / billing cycle reconciled"
+    assert "✔ เงินฝากธนาคารตามใบสำคัญ 1 ฉบับ = ยอดหักได้ 11,865.51" in result.lines
+    assert "✔ เงินรอจ่ายคืนสมาชิก (หักเกิน) = 8,678.16" in result.lines
+    assert "✔ ใบเสร็จรับเงินรวม 11,865.51 = ยอดหักได้" in result.lines
+    closed = billing_cycle_close(cycle=cycle, by=officer)
+    assert closed.status == CycleStatus.CLOSED and closed.closed_by == officer

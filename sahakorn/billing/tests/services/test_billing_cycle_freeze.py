@@ -1,0 +1,96 @@
+"""Freezing a month's bills (ประมวลผลเรียกเก็บ): every sub-ledger's demand as lines, capped by the floor."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from sahakorn.billing.models import Bill, BillingItem, BillLine, CycleStatus, NetPayFloor
+from sahakorn.billing.services import billing_cycle_freeze, billing_period_open
+from sahakorn.billing.tests.conftest import MARCH
+
+pytestmark = pytest.mark.django_db
+
+
+def _lines(bill):
+    return [
+        (line.item.code, line.reference, line.demanded, line.billed, line.cut_reason)
+        for line in bill.lines.select_related("item").order_by("priority", "reference")
+    ]
+
+
+def test_a_full_month_bills_shares_each_loans_interest_and_principal_and_the_dues(member, officer):
+    # given
+    period = billing_period_open(month=MARCH, by=officer)
+    [cycle] = period.cycles.all()
+
+    # when
+    cycle = billing_cycle_freeze(cycle=cycle, by=officer)
+
+    # then: interest before principal, emergency before ordinary; shares; dues
+    bill = Bill.objects.get(member=member, period=period)
+    due = bill.lines.get(item__code="FUN").reference
+    assert _lines(bill) == [
+        ("LIE", "ฉฉ-0456", D("101.92"), D("101.92"), ""),
+        ("LIO", "สม-0123", D("509.59"), D("509.59"), ""),
+        ("LPE", "ฉฉ-0456", D("2000.00"), D("2000.00"), ""),
+        ("LPO", "สม-0123", D("8334.00"), D("8334.00"), ""),
+        ("SHR", member.number, D("1000.00"), D("1000.00"), ""),
+        ("FUN", due, D("20.00"), D("20.00"), ""),
+    ]
+    assert (bill.total_demanded, bill.total_billed, bill.cap) == (D("11965.51"), D("11965.51"), None)
+    assert period.code == "256903"
+    assert (cycle.status, cycle.processing_date, cycle.posting_date) == (
+        CycleStatus.FROZEN,
+        dt.date(2026, 3, 5),
+        dt.date(2026, 3, 31),
+    )
+
+
+def test_the_net_pay_floor_cuts_the_bill_from_its_last_item(member, officer):
+    # given: a floor of 60% leaves 10,000.00 of 25,000 to deduct: interest 101.92 + 509.59, the
+    # emergency principal 2,000.00 and 7,388.49 of the ordinary principal; shares (whole only) and
+    # dues 20.00 are cut to nothing.
+    NetPayFloor.objects.create(member_type="ordinary", percent_left=D("60"))
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+
+    # when
+    billing_cycle_freeze(cycle=cycle, by=officer)
+
+    # then
+    bill = Bill.objects.get(member=member)
+    assert bill.cap == D("10000.00")
+    rows = _lines(bill)
+    assert [row[:4] for row in rows] == [
+        ("LIE", "ฉฉ-0456", D("101.92"), D("101.92")),
+        ("LIO", "สม-0123", D("509.59"), D("509.59")),
+        ("LPE", "ฉฉ-0456", D("2000.00"), D("2000.00")),
+        ("LPO", "สม-0123", D("8334.00"), D("7388.49")),
+        ("SHR", member.number, D("1000.00"), D("0.00")),
+        ("FUN", rows[5][1], D("20.00"), D("0.00")),
+    ]
+    assert rows[3][4] == "เกินเพดานหักเงินเดือน เรียกเก็บได้ 7,388.49 จาก 8,334.00 บาท"
+    assert rows[4][4] == "เกินเพดานหักเงินเดือน (หักได้อีก 0.00 บาท)"
+    assert (bill.total_demanded, bill.total_billed) == (D("11965.51"), D("10000.00"))
+
+
+def test_a_second_freeze_writes_nothing(member, officer):
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    billing_cycle_freeze(cycle=cycle, by=officer)
+    counts = (Bill.objects.count(), BillLine.objects.count())
+
+    billing_cycle_freeze(cycle=cycle, by=officer)
+
+    assert (Bill.objects.count(), BillLine.objects.count()) == counts == (1, 6)
+
+
+def test_the_items_are_seeded_once_and_the_coops_order_is_kept(member, officer):
+    billing_period_open(month=MARCH, by=officer)
+    BillingItem.objects.filter(code="SHR").update(priority=5)
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+
+    billing_cycle_freeze(cycle=cycle, by=officer)
+
+    assert BillingItem.objects.count() == 8
+    first = Bill.objects.get(member=member).lines.order_by("priority").first()
+    assert (first.item.code, first.priority) == ("SHR", 5)

@@ -1,0 +1,387 @@
+"""The billing screens: the months and their cycles, the preview, the freeze (with its confirmation), a bill."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sahakorn.billing import files, selectors, services
+from sahakorn.billing import receipts as receipt_views
+from sahakorn.billing.errors import BillingError
+from sahakorn.billing.forms import DeductionFileForm, MemberFilterForm, PeriodOpenForm, RefundForm
+from sahakorn.billing.models import (
+    Bill,
+    BillingCycle,
+    BillingPeriod,
+    BillLine,
+    CycleStatus,
+    DeductionImport,
+    FileLayout,
+    ImportStatus,
+    OverDeduction,
+    Receipt,
+    UnitPosting,
+)
+from sahakorn.core.forms import error_to_form
+from sahakorn.core.money import ZERO
+from sahakorn.core.paging import paginate
+from sahakorn.core.permissions import staff_view
+from sahakorn.core.reports import pdf_response
+from sahakorn.ledger.models import JournalEntry
+from sahakorn.members.models import Member, Unit
+
+PAGE_SIZE = 50
+
+
+@staff_view("billing.view_billingperiod")
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest) -> HttpResponse:
+    form = PeriodOpenForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("billing.add_billingperiod"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                period = services.billing_period_open(month=form.cleaned_data["month"], by=request.user)
+            except BillingError as e:
+                error_to_form(form, e)
+            else:
+                messages.success(request, _("เปิด%(period)s แล้ว") % {"period": period})
+                return redirect("billing:periods")
+    page = paginate(
+        request,
+        BillingPeriod.objects.prefetch_related("cycles__pay_group").order_by("-month"),
+        12,
+    )
+    return render(request, "billing/periods.html", {"page": page, "form": form})
+
+
+def _cycle(pk: int) -> BillingCycle:
+    return get_object_or_404(BillingCycle.objects.select_related("period", "pay_group", "frozen_by"), pk=pk)
+
+
+@staff_view("billing.view_billingcycle")
+def cycle(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _cycle(pk)
+    filters = MemberFilterForm(request.GET or None)
+    bills = Bill.objects.filter(cycle=found).select_related("member", "unit").order_by("member__number")
+    q = filters.cleaned_data.get("q") if filters.is_valid() else ""
+    if q:
+        bills = bills.filter(Q(member__number=q) | Q(member__number__endswith=q.lstrip("0") or q))
+    frozen = found.status != CycleStatus.OPEN
+    context = {
+        "cycle": found,
+        "totals": selectors.cycle_item_totals(cycle=found) if frozen else [],
+        "units": selectors.cycle_units(cycle=found) if frozen else [],
+        "layouts": FileLayout.objects.order_by("code") if frozen else [],
+        "can_run": request.user.has_perm("billing.change_billingcycle"),
+        "page": paginate(request, bills, PAGE_SIZE),
+        "filters": filters,
+        "can_freeze": found.status == CycleStatus.OPEN
+        and request.user.has_perm("billing.change_billingcycle"),
+    }
+    return render(request, "billing/cycle.html", context)
+
+
+@staff_view("billing.view_billingcycle")
+def cycle_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What each member's bill would be if frozen now, and why it changed from last month."""
+    found = _cycle(pk)
+    filters = MemberFilterForm(request.GET or None)
+    members = services.billed_members(found)
+    q = filters.cleaned_data.get("q") if filters.is_valid() else ""
+    if q:
+        members = members.filter(number=q)
+    # The preview asks every sub-ledger for each member on the page only: a page is quick whatever
+    # the coop's size; the whole list is the command's (sahakorn billing preview).
+    page = paginate(request, members, PAGE_SIZE)
+    numbers = [member.pk for member in page.object_list]
+    rows = selectors.billing_cycle_preview(cycle=found, members=Member.objects.filter(pk__in=numbers))
+    return render(
+        request, "billing/preview.html", {"cycle": found, "rows": rows, "page": page, "filters": filters}
+    )
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def cycle_freeze(request: HttpRequest, pk: int) -> HttpResponse:
+    """Freezing is irreversible: the GET shows what will be frozen, the POST (the confirm button) freezes."""
+    found = _cycle(pk)
+    if found.status != CycleStatus.OPEN:
+        messages.info(request, _("%(cycle)s ประมวลผลไว้แล้ว") % {"cycle": found})
+        return redirect("billing:cycle", found.pk)
+    if request.method == "POST":
+        try:
+            frozen = services.billing_cycle_freeze(cycle=found, by=request.user)
+        except BillingError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(
+                request,
+                _("ประมวลผล%(cycle)s แล้ว: สมาชิก %(bills)s ราย %(lines)s รายการ ยอดเรียกเก็บ %(amount)s บาท")
+                % {
+                    "cycle": frozen,
+                    "bills": f"{frozen.bills:,}",
+                    "lines": f"{frozen.lines:,}",
+                    "amount": f"{frozen.total_billed:,.2f}",
+                },
+            )
+        return redirect("billing:cycle", found.pk)
+    members = services.billed_members(found).count()
+    return render(request, "billing/freeze_confirm.html", {"cycle": found, "members": members})
+
+
+@staff_view("billing.view_bill")
+def bill(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        Bill.objects.select_related("member", "unit", "period", "cycle__pay_group"), pk=pk
+    )
+    lines = BillLine.objects.filter(bill=found).select_related("item").order_by("priority", "reference", "id")
+    return render(request, "billing/bill.html", {"bill": found, "lines": lines})
+
+
+# ======== A unit's part of a cycle: files, invoice, the returned file, posting, receipts ========
+
+
+def _unit(cycle: BillingCycle, unit_id: int) -> Unit:
+    if not Bill.objects.filter(cycle=cycle, unit_id=unit_id).exists():
+        raise Http404
+    return get_object_or_404(Unit, pk=unit_id)
+
+
+@staff_view("billing.view_bill")
+def unit_file_download(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    found = _cycle(pk)
+    unit = _unit(found, unit_id)
+    if found.status == CycleStatus.OPEN:
+        raise Http404
+    code = request.GET.get("layout") or files.unit_layout_code(unit)
+    try:
+        layout = files.layout_get(code)
+        data = files.unit_file(cycle=found, unit=unit, layout=layout)
+    except BillingError as e:
+        messages.error(request, e.message)
+        return redirect("billing:cycle", found.pk)
+    response = HttpResponse(data, content_type=files.CONTENT_TYPES[layout.format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{files.unit_file_name(cycle=found, unit=unit, layout=layout)}"'
+    )
+    return response
+
+
+@staff_view("billing.view_bill")
+def unit_invoice(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """The summary invoice a unit gets with its file (ใบแจ้งหนี้): totals by item, the amount in words."""
+    found = _cycle(pk)
+    unit = _unit(found, unit_id)
+    if found.status == CycleStatus.OPEN:
+        raise Http404
+    totals = selectors.unit_item_totals(cycle=found, unit=unit)
+    context = {
+        "report_title": _("ใบแจ้งรายการเรียกเก็บเงินจากเงินเดือนสมาชิก"),
+        "report_subtitle": f"{found.period.code} · {unit.code} {unit.name}",
+        "cycle": found,
+        "unit": unit,
+        "totals": totals,
+        "members": files.unit_bills(found, unit).count(),
+        "total": sum((t.billed for t in totals), ZERO),
+    }
+    return pdf_response(
+        template="billing/invoice_pdf.html",
+        context=context,
+        filename=f"invoice-{found.period.code}-{unit.code}.pdf",
+        request=request,
+    )
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def unit_import(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """Upload what the unit deducted; the whole file is checked before anything is kept."""
+    found = _cycle(pk)
+    unit = _unit(found, unit_id)
+    files.billing_layouts_sync()
+    layouts = [layout for layout in FileLayout.objects.order_by("code") if layout.spec.get("deducted")]
+    form = DeductionFileForm(
+        request.POST or None,
+        request.FILES or None,
+        layouts=layouts,
+        initial_layout=files.unit_layout_code(unit),
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imported = services.deduction_import_record(
+                cycle=found,
+                unit=unit,
+                layout_code=form.cleaned_data["layout"],
+                data=upload.read(),
+                file_name=upload.name,
+                remittance=form.cleaned_data["remittance"],
+                by=request.user,
+            )
+        except BillingError as e:
+            error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                _("ตรวจแฟ้ม %(name)s แล้ว: %(rows)s แถว ยอดหักได้ %(total)s บาท ตรวจสอบแล้วกดผ่านรายการ")
+                % {
+                    "name": imported.file_name,
+                    "rows": f"{imported.rows:,}",
+                    "total": f"{imported.total:,.2f}",
+                },
+            )
+            return redirect("billing:unit_post", found.pk, unit.pk)
+    return render(request, "billing/unit_import.html", {"cycle": found, "unit": unit, "form": form})
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """Posting is irreversible: the GET shows what will be posted (from the checked file, or the bills
+    in full when no file was imported), the POST posts it."""
+    found = _cycle(pk)
+    unit = _unit(found, unit_id)
+    posting = UnitPosting.objects.filter(cycle=found, unit=unit).first()
+    if posting is not None:
+        return redirect("billing:posting", posting.pk)
+    pending = (
+        DeductionImport.objects.filter(cycle=found, unit=unit, status=ImportStatus.VALIDATED)
+        .order_by("-uploaded_at")
+        .first()
+    )
+    bills = Bill.objects.filter(cycle=found, unit=unit)
+    billed = sum(bills.values_list("total_billed", flat=True), ZERO)
+    if request.method == "POST":
+        try:
+            if pending is not None:
+                posting = services.deduction_import_post(deduction_import=pending, by=request.user)
+            else:
+                posting = services.billing_unit_post(cycle=found, unit=unit, by=request.user)
+        except BillingError as e:
+            messages.error(request, e.message)
+            return redirect("billing:cycle", found.pk)
+        messages.success(
+            request,
+            _(
+                "ผ่านรายการรับชำระของ%(unit)s แล้ว: หักได้ %(received)s บาท จากยอดเรียกเก็บ %(billed)s บาท "
+                "หักไม่ได้ %(short)s บาท หักเกิน %(over)s บาท"
+            )
+            % {
+                "unit": unit.name,
+                "received": f"{posting.received:,.2f}",
+                "billed": f"{posting.billed:,.2f}",
+                "short": f"{posting.short:,.2f}",
+                "over": f"{posting.over:,.2f}",
+            },
+        )
+        return redirect("billing:posting", posting.pk)
+    short = billed - pending.total if pending is not None else ZERO
+    context = {"cycle": found, "unit": unit, "pending": pending, "members": bills.count(), "billed": billed,
+               "short": short}  # fmt: skip
+    return render(request, "billing/unit_post_confirm.html", context)
+
+
+@staff_view("billing.view_bill")
+def posting(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        UnitPosting.objects.select_related("cycle__period", "cycle__pay_group", "unit"), pk=pk
+    )
+    entries = (
+        JournalEntry.objects.filter(
+            Q(billing_receipts__posting=found) | Q(pk__in=found.over_deductions.values("journal_entry_id"))
+        )
+        .distinct()
+        .select_related("fiscal_year")
+    )
+    receipts = receipt_views.posting_receipts(found)
+    context = {
+        "posting": found,
+        "entries": entries,
+        "page": paginate(request, receipts, PAGE_SIZE),
+        "overs": found.over_deductions.select_related("member").order_by("member__number"),
+    }
+    return render(request, "billing/posting.html", context)
+
+
+@staff_view("billing.view_bill")
+def posting_receipts_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every receipt of a unit's posting, one A5 page each, for printing."""
+    found = get_object_or_404(UnitPosting.objects.select_related("cycle__period", "unit"), pk=pk)
+    data = receipt_views.receipts_pdf(list(receipt_views.posting_receipts(found)))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="receipts-{found.cycle.period.code}-{found.unit.code}.pdf"'
+    )
+    return response
+
+
+@staff_view("billing.view_bill")
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Receipt.objects.select_related("member", "bill__period", "bill__unit"), pk=pk)
+    response = HttpResponse(receipt_views.receipts_pdf([found]), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{found.year_be}-{found.number:06d}.pdf"'
+    return response
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _cycle(pk)
+    if request.method == "POST":
+        try:
+            closed = services.billing_cycle_close(cycle=found, by=request.user)
+        except BillingError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("ปิด%(cycle)s แล้ว") % {"cycle": closed})
+        return redirect("billing:cycle", found.pk)
+    result = selectors.cycle_reconciled(cycle=found)
+    return render(request, "billing/close_confirm.html", {"cycle": found, "result": result})
+
+
+@staff_view("billing.view_bill")
+def over_deductions(request: HttpRequest) -> HttpResponse:
+    waiting = request.GET.get("show") != "all"
+    rows = OverDeduction.objects.select_related("member", "bill__period", "posting__unit").order_by("-id")
+    if waiting:
+        rows = rows.filter(refunded_on__isnull=True)
+    return render(
+        request,
+        "billing/over_deductions.html",
+        {"page": paginate(request, rows, PAGE_SIZE), "waiting": waiting},
+    )
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paying back is irreversible: the form shows the member, the amount and the accounts, then asks."""
+    found = get_object_or_404(OverDeduction.objects.select_related("member", "bill__period"), pk=pk)
+    form = RefundForm(request.POST or None, initial={"on": timezone.localdate(), "channel": "bank"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.over_deduction_refund(
+                over=found, on=form.cleaned_data["on"], channel=form.cleaned_data["channel"], by=request.user
+            )
+        except BillingError as e:
+            error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                _("คืนเงินหักเกิน %(amount)s บาท ให้ %(member)s แล้ว ใบสำคัญ %(voucher)s")
+                % {
+                    "amount": f"{done.amount:,.2f}",
+                    "member": done.member.number_and_name,
+                    "voucher": done.refund_entry.voucher_label,
+                },
+            )
+            return redirect("billing:over_deductions")
+    return render(request, "billing/refund_confirm.html", {"over": found, "form": form})
