@@ -44,5 +44,15 @@ class DeductionFileForm(forms.Form):
 class RefundForm(forms.Form):
     on = BEDateField(label=_("วันที่คืน"))
     channel = forms.ChoiceField(
-        label=_("คืนโดย"), choices=[("bank", _("โอนเข้าบัญชีธนาคาร")), ("cash", _("เงินสด"))]
+        label=_("คืนโดย"),
+        choices=[("bank", _("โอนเข้าบัญชีธนาคาร")), ("cash", _("เงินสด")), ("deposit", _("เข้าบัญชีเงินฝาก"))],
     )
+    account = forms.ModelChoiceField(label=_("บัญชีเงินฝาก"), queryset=None, required=False)
+
+    def __init__(self, *args, member=None, **kwargs) -> None:
+        from sahakorn.deposits.models import AccountStatus, DepositAccount
+
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = DepositAccount.objects.filter(
+            member=member, status__in=[AccountStatus.ACTIVE, AccountStatus.DORMANT]
+        ).select_related("product")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -38,12 +38,20 @@ from sahakorn.billing.models import (
     PayGroup,
     Receipt,
     ReceiptSequence,
+    RefundChoice,
     UnitBilling,
     UnitPosting,
 )
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
 from sahakorn.core.months import month_end
-from sahakorn.core.subledger import MonthlyDemand, billing_kinds, monthly_demands
+from sahakorn.core.subledger import (
+    DemandRow,
+    MonthlyDemand,
+    billing_kinds,
+    demand_rows,
+    monthly_demands,
+    subledgers,
+)
 from sahakorn.core.thai import format_be_date
 from sahakorn.members.models import Member, MemberStatus
 
@@ -179,38 +187,29 @@ def _items_by_kind() -> dict[str, BillingItem]:
     return {item.kind: item for item in BillingItem.objects.all()}
 
 
-def demand_lines(demand: MonthlyDemand, *, period: dt.date, items: dict[str, BillingItem]) -> list[DraftLine]:
-    """One line per billed part of a demand (a loan: its interest and its principal), zero parts left out.
+def demand_line(row: DemandRow, *, period: dt.date, items: dict[str, BillingItem]) -> DraftLine | None:
+    """The bill line of one demand row (None: its item is switched off).
 
-    A demand of a kind with no item (a sub-ledger added since the items were synced) is refused
-    rather than billed under a guess.
+    A row of a kind with no item (a sub-ledger added since the items were synced) is refused rather
+    than billed under a guess.
     """
-    parts = demand.parts or {"": demand.amount}
-    lines = []
-    for part, amount in parts.items():
-        if amount <= ZERO:
-            continue
-        kind = f"{demand.kind}:{part}" if part else demand.kind
-        item = items.get(kind)
-        if item is None:
-            raise BillingError(f"ไม่มีรายการเรียกเก็บสำหรับ “{kind}” ({demand.label}): ตั้งรายการเรียกเก็บก่อน")
-        if not item.is_active:
-            continue
-        label = demand.label if not part else f"{item.name} {demand.label}"
-        lines.append(
-            DraftLine(
-                item=item,
-                subledger=demand.subledger,
-                reference=demand.reference,
-                for_period=period,
-                label=label[:200],
-                demanded=amount,
-                arrears=demand.arrears.get(part, ZERO),
-                due_on=demand.due_on,
-                step=demand.step,
-            )
-        )
-    return lines
+    item = items.get(row.kind)
+    if item is None:
+        raise BillingError(f"ไม่มีรายการเรียกเก็บสำหรับ “{row.kind}” ({row.label}): ตั้งรายการเรียกเก็บก่อน")
+    if not item.is_active:
+        return None
+    label = row.label if ":" not in row.kind else f"{item.name} {row.label}"
+    return DraftLine(
+        item=item,
+        subledger=row.subledger,
+        reference=row.reference,
+        for_period=period,
+        label=label[:200],
+        demanded=row.amount,
+        arrears=row.arrears,
+        due_on=row.due_on,
+        step=row.step,
+    )
 
 
 def net_pay_cap(*, salary: Decimal, percent_left: Decimal | None) -> Decimal | None:
@@ -273,19 +272,40 @@ def _floors() -> dict[str, Decimal]:
 
 
 def draft_bills(
-    cycle: BillingCycle, members: Iterable[Member], *, items: dict[str, BillingItem] | None = None
+    cycle: BillingCycle,
+    members: Sequence[Member],
+    *,
+    items: dict[str, BillingItem] | None = None,
+    naive: bool = False,
 ) -> list[DraftBill]:
-    """Each member's bill as the sub-ledgers ask it today, capped (per member, through the contract)."""
+    """Each member's bill as the sub-ledgers ask it today, capped by the net-pay floor.
+
+    Every sub-ledger is asked once for all ``members`` (``SubLedger.billing_demand_rows``, set-based
+    where the sub-ledger has it); ``naive`` asks member by member through ``monthly_demands`` instead,
+    the baseline ``sahakorn bench billing`` measures against (the same bills).
+    """
     items = items if items is not None else _items_by_kind()
     floors = _floors()
     period = cycle.period.month
+    by_member: dict[int, list[DraftLine]] = {}
+    if naive:
+        rows = [
+            row
+            for member in members
+            for demand in monthly_demands(member=member, period=period)
+            for row in demand_rows(demand, member_id=member.pk)
+        ]
+    else:
+        rows = [
+            row for item in subledgers() for row in item.billing_demand_rows(period=period, members=members)
+        ]
+    for row in rows:
+        line = demand_line(row, period=period, items=items)
+        if line is not None:
+            by_member.setdefault(row.member_id, []).append(line)
     bills = []
     for member in members:
-        lines = [
-            line
-            for demand in monthly_demands(member=member, period=period)
-            for line in demand_lines(demand, period=period, items=items)
-        ]
+        lines = by_member.get(member.pk)
         if not lines:
             continue
         cap = net_pay_cap(salary=member.salary, percent_left=floors.get(member.member_type))
@@ -308,7 +328,7 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
     if cycle.status != CycleStatus.OPEN:
         return cycle
     billing_items_sync()
-    bills = draft_bills(cycle, billed_members(cycle).select_related("unit"))
+    bills = draft_bills(cycle, list(billed_members(cycle).select_related("unit")))
     _bills_write(cycle, bills)
     cycle.status = CycleStatus.FROZEN
     cycle.frozen_at = timezone.now()
@@ -596,48 +616,63 @@ def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], 
 
 @transaction.atomic
 def over_deduction_refund(
-    *, over: OverDeduction, on: dt.date, channel: str, by: User | None
+    *, over: OverDeduction, on: dt.date, channel: str, by: User | None, account=None
 ) -> OverDeduction:
-    """Pay back what a unit deducted that the member no longer owed (คืนเงินหักเกิน), by cash or bank transfer.
+    """Pay back what a unit deducted that the member no longer owed (คืนเงินหักเกิน), as the member
+    chooses: cash, a bank transfer, or into one of their deposit accounts (``channel="deposit"`` with
+    ``account``). The choice is recorded on the row.
 
     Once: a refunded row is refused. The member is told (a "refund made" event in the same transaction).
     """
     from sahakorn.core.dates import refuse_future
+    from sahakorn.deposits.errors import DepositError
+    from sahakorn.deposits.services import deposit_credit_internal
     from sahakorn.ledger.models import EntrySource
     from sahakorn.ledger.services import Line, voucher_post
 
     over = OverDeduction.objects.select_for_update().select_related("member", "bill__period").get(pk=over.pk)
     if over.refunded_on is not None:
         raise BillingError(f"คืนเงินหักเกินรายนี้แล้วเมื่อ {format_be_date(over.refunded_on)}")
-    if channel not in ("cash", "bank"):
-        raise BillingError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank)", field="channel")
+    if channel not in ("cash", "bank", "deposit"):
+        raise BillingError(f"ช่องทาง “{channel}” ใช้ไม่ได้ (ใช้ได้: cash, bank, deposit)", field="channel")
     refuse_future(on, what="การคืนเงินหักเกิน", error=BillingError, field="on")
     if on < over.journal_entry.date:
         raise BillingError(f"วันที่คืนต้องไม่ก่อนวันที่รับเงิน ({format_be_date(over.journal_entry.date)})", field="on")
     member = over.member
-    entry = voucher_post(
-        source=EntrySource.BILLING,
-        on=on,
-        description=f"คืนเงินหักเกิน {over.bill.period} {member.number_and_name}",
-        lines=[
-            Line("member_refund_payable", debit=over.amount, member_id=member.pk, memo="คืนเงินหักเกิน"),
-            Line(channel, credit=over.amount),
-        ],
-        by=by,
-        error=BillingError,
-    )
-    over.refunded_on, over.refund_entry, over.refunded_by = on, entry, by
-    over.save(update_fields=["refunded_on", "refund_entry", "refunded_by"])
+    month = format_be_date(over.bill.period.month, "month")
+    if channel == "deposit":
+        if account is None or account.member_id != member.pk:
+            raise BillingError("เลือกบัญชีเงินฝากของสมาชิกรายนี้", field="account")
+        try:
+            row = deposit_credit_internal(
+                account=account, amount=over.amount, on=on, debit_role="member_refund_payable",
+                description=f"คืนเงินหักเกิน {over.bill.period}", by=by,
+            )  # fmt: skip
+        except DepositError as e:
+            raise BillingError(e.message, field="account") from e
+        entry, choice, told = row.journal_entry, RefundChoice.DEPOSIT, f" เข้าบัญชีเงินฝาก {account.number}"
+    else:
+        entry = voucher_post(
+            source=EntrySource.BILLING,
+            on=on,
+            description=f"คืนเงินหักเกิน {over.bill.period} {member.number_and_name}",
+            lines=[
+                Line("member_refund_payable", debit=over.amount, member_id=member.pk, memo="คืนเงินหักเกิน"),
+                Line(channel, credit=over.amount),
+            ],
+            by=by,
+            error=BillingError,
+        )
+        choice = RefundChoice.REFUND
+        told = " โอนเข้าบัญชีธนาคารของท่าน" if channel == "bank" else " รับเงินสดได้ที่สหกรณ์"
+    over.refunded_on, over.refund_entry, over.refunded_by, over.choice = on, entry, by, choice
+    over.save(update_fields=["refunded_on", "refund_entry", "refunded_by", "choice"])
     BillingEvent.objects.create(
         kind=BillingEventKind.REFUND_MADE,
         member=member,
         bill=over.bill,
         occurred_on=on,
-        message=(
-            f"{coop_short_name()}: คืนเงินที่หักเกินจากเงินเดือน{format_be_date(over.bill.period.month, 'month')} "
-            f"{baht(over.amount)} บาท"
-            + (" โอนเข้าบัญชีธนาคารของท่าน" if channel == "bank" else " รับเงินสดได้ที่สหกรณ์")
-        )[:500],
+        message=f"{coop_short_name()}: คืนเงินที่หักเกินจากเงินเดือน{month} {baht(over.amount)} บาท{told}"[:500],
     )
     return over
 

@@ -365,11 +365,17 @@ def over_deductions(request: HttpRequest) -> HttpResponse:
 def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
     """Paying back is irreversible: the form shows the member, the amount and the accounts, then asks."""
     found = get_object_or_404(OverDeduction.objects.select_related("member", "bill__period"), pk=pk)
-    form = RefundForm(request.POST or None, initial={"on": timezone.localdate(), "channel": "bank"})
+    form = RefundForm(
+        request.POST or None, member=found.member, initial={"on": timezone.localdate(), "channel": "bank"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             done = services.over_deduction_refund(
-                over=found, on=form.cleaned_data["on"], channel=form.cleaned_data["channel"], by=request.user
+                over=found,
+                on=form.cleaned_data["on"],
+                channel=form.cleaned_data["channel"],
+                account=form.cleaned_data.get("account"),
+                by=request.user,
             )
         except BillingError as e:
             error_to_form(form, e)

@@ -118,6 +118,47 @@ class MonthlyDemand:
 
 
 @dataclass(frozen=True)
+class DemandRow:
+    """One billed part of a member's monthly demand, as billing freezes it (no callbacks: a row).
+
+    ``kind`` is the item kind of the part ("loans.ordinary:interest", "shares.monthly"); ``label`` the
+    demand's own label; ``arrears`` the part's share from earlier months.
+    """
+
+    member_id: int
+    subledger: str
+    kind: str
+    reference: str
+    label: str
+    amount: Decimal
+    arrears: Decimal = ZERO
+    due_on: dt.date | None = None
+    step: Decimal | None = None
+
+
+def demand_rows(demand: MonthlyDemand, *, member_id: int) -> list[DemandRow]:
+    """A demand's parts as rows (a loan: its interest and its principal; zero parts left out)."""
+    rows = []
+    for part, amount in (demand.parts or {"": demand.amount}).items():
+        if amount <= ZERO:
+            continue
+        rows.append(
+            DemandRow(
+                member_id=member_id,
+                subledger=demand.subledger,
+                kind=f"{demand.kind}:{part}" if part else demand.kind,
+                reference=demand.reference,
+                label=demand.label,
+                amount=amount,
+                arrears=demand.arrears.get(part, ZERO),
+                due_on=demand.due_on,
+                step=demand.step,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class BillingKind:
     """A kind of line a sub-ledger bills (billing seeds its item table from these).
 
@@ -186,6 +227,20 @@ class SubLedger:
     def billing_kinds(self) -> list[BillingKind]:
         """Every ``kind`` its monthly demands carry (with each part's), for billing's item table."""
         return []
+
+    def billing_demand_rows(self, *, period: dt.date, members: Sequence) -> list[DemandRow]:
+        """Every one of ``members``' demands for the month of ``period``, as rows, at once.
+
+        The same answer as ``monthly_demands`` member by member (a test holds each sub-ledger to it);
+        a sub-ledger overrides it with a few set-based queries so freezing 100,000 members does not
+        ask 100,000 times. This default asks member by member.
+        """
+        return [
+            row
+            for member in members
+            for demand in self.monthly_demands(member=member, period=period)
+            for row in demand_rows(demand, member_id=member.pk)
+        ]
 
     def billing_change_reason(
         self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal

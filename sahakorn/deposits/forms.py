@@ -35,6 +35,13 @@ class MovementForm(forms.Form):
     memo = forms.CharField(label=_("หมายเหตุ"), max_length=200, required=False)
 
 
+class MonthlyDepositForm(forms.Form):
+    monthly_deposit = MoneyFormField(
+        label=_("ฝากรายเดือน หักจากเงินเดือน (บาท)"),
+        help_text=_("เรียกเก็บทุกเดือนพร้อมรายการหักเงินเดือน ใส่ 0 เพื่อหยุด มีผลตั้งแต่รอบที่ยังไม่ได้ประมวลผล"),
+    )
+
+
 class CloseForm(forms.Form):
     channel = forms.ChoiceField(label=_("จ่ายเงินทาง"), choices=WITHDRAWAL_CHANNELS, initial=Channel.CASH)
     on = BEDateField(label=_("วันที่ปิดบัญชี"), initial=_today)

@@ -154,6 +154,8 @@ class DepositAccount(models.Model):
     )
     closed_on = models.DateField("วันที่ปิดบัญชี", null=True, blank=True)
     balance = MoneyField("ยอดคงเหลือ", default=0)
+    # An agreed monthly saving deducted from pay (เงินฝากรายเดือนหักจากเงินเดือน); billing collects it.
+    monthly_deposit = MoneyField("ฝากรายเดือน (หักเงินเดือน)", default=0, db_default=0)
     last_movement_on = models.DateField("เคลื่อนไหวล่าสุด", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F, Max, Sum
 
-from sahakorn.core.dates import refuse_future
+from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
@@ -726,3 +726,56 @@ def _reverse_own_lines(
         by=by,
         error=DepositError,
     )
+
+
+# ======== Monthly deposits by payroll deduction (billing) ========
+
+
+@transaction.atomic
+def deposit_monthly_set(*, account: DepositAccount, amount: Decimal, by: User | None) -> DepositAccount:
+    """Set the amount billing deducts from pay into the account each month (0 stops it).
+
+    Savings accounts only: a fixed-term account takes its deposit when opened.
+    """
+    amount = Decimal(amount)
+    if amount != ZERO:
+        amount = _checked_amount(amount, field="monthly_deposit")
+    account = _locked(account)
+    _refuse_closed(account)
+    if account.product.kind == DepositKind.FIXED_TERM:
+        raise DepositError(
+            f"บัญชี {account.number} เป็นเงินฝากประจำ ฝากรายเดือนจากเงินเดือนไม่ได้", field="monthly_deposit"
+        )
+    DepositAccount.objects.filter(pk=account.pk).update(monthly_deposit=amount)
+    account.monthly_deposit = amount
+    return account
+
+
+def deposit_payroll_credit_lines(*, account: DepositAccount, amount: Decimal) -> list[Line]:
+    """The credit side of a payroll deposit inside billing's voucher, checked before it is posted."""
+    amount = _checked_amount(amount)
+    account = _locked(account)
+    _refuse_closed(account)
+    return [
+        Line(
+            account.product.gl_role,
+            credit=amount,
+            member_id=account.member_id,
+            memo=f"หักเงินเดือน ฝาก {account.number}",
+        )
+    ]
+
+
+def deposit_payroll_receipt_record(
+    *, account: DepositAccount, amount: Decimal, on: dt.date, entry: JournalEntry, by: User | None
+) -> DepositTransaction:
+    """The passbook row of a payroll deposit whose voucher billing has posted (same amount as its lines)."""
+    refuse_after_batch_limit(on, what="การรับฝากจากเงินเดือน", error=DepositError, field="on")
+    amount = _checked_amount(amount)
+    account = _locked(account)
+    _refuse_closed(account)
+    _refuse_bad_date(account, on)
+    if not entry.is_posted:
+        raise DepositError("ใบสำคัญที่รับฝากจากเงินเดือนยังไม่ได้ผ่านรายการ")
+    return _move(account=account, kind=TransactionKind.DEPOSIT, amount=amount, on=on, entry=entry, by=by,
+                 channel=Channel.PAYROLL, memo="หักเงินเดือน", movement=True)  # fmt: skip

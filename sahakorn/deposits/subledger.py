@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sahakorn.core.subledger import MemberCard, Reconciled, SubLedger
+from sahakorn.core.months import month_end
+from sahakorn.core.subledger import (
+    BillingKind,
+    DemandRow,
+    MemberCard,
+    MonthlyDemand,
+    Reconciled,
+    SubLedger,
+    demand_rows,
+)
+from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.models import DEPOSIT_GL_ROLES
 
 
@@ -14,9 +25,74 @@ def _card_context(member) -> dict:
     return member_section_context(member)
 
 
+def _due_accounts(period: dt.date):
+    """Accounts with a monthly deposit that the month has not received yet: open (not dormant, not
+    closed) by the month's end, of an active member, and no payroll deposit dated in the month."""
+    from django.db.models import Exists, OuterRef
+
+    from sahakorn.deposits.models import (
+        AccountStatus,
+        Channel,
+        DepositAccount,
+        DepositTransaction,
+        TransactionKind,
+    )
+    from sahakorn.members.models import MemberStatus
+
+    first = period.replace(day=1)
+    last = month_end(first)
+    received = DepositTransaction.objects.filter(
+        account=OuterRef("pk"),
+        kind=TransactionKind.DEPOSIT,
+        channel=Channel.PAYROLL,
+        date__gte=first,
+        date__lte=last,
+    )
+    return (
+        DepositAccount.objects.filter(
+            monthly_deposit__gt=0,
+            status=AccountStatus.ACTIVE,
+            opened_on__lte=last,
+            member__status=MemberStatus.ACTIVE,
+        )
+        .exclude(Exists(received))
+        .select_related("product")
+        .order_by("member_id", "number")
+    )
+
+
+def _demand(account, period: dt.date) -> MonthlyDemand:
+    from sahakorn.deposits.services import deposit_payroll_credit_lines, deposit_payroll_receipt_record
+
+    credited: list[Decimal] = []  # what the caller's voucher credits, for settle to match
+
+    def credit_lines(amount: Decimal) -> list:
+        lines = deposit_payroll_credit_lines(account=account, amount=amount)
+        credited[:] = [amount]
+        return lines
+
+    def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
+        from sahakorn.deposits.errors import DepositError
+
+        if credited != [amount]:
+            raise DepositError("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
+        deposit_payroll_receipt_record(account=account, amount=amount, on=on, entry=entry, by=by)
+
+    return MonthlyDemand(
+        subledger="deposits",
+        reference=account.number,
+        label=f"ฝากรายเดือน {account.product.name} {account.number} {format_be_date(period, 'month')}",
+        account_role=account.product.gl_role,
+        amount=account.monthly_deposit,
+        kind="deposits.monthly",
+        credit_lines=credit_lines,
+        settle=settle,
+    )
+
+
 class Deposits(SubLedger):
-    """The deposits bill nothing monthly: an account has no agreed monthly savings amount (a deposit by
-    payroll deduction is recorded as the amount received), so ``monthly_demands`` stays empty."""
+    """An account may carry an agreed monthly deposit (``monthly_deposit``), which billing deducts from
+    pay: one demand per account per month, any part of it taken (a short month deposits less)."""
 
     key = "deposits"
     title = "เงินฝาก"
@@ -34,6 +110,21 @@ class Deposits(SubLedger):
                 permission="deposits.view_depositaccount",
                 context=_card_context,
             )
+        ]
+
+    def billing_kinds(self) -> list[BillingKind]:
+        return [BillingKind("deposits.monthly", "DEP", "เงินฝากรายเดือน", priority=40)]
+
+    def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
+        return [_demand(account, period) for account in _due_accounts(period).filter(member_id=member.pk)]
+
+    def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
+        wanted = {member.pk for member in members}
+        return [
+            row
+            for account in _due_accounts(period)
+            if account.member_id in wanted
+            for row in demand_rows(_demand(account, period), member_id=account.member_id)
         ]
 
     def reconcile(self, *, as_of: dt.date | None = None) -> Reconciled:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("accounts/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("accounts/<int:pk>/close/", views.close, name="close"),
+    path("accounts/<int:pk>/monthly/", views.monthly_deposit, name="monthly_deposit"),
     path("accounts/<int:pk>/hold/", views.hold_place, name="hold_place"),
     path("accounts/<int:pk>/reactivate/", views.reactivate, name="reactivate"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),

@@ -27,6 +27,7 @@ from sahakorn.deposits.forms import (
     DateReasonForm,
     HoldForm,
     InterestRunForm,
+    MonthlyDepositForm,
     MovementForm,
     OpenForm,
     ReverseForm,
@@ -204,6 +205,17 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _account_form(request, pk, form_class=TransferForm, title=_("โอนเงินระหว่างบัญชีของสมาชิก"),
                          submit=_("บันทึกโอนเงิน"), action=act, done=_("บันทึกโอนเงินแล้ว"),
                          form_kwargs=lambda acc: {"source": acc})  # fmt: skip
+
+
+@staff_view("deposits.change_depositaccount")
+@require_http_methods(["GET", "POST"])
+def monthly_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(acc, d):
+        services.deposit_monthly_set(account=acc, amount=d["monthly_deposit"], by=request.user)
+
+    return _account_form(request, pk, form_class=MonthlyDepositForm, title=_("ฝากรายเดือนจากเงินเดือน"),
+                         submit=_("บันทึก"), action=act, done=_("บันทึกยอดฝากรายเดือนแล้ว"),
+                         form_kwargs=lambda acc: {"initial": {"monthly_deposit": acc.monthly_deposit}})  # fmt: skip
 
 
 @staff_view("deposits.change_depositaccount")

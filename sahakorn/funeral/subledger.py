@@ -14,7 +14,15 @@ import datetime as dt
 from decimal import Decimal
 
 from sahakorn.core.months import add_months
-from sahakorn.core.subledger import BillingKind, MemberCard, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.subledger import (
+    BillingKind,
+    DemandRow,
+    MemberCard,
+    MonthlyDemand,
+    Reconciled,
+    SubLedger,
+    demand_rows,
+)
 
 
 def _card_context(member) -> dict:
@@ -87,6 +95,32 @@ class Funeral(SubLedger):
     def billing_kinds(self) -> list[BillingKind]:
         return [BillingKind("funeral.dues", "FUN", "เงินสงเคราะห์ศพ", priority=50, whole_only=True)]
 
+    def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
+        """Every member's outstanding dues at once: one query over the open levies' unpaid dues."""
+        wanted = {member.pk for member in members}
+        return [
+            row
+            for due in self._outstanding(period)
+            if due.membership.member_id in wanted
+            for row in demand_rows(
+                _demand(due, arrears=due.levy.levied_on < period.replace(day=1)),
+                member_id=due.membership.member_id,
+            )
+        ]
+
+    def _outstanding(self, period: dt.date):
+        from sahakorn.funeral.models import FuneralDue, LevyStatus
+
+        return (
+            FuneralDue.objects.filter(
+                collected_on__isnull=True,
+                levy__status=LevyStatus.OPEN,
+                levy__levied_on__lt=add_months(period.replace(day=1), 1),
+            )
+            .select_related("levy__claim__membership__member", "membership")
+            .order_by("levy__levied_on", "levy_id")
+        )
+
     def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
         """The member's dues called by the end of ``period``'s month, still outstanding on an open levy,
         oldest first (a due an earlier month left unpaid is billed again, as arrears).
@@ -95,19 +129,8 @@ class Funeral(SubLedger):
         the member inside the caller's voucher and recorded as collected (channel: payroll) once
         that voucher is posted.
         """
-        from sahakorn.funeral.models import FuneralDue, LevyStatus
-
         first = period.replace(day=1)
-        dues = (
-            FuneralDue.objects.filter(
-                membership__member_id=member.pk,
-                collected_on__isnull=True,
-                levy__status=LevyStatus.OPEN,
-                levy__levied_on__lt=add_months(first, 1),
-            )
-            .select_related("levy__claim__membership__member", "membership")
-            .order_by("levy__levied_on", "levy_id")
-        )
+        dues = self._outstanding(period).filter(membership__member_id=member.pk)
         return [_demand(due, arrears=due.levy.levied_on < first) for due in dues]
 
 

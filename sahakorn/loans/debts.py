@@ -19,6 +19,7 @@ in the caller's one voucher.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -27,10 +28,11 @@ from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, round_money
 from sahakorn.core.months import month_end
-from sahakorn.core.subledger import DebtSettlementError, MemberDebt, MonthlyDemand
+from sahakorn.core.subledger import DebtSettlementError, DemandRow, MemberDebt, MonthlyDemand
 from sahakorn.core.thai import format_be_date
+from sahakorn.loans import calc
 from sahakorn.loans.errors import LoanError
-from sahakorn.loans.interest import interest_due
+from sahakorn.loans.interest import contract_rates, interest_terms, rates_with_fallbacks
 from sahakorn.loans.models import (
     ContractStatus,
     LoanContract,
@@ -185,6 +187,52 @@ def loan_member_debts(*, member, on: dt.date | None = None) -> list[MemberDebt]:
     return debts
 
 
+@dataclass(frozen=True)
+class _ContractFigures:
+    """What a contract's month is figured from, read per contract or for every contract at once."""
+
+    in_month: list[tuple[int, dt.date, Decimal]]  # (number, due date, principal) due in the month
+    scheduled: Decimal  # principal scheduled through the month's end (current schedule)
+    repaid: Decimal  # principal repaid so far (payments, netting, reversals)
+    rates: list  # the contract's rate history (calc.RatePeriod)
+
+
+def _contract_month(
+    contract: LoanContract, figures: _ContractFigures, *, first: dt.date, last: dt.date, terms
+) -> tuple[str, Decimal, Decimal, dict[str, Decimal], dt.date] | None:
+    """(label, principal, interest, arrears by part, receipt day) of a contract's month, or None when
+    it owes nothing for it; ``terms(day)`` gives the interest terms in force (rounding, day basis)."""
+    # round_money only normalises: SQLite sums satang figures as REAL.
+    owed = round_money(figures.scheduled - figures.repaid)
+    principal = min(max(owed, ZERO), contract.principal_balance)
+    if not figures.in_month and principal == ZERO:
+        return None  # no installment this month and nothing overdue
+    day = max(figures.in_month[-1][1] if figures.in_month else last, contract.interest_paid_to)
+    interest = contract.interest_arrears
+    if day > contract.interest_paid_to and contract.principal_balance:
+        rules = terms(day)
+        interest += calc.interest_between(
+            principal=contract.principal_balance,
+            start=contract.interest_paid_to,
+            end=day,
+            rates=figures.rates,
+            rounding=rules.rounding,
+            day_basis=rules.day_basis,
+        )
+    if principal + interest == ZERO:
+        return None  # the month is paid
+    in_month_principal = sum((row[2] for row in figures.in_month), ZERO)
+    arrears = {
+        "principal": min(max(principal - in_month_principal, ZERO), principal),
+        "interest": min(contract.interest_arrears, interest),
+    }
+    numbers = ", ".join(str(number) for number, _, _ in figures.in_month)
+    label = f"{contract.product.name} สัญญา {contract.number}" + (
+        f" งวดที่ {numbers}" if numbers else " ค้างชำระ"
+    )
+    return label, principal, interest, arrears, day
+
+
 def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
     """What the member is billed for the month of ``period`` (เรียกเก็บรายเดือน): one demand per active
     contract that owes something by the month's installment.
@@ -216,23 +264,19 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
             .order_by("due_date", "number")
             .values_list("number", "due_date", "principal")
         )
-        in_month = [(number, due_on) for number, due_on, _ in rows if due_on >= first]
-        in_month_principal = [principal for _, due_on, principal in rows if due_on >= first]
-        scheduled = sum((principal for _, _, principal in rows), ZERO)
-        # round_money only normalises: SQLite sums satang figures as REAL.
-        owed = round_money(scheduled - contract_principal_paid(contract))
-        principal = min(max(owed, ZERO), contract.principal_balance)
-        if not in_month and principal == ZERO:
-            continue  # no installment this month and nothing overdue
-        day = max(in_month[-1][1] if in_month else last, contract.interest_paid_to)
-        interest = contract.interest_arrears + interest_due(contract, day)
-        if principal + interest == ZERO:
-            continue  # the month is paid
-        receipt = _InstallmentDemand(contract, day)
-        numbers = ", ".join(str(number) for number, _ in in_month)
-        label = f"{contract.product.name} สัญญา {contract.number}" + (
-            f" งวดที่ {numbers}" if numbers else " ค้างชำระ"
+        figures = _ContractFigures(
+            in_month=[row for row in rows if row[1] >= first],
+            scheduled=sum((principal for _, _, principal in rows), ZERO),
+            repaid=contract_principal_paid(contract),
+            rates=contract_rates(contract),
         )
+        month = _contract_month(
+            contract, figures, first=first, last=last, terms=lambda day, c=contract: interest_terms(c, day)
+        )
+        if month is None:
+            continue
+        label, principal, interest, arrears, day = month
+        receipt = _InstallmentDemand(contract, day)
         demands.append(
             MonthlyDemand(
                 subledger="loans",
@@ -243,15 +287,102 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
                 parts={"principal": principal, "interest": interest},
                 due_on=day,
                 kind=f"loans.{contract.product.family}",
-                arrears={
-                    "principal": min(max(principal - sum(in_month_principal), ZERO), principal),
-                    "interest": min(contract.interest_arrears, interest),
-                },
+                arrears=arrears,
                 credit_lines=receipt.credit_lines,
                 settle=receipt.settle,
             )
         )
     return demands
+
+
+def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
+    """``loan_monthly_demands`` for many members at once, as rows: every figure read for all active
+    contracts in a handful of queries (contracts, the month's installments, principal scheduled and
+    repaid, rate histories), then each contract figured by the same ``_contract_month``."""
+    from collections import defaultdict
+
+    from sahakorn.core.selectors import money_from_sum, money_sum
+    from sahakorn.loans.arrears import REPAYMENT_KINDS
+    from sahakorn.loans.models import LoanContractRate
+
+    wanted = {member.pk for member in members}
+    first = period.replace(day=1)
+    last = month_end(first)
+    active = LoanContract.objects.filter(status=ContractStatus.ACTIVE)
+    contracts = sorted(
+        (c for c in active.select_related("product") if c.member_id in wanted),
+        key=lambda c: (c.member_id, _FAMILY_ORDER.get(c.product.family, 9), c.number),
+    )
+    current = ScheduledInstallment.objects.filter(
+        contract__status=ContractStatus.ACTIVE, superseded_at__isnull=True
+    )
+    scheduled = {
+        contract_id: money_from_sum(total)
+        for contract_id, total in current.filter(due_date__lte=last)
+        .values("contract_id")
+        .annotate(total=money_sum("principal"))
+        .values_list("contract_id", "total")
+    }
+    in_month: dict[int, list] = defaultdict(list)
+    for contract_id, number, due_date, principal in (
+        current.filter(due_date__gte=first, due_date__lte=last)
+        .order_by("due_date", "number")
+        .values_list("contract_id", "number", "due_date", "principal")
+    ):
+        in_month[contract_id].append((number, due_date, principal))
+    repaid = {
+        contract_id: -money_from_sum(total)
+        for contract_id, total in LoanTransaction.objects.filter(
+            contract__status=ContractStatus.ACTIVE, kind__in=REPAYMENT_KINDS
+        )
+        .values("contract_id")
+        .annotate(total=money_sum("principal"))
+        .values_list("contract_id", "total")
+    }
+    history: dict[int, list] = defaultdict(list)
+    for contract_id, effective_from, rate in LoanContractRate.objects.filter(
+        contract__status=ContractStatus.ACTIVE
+    ).values_list("contract_id", "effective_from", "annual_rate"):
+        history[contract_id].append(calc.RatePeriod(effective_from, rate))
+    terms_cache: dict[tuple[int, dt.date], object] = {}
+
+    def terms_of(contract: LoanContract):
+        def terms(day: dt.date):
+            key = (contract.product_id, day)
+            if key not in terms_cache:
+                terms_cache[key] = interest_terms(contract, day)
+            return terms_cache[key]
+
+        return terms
+
+    rows = []
+    for contract in contracts:
+        figures = _ContractFigures(
+            in_month=in_month.get(contract.pk, []),
+            scheduled=scheduled.get(contract.pk, ZERO),
+            repaid=repaid.get(contract.pk, ZERO),
+            rates=rates_with_fallbacks(contract, history.get(contract.pk, [])),
+        )
+        month = _contract_month(contract, figures, first=first, last=last, terms=terms_of(contract))
+        if month is None:
+            continue
+        label, principal, interest, arrears, day = month
+        kind = f"loans.{contract.product.family}"
+        for part, amount in (("principal", principal), ("interest", interest)):
+            if amount > ZERO:
+                rows.append(
+                    DemandRow(
+                        member_id=contract.member_id,
+                        subledger="loans",
+                        kind=f"{kind}:{part}",
+                        reference=contract.number,
+                        label=label,
+                        amount=amount,
+                        arrears=arrears[part],
+                        due_on=day,
+                    )
+                )
+    return rows
 
 
 def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str, by) -> None:

@@ -31,7 +31,14 @@ def contract_rates(contract: LoanContract) -> list[calc.RatePeriod]:
     rows = LoanContractRate.objects.filter(contract_id=contract.pk).values_list(
         "effective_from", "annual_rate"
     )
-    periods = [calc.RatePeriod(effective_from, rate) for effective_from, rate in rows]
+    return rates_with_fallbacks(
+        contract, [calc.RatePeriod(effective_from, rate) for effective_from, rate in rows]
+    )
+
+
+def rates_with_fallbacks(contract: LoanContract, periods: list[calc.RatePeriod]) -> list[calc.RatePeriod]:
+    """A rate history read for many contracts at once, made whole as ``contract_rates`` makes it."""
+    periods = list(periods)
     if not periods:
         # A contract written before the history existed (only possible outside the services).
         periods = [calc.RatePeriod(contract.disbursed_on, contract.annual_rate)]

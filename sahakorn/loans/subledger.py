@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.months import add_months
-from sahakorn.core.subledger import BillingKind, MemberCard, MemberDebt, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.subledger import (
+    BillingKind,
+    DemandRow,
+    MemberCard,
+    MemberDebt,
+    MonthlyDemand,
+    Reconciled,
+    SubLedger,
+)
 
 
 def _loans_context(member) -> dict:
@@ -95,6 +103,11 @@ class Loans(SubLedger):
         from sahakorn.loans.debts import loan_monthly_demands
 
         return loan_monthly_demands(member=member, period=period)
+
+    def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
+        from sahakorn.loans.debts import loan_billing_demand_rows
+
+        return loan_billing_demand_rows(period=period, members=members)
 
     def billing_change_reason(
         self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal

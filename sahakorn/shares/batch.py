@@ -57,7 +57,7 @@ def monthly_run_description(period: dt.date) -> str:
 # the first change, what that change started from; with no change at all, the account's figure.
 # (``monthly_shares`` on the account is the figure today, which a change recorded for a later
 # month may already show.)
-_MONTHLY_SHARES_SQL = """
+MONTHLY_SHARES_SQL = """
 COALESCE(
   (SELECT c.to_shares FROM shares_monthlycontributionchange c
     WHERE c.account_id = a.id AND c.effective_month <= %(month_end)s
@@ -69,7 +69,7 @@ COALESCE(
 """
 
 # Suspensions are compared with the month's end, so one recorded from mid-month covers that month.
-_NOT_SUSPENDED_SQL = """
+NOT_SUSPENDED_SQL = """
 NOT (a.suspension = 'temporary' AND a.suspended_from <= %(month_end)s
      AND COALESCE(a.suspended_until, a.suspended_from) >= %(period)s)
 AND NOT (a.suspension = 'permanent' AND COALESCE(a.suspended_from, %(period)s) <= %(month_end)s)
@@ -80,11 +80,11 @@ _DUE_TABLE = "shares_monthly_due"
 _DUE_SQL = f"""
 INSERT INTO {_DUE_TABLE} (account_id, member_id, shares)
 SELECT account_id, member_id, shares FROM (
-  SELECT a.id AS account_id, a.member_id AS member_id, {_MONTHLY_SHARES_SQL} AS shares
+  SELECT a.id AS account_id, a.member_id AS member_id, {MONTHLY_SHARES_SQL} AS shares
   FROM shares_shareaccount a
   JOIN members_member m ON m.id = a.member_id
   WHERE m.status = %(active)s AND m.joined_on <= %(month_end)s
-    AND {_NOT_SUSPENDED_SQL}
+    AND {NOT_SUSPENDED_SQL}
     AND NOT EXISTS (SELECT 1 FROM shares_sharetransaction t
                     WHERE t.account_id = a.id AND t.kind = %(monthly)s AND t.period = %(period)s)
 ) due
@@ -408,7 +408,7 @@ def members_below_minimum(*, on: dt.date) -> list[dict]:
       SELECT m.id AS member_id, m.number AS number,
              m.title || m.first_name || ' ' || m.last_name AS name,
              u.code AS unit_code, u.name AS unit_name, m.salary AS salary,
-             {_MONTHLY_SHARES_SQL} AS monthly,
+             {MONTHLY_SHARES_SQL} AS monthly,
              {case_sql} AS minimum
       FROM shares_shareaccount a
       JOIN members_member m ON m.id = a.member_id

@@ -151,3 +151,19 @@ def test_a_deposit_dated_ahead_is_refused_beside_the_date(client, officer, savin
         f"รายการฝากเงิน ลงวันที่ {format_be_date(ahead)} ซึ่งเป็นวันในอนาคตไม่ได้ (วันนี้ {format_be_date(today())})"
     ]
     assert fresh(account).balance == D("1000.00") and DepositTransaction.objects.count() == 1
+
+
+def test_the_monthly_payroll_deposit_is_set_on_the_account_page(client, officer, savings, fixed):
+    # given
+    account = account_open(product=savings, amount="1000")
+    client.force_login(officer)
+    url = reverse("deposits:monthly_deposit", args=[account.pk])
+
+    # when: a typo, then the amount
+    bad = client.post(url, {"monthly_deposit": "5oo"})
+    done = client.post(url, {"monthly_deposit": "500"}, follow=True)
+
+    # then
+    assert bad.status_code == 400 and "ฝากรายเดือน หักจากเงินเดือน (บาท)" in bad.content.decode()
+    assert "บันทึกยอดฝากรายเดือนแล้ว" in done.content.decode() and "500.00" in done.content.decode()
+    assert fresh(account).monthly_deposit == D("500.00")

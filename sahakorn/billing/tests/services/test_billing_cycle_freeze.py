@@ -91,6 +91,40 @@ def test_the_items_are_seeded_once_and_the_coops_order_is_kept(member, officer):
 
     billing_cycle_freeze(cycle=cycle, by=officer)
 
-    assert BillingItem.objects.count() == 8
+    assert BillingItem.objects.count() == 9
     first = Bill.objects.get(member=member).lines.order_by("priority").first()
     assert (first.item.code, first.priority) == ("SHR", 5)
+
+
+def test_every_sub_ledger_asked_at_once_answers_as_member_by_member(member, officer):
+    # given: the member of the fixture, a second with shares only, a third with a loan in arrears
+    # (nothing received for February: its March demand carries February's principal)
+    from sahakorn.core.subledger import demand_rows, monthly_demands, subledgers
+    from sahakorn.loans.tests.factories import contract_create
+    from sahakorn.shares.tests.factories import member_with_shares
+
+    others = [member_with_shares(50, on=dt.date(2025, 2, 1)), member_with_shares(80, on=dt.date(2025, 2, 1))]
+    contract_create(member=others[1], family="special", amount=D("60000.00"), installments=24,
+                    disbursed_on=dt.date(2026, 1, 15), first_due=dt.date(2026, 2, 28))  # fmt: skip
+    members = [member, *others]
+
+    # when
+    at_once = sorted(
+        (row for item in subledgers() for row in item.billing_demand_rows(period=MARCH, members=members)),
+        key=lambda row: (row.member_id, row.kind, row.reference),
+    )
+    one_by_one = sorted(
+        (
+            row
+            for m in members
+            for d in monthly_demands(member=m, period=MARCH)
+            for row in demand_rows(d, member_id=m.pk)
+        ),
+        key=lambda row: (row.member_id, row.kind, row.reference),
+    )
+
+    # then
+    assert at_once == one_by_one
+    assert len(at_once) == 6 + 1 + 1 + 2
+    special = [row for row in at_once if row.kind == "loans.special:principal"]
+    assert special[0].arrears > D("0.00")

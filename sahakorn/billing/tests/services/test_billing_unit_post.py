@@ -228,3 +228,35 @@ def test_each_member_who_paid_gets_one_numbered_receipt_the_same_pdf_every_time(
     first = receipts_pdf([receipt])
     assert first.startswith(b"%PDF") and receipts_pdf([Receipt.objects.get()]) == first
     (tmp_path / "receipt.pdf").write_bytes(first)
+
+
+def test_an_over_deduction_can_go_into_the_members_deposit_account_instead(member, cycle, officer):
+    from sahakorn.billing.models import RefundChoice
+    from sahakorn.billing.services import over_deduction_refund
+    from sahakorn.deposits.models import DepositProduct
+    from sahakorn.deposits.services import deposit_account_open
+    from sahakorn.ledger.selectors import account_balance
+
+    # given: 8,678.16 over-deducted (the installment paid at the counter after the freeze)
+    ordinary = LoanContract.objects.get(number="สม-0123")
+    loan_payment_record(
+        contract=ordinary, amount=D("8843.59"), on=dt.date(2026, 3, 20), channel="cash", by=officer
+    )
+    billing_unit_post(cycle=cycle, unit=member.unit, by=officer)
+    [over] = OverDeduction.objects.all()
+    savings = deposit_account_open(member=member, product=DepositProduct.objects.get(code="10"),
+                                   opened_on=dt.date(2026, 1, 5), initial_amount=D("100.00"), by=officer)  # fmt: skip
+
+    # when: the member chose their savings account
+    over_deduction_refund(over=over, on=dt.date(2026, 4, 2), channel="deposit", account=savings, by=officer)
+
+    # then
+    over.refresh_from_db()
+    savings.refresh_from_db()
+    assert (over.choice, savings.balance) == (RefundChoice.DEPOSIT, D("8778.16"))
+    assert account_balance(account="member_refund_payable", member_id=member.pk) == D("0.00")
+    assert (
+        f"เข้าบัญชีเงินฝาก {savings.number}"
+        in BillingEvent.objects.get(kind=BillingEventKind.REFUND_MADE).message
+    )
+    assert all(result.ok for result in reconciliations())

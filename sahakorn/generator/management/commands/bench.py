@@ -71,7 +71,7 @@ def _timed(fn: Callable[[], int], repeat: int = 1) -> tuple[int, float]:
 
 
 class Command(BaseCommand):
-    help = "Benchmarks (วัดเวลา): bench shares, bench loans, bench generate"
+    help = "Benchmarks (วัดเวลา): bench shares, bench loans, bench billing, bench generate"
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -107,6 +107,29 @@ class Command(BaseCommand):
             "--naive-cap", type=int, default=2000, help="contracts the naive accrual visits (then ×)"
         )
         loans.add_argument("--repeat", type=int, default=3, help="best of N for the read-only timings")
+        billing = actions.add_parser(
+            "billing", help="one month's billing cycle: freeze, files, import, post, receipts (rolled back)"
+        )
+        billing.add_argument(
+            "--members", type=int, default=10_000, help="members to generate if the DB is empty"
+        )
+        billing.add_argument(
+            "--years", type=int, default=3, help="years of history to generate if the DB is empty"
+        )
+        billing.add_argument("--seed", type=int, default=2569)
+        billing.add_argument(
+            "--database-url", default=None, help="bench this database instead of the current one"
+        )
+        billing.add_argument(
+            "--naive-cap", type=int, default=2000, help="members the naive freeze visits (then ×)"
+        )
+        billing.add_argument(
+            "--post-cap",
+            type=int,
+            default=2000,
+            help="members posted (whole units; then ×, posting is per member)",
+        )
+        billing.add_argument("--month", default=None, help="YYYY-MM (default: the last month that has ended)")
         gen = actions.add_parser("generate", help="time the generator in a throwaway PostgreSQL database")
         gen.add_argument("--members", type=int, default=100_000)
         gen.add_argument("--years", type=int, default=5)
@@ -121,12 +144,14 @@ class Command(BaseCommand):
         gen.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, action: str, **options) -> None:
-        if action in ("shares", "loans"):
+        if action in ("shares", "loans", "billing"):
             if options["database_url"]:
                 self._rerun_against(options["database_url"])
                 return
             if action == "shares":
                 self.bench_shares(**options)
+            elif action == "billing":
+                self.bench_billing(**options)
             else:
                 self.bench_loans(**options)
         elif options["here"]:
@@ -315,6 +340,29 @@ class Command(BaseCommand):
                 [TransactionKind.MONTHLY.value, period],
             )
             return sum(row[1] for row in cursor.fetchall())
+
+    # ------------------------------------------------------------------ bench billing
+
+    def bench_billing(
+        self, *, members: int, years: int, seed: int, naive_cap: int, post_cap: int, month: str | None, **_
+    ) -> None:
+        from sahakorn.billing.bench import Step, bench_month, billing_bench, peak_mb
+
+        self._generate_if_empty(members=members, years=years, seed=seed)
+        chosen = dt.datetime.strptime(month, "%Y-%m").date() if month else bench_month()
+        self.stdout.write(
+            f"database {connection.vendor} {connection.settings_dict['NAME']}: members {Member.objects.count():,}, "
+            f"month {chosen:%Y-%m}"
+        )
+        steps: list[Step] = billing_bench(
+            month=chosen,
+            naive_cap=naive_cap,
+            post_cap=post_cap,
+            say=lambda text: self.stdout.write(f"  {text}"),
+        )
+        self.stdout.write("")
+        self._table([Timing(s.group, s.operation, s.rows, s.seconds, s.note) for s in steps])
+        self.stdout.write(f"peak memory {peak_mb():,.0f} MB; everything rolled back")
 
     # ------------------------------------------------------------------ bench loans
 
