@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from sahakorn.billing.models import BillingItem, NetPayFloor, PayGroup, UnitBilling
+from sahakorn.billing.models import BillingItem, FileLayout, NetPayFloor, PayGroup, UnitBilling
 from sahakorn.core.admin import IntegerInputAdminMixin
 
 
@@ -45,3 +45,14 @@ class BillingItemAdmin(IntegerInputAdminMixin, admin.ModelAdmin):
 @admin.register(NetPayFloor)
 class NetPayFloorAdmin(admin.ModelAdmin):
     list_display = ["member_type", "percent_left"]
+
+
+@admin.register(FileLayout)
+class FileLayoutAdmin(admin.ModelAdmin):
+    """A unit's own file layout, as JSON (docs/billing.md, ``billing.layouts``): checked when saved."""
+
+    list_display = ["code", "name", "is_builtin"]
+    readonly_fields = ["is_builtin"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is not None and not obj.is_builtin and super().has_delete_permission(request, obj)

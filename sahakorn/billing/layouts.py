@@ -37,7 +37,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sahakorn.billing.errors import BillingError
@@ -301,74 +301,136 @@ class Deduction:
     deducted: Decimal
 
 
-_AMOUNT_RE = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_POINT_RE = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+# A member number Excel turned into a number (000123 → 123) is padded back to this width.
+MEMBER_NUMBER_WIDTH = 6
 
 
-def _amount(text: str, field: FieldSpec, *, fixed: bool, row: int, title: str) -> Decimal:
-    text = text.strip().replace(",", "") if not fixed else text.strip()
+def _amount(value: Any, field: FieldSpec, *, fixed: bool, row: int, title: str) -> Decimal:
+    """An amount cell: fixed width in satang or with a point (exactly as the layout says); csv/xlsx as
+    a person or Excel writes it, read by the one money parser (``1,000.50`` yes, ``1,00,0`` no)."""
+    from sahakorn.core.money import MoneyInputError, parse_money_text
+
+    def refuse(reason: str) -> BillingError:
+        return BillingError(f"แถวที่ {row} ช่อง {title}: “{value}” {reason}", row=row, field=title)
+
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        # Excel keeps numbers as binary floats: 0.8 may come back as 0.7999999999999999.
+        exact = Decimal(repr(value))
+        rounded = exact.quantize(Decimal("0.01"))
+        if abs(exact - rounded) > Decimal("0.000000001") or rounded < 0:
+            raise refuse("ต้องเป็นจำนวนเงินทศนิยมไม่เกิน 2 ตำแหน่ง")
+        return rounded
+    text = str(value or "").strip()
     style = field.amount or ("satang" if fixed else "baht")
     if style == "satang":
         if not text.isdigit():
-            raise BillingError(
-                f"แถวที่ {row} ช่อง {title}: “{text}” ต้องเป็นตัวเลขจำนวนสตางค์", row=row, field=title
-            )
+            raise refuse("ต้องเป็นตัวเลขจำนวนสตางค์")
         return (Decimal(int(text)) / 100).quantize(Decimal("0.01"))
-    if not _AMOUNT_RE.match(text):
-        raise BillingError(
-            f"แถวที่ {row} ช่อง {title}: “{text}” ต้องเป็นจำนวนเงินทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1000.00",
-            row=row,
-            field=title,
-        )
-    try:
+    if fixed:
+        if not _POINT_RE.match(text):
+            raise refuse("ต้องเป็นจำนวนเงินทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1000.00")
         return Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits and one point
-        raise BillingError(f"แถวที่ {row} ช่อง {title}: “{text}” ไม่ใช่จำนวนเงิน", row=row, field=title) from None
+    try:
+        return parse_money_text(text)
+    except MoneyInputError as e:
+        raise refuse(f"ต้องเป็นจำนวนเงินทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1000.00 ({e})") from None
 
 
-def parse(layout: Layout, data: bytes) -> list[Deduction]:
-    """The deductions a returned file reports; the whole file is refused on the first bad row."""
+def _member_number(value: Any) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value)).zfill(MEMBER_NUMBER_WIDTH)
+    return str(value or "").strip()
+
+
+def parse(layout: Layout, data: bytes, *, expect: dict | None = None) -> list[Deduction]:
+    """The deductions a returned file reports; the whole file is refused on the first bad row.
+
+    ``expect``: what the header and trailer must say (unit code, period; the trailer's count and
+    total are checked against the details read) for a fixed-width file that carries them.
+    """
     if layout.deducted is None:
         raise BillingError(f"รูปแบบแฟ้ม {layout.code} ไม่มีช่องยอดที่หักได้ (deducted) นำเข้าไม่ได้")
     if layout.format == "fixed":
-        return _parse_fixed(layout, data)
-    if layout.format == "csv":
-        try:
-            text = data.decode(layout.encoding)
-        except UnicodeDecodeError:
-            raise BillingError(f"แฟ้มไม่ใช่ข้อความ {layout.encoding}: ตรวจว่าเลือกแฟ้มและรูปแบบแฟ้มถูกต้อง") from None
-        if "\x00" in text:
-            raise BillingError("แฟ้มมีข้อมูลไบนารี (NUL) ไม่ใช่แฟ้ม CSV")
-        table = list(csv.reader(io.StringIO(text)))
+        found = _parse_fixed(layout, data, expect=expect or {})
     else:
-        table = _xlsx_rows(data)
-    return _parse_table(layout, table)
+        table = _csv_rows(layout, data) if layout.format == "csv" else _xlsx_rows(data)
+        found = _parse_table(layout, table)
+    if not found:
+        raise BillingError("แฟ้มไม่มีรายการสมาชิกเลย: ตรวจว่าเลือกแฟ้มและรูปแบบแฟ้มถูกต้อง")
+    return found
 
 
-def _parse_fixed(layout: Layout, data: bytes) -> list[Deduction]:
+def _csv_rows(layout: Layout, data: bytes) -> list[list[str]]:
+    # Thai Excel saves "CSV" in cp874: tried after the layout's own encoding.
+    for encoding in dict.fromkeys((layout.encoding, "cp874")):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BillingError(f"แฟ้มไม่ใช่ข้อความ {layout.encoding}: ตรวจว่าเลือกแฟ้มและรูปแบบแฟ้มถูกต้อง")
+    if "\x00" in text:
+        raise BillingError("แฟ้มมีข้อมูลไบนารี (NUL) ไม่ใช่แฟ้ม CSV")
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for cells in reader:
+            rows.append(cells)
+    except csv.Error as e:
+        raise BillingError(f"แถวที่ {reader.line_num}: อ่านเป็น CSV ไม่ได้ ({e})", row=reader.line_num) from None
+    return rows
+
+
+def _fixed_fields(line: bytes, fields: tuple[FieldSpec, ...], encoding: str, *, row: int) -> dict[str, str]:
+    cells, at = {}, 0
+    try:
+        for field in fields:
+            cells[field.source] = line[at : at + (field.width or 0)].decode(encoding)
+            at += field.width or 0
+    except UnicodeDecodeError:
+        raise BillingError(f"แถวที่ {row}: มีอักขระที่ไม่ใช่ {encoding}", row=row) from None
+    return cells
+
+
+def _parse_fixed(layout: Layout, data: bytes, *, expect: dict) -> list[Deduction]:
     end = layout.line_end.encode("ascii")
     lines = data.split(end)
     if lines and lines[-1] == b"":
         lines.pop()
-    detail_tag = (
-        layout.detail[0].value.encode(layout.encoding) if layout.detail[0].source == "const" else None
-    )
+
+    def tag(record: str) -> bytes | None:
+        fields = getattr(layout, record)
+        return fields[0].value.encode(layout.encoding) if fields and fields[0].source == "const" else None
+
+    header_tag, detail_tag, trailer_tag = tag("header"), tag("detail"), tag("trailer")
     expected = layout.record_length("detail") + (layout.deducted.width or 0)
-    found = []
+    found: list[Deduction] = []
+    trailer: dict[str, str] | None = None
     for n, line in enumerate(lines, 1):
+        if header_tag is not None and n == 1 and line.startswith(header_tag):
+            header = _fixed_fields(line, layout.header, layout.encoding, row=n)
+            _check_header(layout, header, expect, row=n)
+            continue
+        if (
+            trailer_tag is not None
+            and line.startswith(trailer_tag)
+            and not line.startswith(detail_tag or b"\0")
+        ):
+            trailer = _fixed_fields(line, layout.trailer, layout.encoding, row=n)
+            continue
         if detail_tag is not None and not line.startswith(detail_tag):
-            continue  # a header or trailer
+            raise BillingError(f"แถวที่ {n}: ไม่ใช่รายการของรูปแบบแฟ้ม {layout.code} ({line[:20]!r})", row=n)
         if len(line) != expected:
             raise BillingError(
                 f"แถวที่ {n}: ยาว {len(line)} ไบต์ ต้องยาว {expected} ไบต์ (รายการ {layout.record_length('detail')} "
                 f"+ ยอดที่หักได้ {layout.deducted.width})",
                 row=n,
             )
-        cells, at = {}, 0
+        cells = _fixed_fields(line, layout.detail, layout.encoding, row=n)
         try:
-            for field in layout.detail:
-                cells[field.source] = line[at : at + (field.width or 0)].decode(layout.encoding)
-                at += field.width or 0
-            deducted_text = line[at:].decode(layout.encoding)
+            deducted_text = line[layout.record_length("detail") :].decode(layout.encoding)
         except UnicodeDecodeError:
             raise BillingError(f"แถวที่ {n}: มีอักขระที่ไม่ใช่ {layout.encoding}", row=n) from None
         number = cells["member_number"].strip()
@@ -377,7 +439,41 @@ def _parse_fixed(layout: Layout, data: bytes) -> list[Deduction]:
         found.append(
             Deduction(n, number, _amount(deducted_text, layout.deducted, fixed=True, row=n, title="ยอดที่หักได้"))
         )
+    if trailer is not None:
+        _check_trailer(layout, trailer, found, row=len(lines))
     return found
+
+
+def _check_header(layout: Layout, header: dict[str, str], expect: dict, *, row: int) -> None:
+    fields = {field.source: field for field in layout.header}
+    if (
+        "unit_code" in header
+        and expect.get("unit_code")
+        and header["unit_code"].strip() != expect["unit_code"]
+    ):
+        raise BillingError(
+            f"แถวที่ {row} (ส่วนหัว): แฟ้มของหน่วย “{header['unit_code'].strip()}” ไม่ใช่หน่วย {expect['unit_code']}",
+            row=row,
+        )
+    if "period" in header and expect.get("period"):
+        wanted = _date_text(expect["period"], fields["period"])
+        if header["period"].strip() != wanted:
+            raise BillingError(
+                f"แถวที่ {row} (ส่วนหัว): แฟ้มของงวด “{header['period'].strip()}” ไม่ใช่งวด {wanted}", row=row
+            )
+
+
+def _check_trailer(layout: Layout, trailer: dict[str, str], found: list[Deduction], *, row: int) -> None:
+    fields = {field.source: field for field in layout.trailer}
+    if "count" in trailer and trailer["count"].strip().isdigit() and int(trailer["count"]) != len(found):
+        raise BillingError(
+            f"แถวที่ {row} (ส่วนท้าย): จำนวนรายการ {int(trailer['count'])} ไม่เท่ากับรายการในแฟ้ม {len(found)}",
+            row=row,
+        )
+    if "total" in trailer:
+        # The trailer totals what was billed (the file as sent); the deducted amounts are checked
+        # against the unit's remittance instead.
+        _amount(trailer["total"], fields["total"], fixed=True, row=row, title="ยอดรวม")
 
 
 def _parse_table(layout: Layout, table: list[list[Any]]) -> list[Deduction]:
@@ -392,20 +488,14 @@ def _parse_table(layout: Layout, table: list[list[Any]]) -> list[Deduction]:
     member_at, deducted_at = heading.index(member_title), heading.index(deducted_title)
     found = []
     for n, cells in enumerate(table[1:], 2):
-        if not any(str(cell or "").strip() for cell in cells):
+        if not any(str(cell if cell is not None else "").strip() for cell in cells):
             continue
-        number = str(cells[member_at] if member_at < len(cells) else "").strip()
+        number = _member_number(cells[member_at] if member_at < len(cells) else "")
         if not number:
             raise BillingError(f"แถวที่ {n} ช่อง {member_title}: ว่าง", row=n, field="member_number")
         value = cells[deducted_at] if deducted_at < len(cells) else ""
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            value = f"{value:.2f}" if round(value, 2) == value else repr(value)
         found.append(
-            Deduction(
-                n,
-                number,
-                _amount(str(value or ""), layout.deducted, fixed=False, row=n, title=deducted_title),
-            )
+            Deduction(n, number, _amount(value, layout.deducted, fixed=False, row=n, title=deducted_title))
         )
     return found
 
@@ -417,7 +507,9 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError):
+        sheet = book.worksheets[0]
+        # Read-only workbooks parse rows lazily: a damaged sheet fails here, not at load.
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except (BadZipFile, KeyError, ValueError, OSError, IndexError, SyntaxError):
+        # xml ParseError is a SyntaxError
         raise BillingError("แฟ้มไม่ใช่ Excel (.xlsx) ที่อ่านได้") from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]

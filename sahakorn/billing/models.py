@@ -522,6 +522,9 @@ class Receipt(models.Model):
     issued_on = models.DateField("วันที่")
     amount = MoneyField("จำนวนเงิน")
     is_partial = models.BooleanField("ชำระบางส่วน", default=False)
+    # As they were when the receipt was issued, so a re-print is the same document after a rename.
+    payer = models.CharField("ได้รับเงินจาก", max_length=250, default="")
+    unit_name = models.CharField("หน่วย", max_length=200, default="")
 
     class Meta:
         ordering = ["year_be", "number"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from sahakorn.billing.models import LineReceipt, Receipt, UnitPosting
 from sahakorn.core.money import ZERO
@@ -36,11 +37,17 @@ def receipt_lines(receipt: Receipt) -> list[ReceiptLine]:
         .select_related("line__item")
         .order_by("line__priority", "line__reference", "line_id")
     )
-    return [
+    lines = [
         ReceiptLine(r.line.item.code, r.line.label, r.applied + r.over, r.over)
         for r in rows
         if r.applied + r.over > ZERO
     ]
+    # What no line could take (a whole-only due the deduction could not cover) is on the receipt too,
+    # so its lines add up to what was received.
+    unplaced = receipt.amount - sum((line.amount for line in lines), ZERO)
+    if unplaced > ZERO:
+        lines.append(ReceiptLine("", "เงินหักเกิน รอคืนสมาชิก", unplaced, unplaced))
+    return lines
 
 
 def member_receipts(*, member) -> QuerySet[Receipt]:
@@ -63,8 +70,10 @@ def posting_receipts(posting: UnitPosting) -> QuerySet[Receipt]:
 def receipts_pdf(receipts: Sequence[Receipt]) -> bytes:
     """The receipts as one PDF, one A5 page each."""
     pages = [{"receipt": r, "lines": receipt_lines(r)} for r in receipts]
-    html = render_to_string(
-        "billing/receipt_pdf.html",
-        {"pages": pages, "coop": coop_profile_get(), "font_dir_url": FONT_DIR.as_uri()},
-    )
+    # A receipt is the coop's Thai document whoever prints it (and the same bytes every time).
+    with translation.override("th"):
+        html = render_to_string(
+            "billing/receipt_pdf.html",
+            {"pages": pages, "coop": coop_profile_get(), "font_dir_url": FONT_DIR.as_uri()},
+        )
     return pdf_render(html)

@@ -7,6 +7,7 @@ _VIEW = [
     "billing.view_billline",
     "billing.view_billingitem",
     "billing.view_paygroup",
+    "billing.view_overdeduction",
 ]
 # Officers run the month: open it, preview and freeze the bills.
 _RUN = ["billing.add_billingperiod", "billing.change_billingcycle"]
@@ -22,11 +23,15 @@ _RULES = [
     "billing.change_netpayfloor",
     "billing.view_netpayfloor",
     "billing.view_unitbilling",
+    "billing.add_filelayout",
+    "billing.change_filelayout",
+    "billing.view_filelayout",
 ]
 
 ROLE_PERMISSIONS = {
     OFFICER: _VIEW + _RUN,
-    MANAGER: _VIEW + _RUN + _RULES,
+    # Paying money back out is the manager's (cash or a transfer leaves the coop).
+    MANAGER: _VIEW + _RUN + _RULES + ["billing.change_overdeduction"],
     ACCOUNTANT: _VIEW,
     AUDITOR: _VIEW,
 }

@@ -193,10 +193,17 @@ def cycle_reconciled(*, cycle: BillingCycle) -> Reconciled:
     ``member_refund_payable`` with what was over-deducted and the sub-ledgers' accounts with the rest;
     the receipts add up to what was received. Every unit billed must have been posted.
     """
-    from sahakorn.ledger.models import JournalLine
+    from sahakorn.core.subledger import subledger
+    from sahakorn.ledger.models import JournalEntry, JournalLine
 
     lines: list[str] = []
     ok = True
+    if cycle.status == CycleStatus.OPEN:
+        return Reconciled(
+            title=f"เรียกเก็บ {cycle}",
+            ok=False,
+            lines=[f"✘ {cycle} ยังไม่ได้ประมวลผล", f"กระทบยอด{cycle}ไม่ผ่าน / billing cycle NOT reconciled"],
+        )
     receipts = LineReceipt.objects.filter(line__bill__cycle=cycle)
     by_unit = {
         row["bill__unit_id"]: money_from_sum(row["billed"])
@@ -273,6 +280,28 @@ def cycle_reconciled(*, cycle: BillingCycle) -> Reconciled:
     )
     lines.append(f"{_mark(refund_ok)} เงินรอจ่ายคืนสมาชิก (หักเกิน) = {baht(total_over)}")
     lines.append(f"{_mark(credit_ok)} รับชำระเข้าระบบงาน = {baht(total_applied)}")
+    # Each sub-ledger's own rows in these vouchers hold exactly what billing applied to it.
+    applied_by_subledger = {
+        row["line__subledger"]: money_from_sum(row["applied"])
+        for row in receipts.values("line__subledger").annotate(applied=money_sum("applied")).order_by()
+    }
+    for key, applied in sorted(applied_by_subledger.items()):
+        owner = subledger(key)
+        taken = owner.billing_received(entry_ids=entry_ids)
+        agrees = taken == applied
+        ok &= agrees
+        lines.append(
+            f"{_mark(agrees)} {owner.title}: รายการของระบบงาน {baht(taken)} = รับชำระ {baht(applied)}"
+        )
+    reversed_entries = JournalEntry.objects.filter(reverses_id__in=entry_ids).count()
+    ok &= reversed_entries == 0
+    lines.append(f"{_mark(reversed_entries == 0)} ใบสำคัญรับชำระที่ถูกกลับรายการ {reversed_entries} ฉบับ")
+    refunded = money_from_sum(
+        OverDeduction.objects.filter(posting__cycle=cycle, refunded_on__isnull=False).aggregate(
+            t=money_sum("amount")
+        )["t"]
+    )
+    lines.append(f"  คืนเงินหักเกินแล้ว {baht(refunded)} รอคืน {baht(total_over - refunded)}")
     receipt_total = money_from_sum(
         Receipt.objects.filter(bill__cycle=cycle).aggregate(t=money_sum("amount"))["t"]
     )

@@ -42,8 +42,9 @@ from sahakorn.billing.models import (
     UnitBilling,
     UnitPosting,
 )
+from sahakorn.core.dates import today
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
-from sahakorn.core.months import month_end
+from sahakorn.core.months import add_months, month_end
 from sahakorn.core.subledger import (
     DemandRow,
     MonthlyDemand,
@@ -125,6 +126,13 @@ def billing_period_open(*, month: dt.date, by: User | None = None) -> BillingPer
     Idempotent: an open period is returned, with a cycle added for a group created since.
     """
     month = month.replace(day=1)
+    latest = add_months(today().replace(day=1), 1)
+    if month > latest:
+        raise BillingError(
+            f"เปิดงวด{format_be_date(month, 'month')}ไม่ได้: เปิดงวดล่วงหน้าได้ถึงเดือนถัดไป "
+            f"({format_be_date(latest, 'month')}) เท่านั้น",
+            field="month",
+        )
     billing_items_sync()
     pay_group_default()
     period, _ = BillingPeriod.objects.get_or_create(month=month, defaults={"opened_by": by})
@@ -238,7 +246,10 @@ def cap_apply(bill: DraftBill) -> DraftBill:
     A line that does not fit is billed in part, or not at all if its item is whole-only (shares,
     dues); a later, smaller line may still fit. Without a cap every line is billed whole.
     """
-    bill.lines.sort(key=lambda line: (line.item.priority, line.for_period, line.reference))
+    # Arrears of an item before its current month (DOMAIN.md), then the month, then the reference.
+    bill.lines.sort(
+        key=lambda line: (line.item.priority, line.arrears <= ZERO, line.for_period, line.reference)
+    )
     left = bill.cap
     for line in bill.lines:
         if left is None:
@@ -327,6 +338,7 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
     cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
         return cycle
+    _refuse_unposted_previous(cycle)
     billing_items_sync()
     bills = draft_bills(cycle, list(billed_members(cycle).select_related("unit")))
     _bills_write(cycle, bills)
@@ -340,6 +352,28 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
     cycle.freeze_seconds = Decimal(f"{time.perf_counter() - started:.3f}")
     cycle.save()
     return cycle
+
+
+def _refuse_unposted_previous(cycle: BillingCycle) -> None:
+    """A month is frozen after the group's previous month is posted: until then what that month billed
+    is still owed in the sub-ledgers, and would be billed a second time."""
+    previous = (
+        BillingCycle.objects.filter(
+            pay_group=cycle.pay_group, period__month=add_months(cycle.period.month, -1)
+        )
+        .select_related("period", "pay_group")
+        .first()
+    )
+    if previous is None or previous.status != CycleStatus.FROZEN:
+        return
+    billed_units = set(Bill.objects.filter(cycle=previous).values_list("unit_id", flat=True).distinct())
+    posted_units = set(UnitPosting.objects.filter(cycle=previous).values_list("unit_id", flat=True))
+    waiting = billed_units - posted_units
+    if waiting:
+        raise BillingError(
+            f"ประมวลผล{cycle}ไม่ได้: {previous} ยังไม่ได้ผ่านรายการรับชำระอีก {len(waiting):,} หน่วย "
+            "(ยอดที่เรียกเก็บไว้ยังค้างอยู่ในระบบงาน จะถูกเรียกเก็บซ้ำ)"
+        )
 
 
 def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
@@ -398,7 +432,10 @@ def allocate(lines: Sequence[BillLine], amount: Decimal) -> tuple[dict[int, Deci
     could take (held as over-deducted)."""
     parts: dict[int, Decimal] = {}
     left = amount
-    for line in sorted(lines, key=lambda line: (line.priority, line.for_period, line.reference, line.pk)):
+    for line in sorted(
+        lines,
+        key=lambda line: (line.priority, line.arrears <= ZERO, line.for_period, line.reference, line.pk),
+    ):
         take = part_of(line.billed, left, whole_only=line.item.whole_only, step=line.step)
         parts[line.pk] = take
         left -= take
@@ -513,8 +550,11 @@ def billing_unit_post(
             by_date.setdefault(receipt.demand.due_on or on, []).append(receipt)
         if over:
             overs.append((bill, over, "; ".join(over_reasons)))
-        if received < bill.total_billed:
-            shorts.append((bill, received, bill.total_billed - received))
+        # What the member still owes is what the lines did not get (a whole-only due a short deduction
+        # could not cover stays owed in full, and what it left over is held for refund).
+        unpaid = sum((line.billed - parts[line.pk] for line in lines), ZERO)
+        if unpaid > ZERO:
+            shorts.append((bill, received, unpaid))
         if received > ZERO:
             paid.append((bill, received))
         posting.members += 1
@@ -607,6 +647,8 @@ def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], 
                 issued_on=on,
                 amount=received,
                 is_partial=received < bill.total_billed,
+                payer=bill.member.number_and_name[:250],
+                unit_name=bill.unit.name[:200],
             )
             for n, (bill, received) in enumerate(sorted(paid, key=lambda pair: pair[0].member.number))
         ),
@@ -712,7 +754,11 @@ def deduction_import_record(
         raise BillingError(f"{unit} ผ่านรายการรับชำระ{cycle}ไปแล้ว")
     if remittance < ZERO or remittance != round_money(remittance):
         raise BillingError("ยอดเงินที่หน่วยโอนต้องไม่ติดลบและมีทศนิยมไม่เกิน 2 ตำแหน่ง", field="remittance")
-    rows = parse(layout_get(layout_code), data)
+    digest = hashlib.sha256(data).hexdigest()
+    same = DeductionImport.objects.filter(cycle=cycle, unit=unit, sha256=digest).first()
+    if same is not None:
+        raise BillingError(f"แฟ้มนี้นำเข้าแล้ว ({same.file_name} เมื่อ {format_be_date(same.uploaded_at)})")
+    rows = parse(layout_get(layout_code), data, expect={"unit_code": unit.code, "period": cycle.period.month})
     members = {
         member.number: member
         for member in Member.objects.filter(number__in={row.member_number for row in rows}).only(
@@ -762,7 +808,7 @@ def deduction_import_record(
         unit=unit,
         layout_code=layout_code,
         file_name=file_name[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         remittance=remittance,
         rows=len(rows),
         total=total,
@@ -786,6 +832,8 @@ def deduction_import_record(
 @transaction.atomic
 def deduction_import_post(*, deduction_import: DeductionImport, by: User | None = None) -> UnitPosting:
     """Post a checked file: each listed member's deduction, every billed member not listed as 0.00."""
+    # The cycle row first, as billing_unit_post takes it: two files of one unit posted at once queue here.
+    BillingCycle.objects.select_for_update().get(pk=deduction_import.cycle_id)
     imported = DeductionImport.objects.select_for_update().get(pk=deduction_import.pk)
     if imported.posting_id is not None:
         return imported.posting

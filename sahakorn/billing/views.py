@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from sahakorn.billing import files, selectors, services
 from sahakorn.billing import receipts as receipt_views
-from sahakorn.billing.errors import BillingError
 from sahakorn.billing.forms import DeductionFileForm, MemberFilterForm, PeriodOpenForm, RefundForm
 from sahakorn.billing.models import (
     Bill,
@@ -28,6 +27,7 @@ from sahakorn.billing.models import (
     Receipt,
     UnitPosting,
 )
+from sahakorn.core.errors import ServiceError
 from sahakorn.core.forms import error_to_form
 from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
@@ -49,7 +49,7 @@ def periods(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 period = services.billing_period_open(month=form.cleaned_data["month"], by=request.user)
-            except BillingError as e:
+            except ServiceError as e:
                 error_to_form(form, e)
             else:
                 messages.success(request, _("เปิด%(period)s แล้ว") % {"period": period})
@@ -119,7 +119,7 @@ def cycle_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             frozen = services.billing_cycle_freeze(cycle=found, by=request.user)
-        except BillingError as e:
+        except ServiceError as e:
             messages.error(request, e.message)
         else:
             messages.success(
@@ -165,7 +165,7 @@ def unit_file_download(request: HttpRequest, pk: int, unit_id: int) -> HttpRespo
     try:
         layout = files.layout_get(code)
         data = files.unit_file(cycle=found, unit=unit, layout=layout)
-    except BillingError as e:
+    except ServiceError as e:
         messages.error(request, e.message)
         return redirect("billing:cycle", found.pk)
     response = HttpResponse(data, content_type=files.CONTENT_TYPES[layout.format])
@@ -226,7 +226,7 @@ def unit_import(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
                 remittance=form.cleaned_data["remittance"],
                 by=request.user,
             )
-        except BillingError as e:
+        except ServiceError as e:
             error_to_form(form, e)
         else:
             messages.success(
@@ -265,7 +265,7 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
                 posting = services.deduction_import_post(deduction_import=pending, by=request.user)
             else:
                 posting = services.billing_unit_post(cycle=found, unit=unit, by=request.user)
-        except BillingError as e:
+        except ServiceError as e:
             messages.error(request, e.message)
             return redirect("billing:cycle", found.pk)
         messages.success(
@@ -338,7 +338,7 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             closed = services.billing_cycle_close(cycle=found, by=request.user)
-        except BillingError as e:
+        except ServiceError as e:
             messages.error(request, e.message)
         else:
             messages.success(request, _("ปิด%(cycle)s แล้ว") % {"cycle": closed})
@@ -360,7 +360,7 @@ def over_deductions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view("billing.change_billingcycle")
+@staff_view("billing.change_overdeduction")
 @require_http_methods(["GET", "POST"])
 def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
     """Paying back is irreversible: the form shows the member, the amount and the accounts, then asks."""
@@ -377,7 +377,7 @@ def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
                 account=form.cleaned_data.get("account"),
                 by=request.user,
             )
-        except BillingError as e:
+        except ServiceError as e:
             error_to_form(form, e)
         else:
             messages.success(

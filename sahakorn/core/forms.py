@@ -121,6 +121,10 @@ class IntegerFormField(forms.IntegerField):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         text = str(value)
+        if len(text) > 19:
+            # int() of thousands of digits is slow and then refused by Python itself (a 500); no count
+            # or year a person types is this long.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         # min_value may be a callable in Django's typing; ours are numbers or None.
         negatives_allowed = isinstance(self.min_value, int) and self.min_value < 0
         if not _WHOLE_NUMBER.fullmatch(text) or (text.startswith("-") and not negatives_allowed):

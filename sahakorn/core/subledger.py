@@ -242,6 +242,11 @@ class SubLedger:
             for row in demand_rows(demand, member_id=member.pk)
         ]
 
+    def billing_received(self, *, entry_ids) -> Decimal:
+        """What its own rows record as received in these (billing's) vouchers: billing proves each
+        sub-ledger took exactly what billing says it applied."""
+        return ZERO
+
     def billing_change_reason(
         self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
     ) -> str:
@@ -288,6 +293,17 @@ def member_cards() -> list[MemberCard]:
 
 # Cards the page shows before their sub-ledger exists (the dividend run is a later issue).
 PLACEHOLDERS: tuple[MemberCard, ...] = (MemberCard("dividends", "เงินปันผล-เฉลี่ยคืน", position=50),)
+
+
+def refuse_reversing_a_billing_row(entry, *, error: type[ServiceError]) -> None:
+    """A row received through monthly billing shares its voucher with every sub-ledger's receipts of the
+    unit: reversing the voucher would undo them all, and reversing the row alone would leave billing's
+    receipt and the member's receipt claiming money the sub-ledger no longer holds. Refused, by name."""
+    if entry is not None and entry.source == "billing":
+        raise error(
+            f"รายการนี้รับชำระจากการหักเงินเดือน (ใบสำคัญ {entry.voucher_label} ของทั้งหน่วย) "
+            "กลับรายการทีละรายการไม่ได้: ถ้าหักเกินให้คืนเงินหักเกินที่งานเรียกเก็บรายเดือน"
+        )
 
 
 def control_roles() -> dict[str, SubLedger]:

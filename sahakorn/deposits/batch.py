@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from sahakorn.core.dates import refuse_after_batch_limit
+from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.money import ZERO
 from sahakorn.core.months import add_months
 from sahakorn.core.thai import format_be_date
@@ -210,8 +210,10 @@ def deposits_mark_dormant(*, on: dt.date) -> int:
     """Mark accounts with no own movement for the product's ``dormant_after_months`` as dormant.
 
     An account is dormant on ``on`` when its last movement (or its opening) is on or before the
-    same day ``dormant_after_months`` months earlier. Set-based; returns how many were marked.
+    same day ``dormant_after_months`` months earlier. Set-based; returns how many were marked. Not
+    for a day after today: an account would go dormant before its months without movement had passed.
     """
+    refuse_future(on, what="การกำหนดบัญชีพักการเคลื่อนไหว", error=DepositError, field="on")
     marked = 0
     now = timezone.now()
     stamp = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)

@@ -34,6 +34,7 @@ from django.db.models import F, Max, Sum
 from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.months import add_months
+from sahakorn.core.subledger import refuse_reversing_a_billing_row
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposit_interest_run, deposits_mark_dormant
 from sahakorn.deposits.calc import ONE_DAY
@@ -646,6 +647,7 @@ def deposit_transaction_reverse(
         raise DepositError(
             f"วันที่กลับรายการต้องไม่ก่อนวันที่ของรายการเดิม ({format_be_date(original.date)})", field="on"
         )
+    refuse_reversing_a_billing_row(original.journal_entry, error=DepositError)
     siblings = list(DepositTransaction.objects.filter(journal_entry=original.journal_entry).order_by("id"))
     if original.kind in (TransactionKind.TRANSFER_IN, TransactionKind.TRANSFER_OUT):
         group = [s for s in siblings if s.kind in (TransactionKind.TRANSFER_IN, TransactionKind.TRANSFER_OUT)]

@@ -112,6 +112,15 @@ class Deposits(SubLedger):
             )
         ]
 
+    def billing_received(self, *, entry_ids) -> Decimal:
+        from sahakorn.core.selectors import money_from_sum, money_sum
+        from sahakorn.deposits.models import Channel, DepositTransaction, TransactionKind
+
+        rows = DepositTransaction.objects.filter(
+            journal_entry_id__in=entry_ids, kind=TransactionKind.DEPOSIT, channel=Channel.PAYROLL
+        )
+        return money_from_sum(rows.aggregate(t=money_sum("amount"))["t"])
+
     def billing_kinds(self) -> list[BillingKind]:
         return [BillingKind("deposits.monthly", "DEP", "เงินฝากรายเดือน", priority=40)]
 

@@ -95,6 +95,15 @@ class Funeral(SubLedger):
     def billing_kinds(self) -> list[BillingKind]:
         return [BillingKind("funeral.dues", "FUN", "เงินสงเคราะห์ศพ", priority=50, whole_only=True)]
 
+    def billing_received(self, *, entry_ids) -> Decimal:
+        from sahakorn.core.selectors import money_from_sum, money_sum
+        from sahakorn.funeral.models import FuneralDue
+
+        total = FuneralDue.objects.filter(journal_entry_id__in=entry_ids).aggregate(t=money_sum("amount"))[
+            "t"
+        ]
+        return money_from_sum(total)
+
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
         """Every member's outstanding dues at once: one query over the open levies' unpaid dues."""
         wanted = {member.pk for member in members}

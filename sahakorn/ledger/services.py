@@ -538,6 +538,24 @@ def journal_entry_reverse(
     return journal_entry_post(entry=reversal, posted_by=reversed_by)
 
 
+# What the ledger's own screen may reverse: the vouchers nothing else keeps rows for. A sub-ledger's
+# voucher is reversed by that sub-ledger (its rows go back with it), a billing voucher not at all.
+LEDGER_REVERSIBLE_SOURCES = (EntrySource.MANUAL, EntrySource.OPENING)
+
+
+@transaction.atomic
+def ledger_voucher_reverse(
+    *, entry: JournalEntry, date: dt.date, reason: str, reversed_by: User | None
+) -> JournalEntry:
+    """Reverse a voucher from the general journal's screen: manual and opening vouchers only."""
+    if entry.source not in LEDGER_REVERSIBLE_SOURCES:
+        raise LedgerError(
+            f"ใบสำคัญ {entry.voucher_label} มาจาก{EntrySource(entry.source).label}: กลับรายการที่หน้าจอของระบบนั้น "
+            "เพื่อให้รายการของระบบงานกลับไปพร้อมกัน (กลับรายการที่สมุดรายวันได้เฉพาะใบสำคัญบันทึกด้วยมือและยอดยกมา)"
+        )
+    return journal_entry_reverse(entry=entry, date=date, reason=reason, reversed_by=reversed_by)
+
+
 @transaction.atomic
 def journal_entry_delete(*, entry: JournalEntry) -> None:
     """Discard a draft; a posted voucher is corrected by reversal instead."""

@@ -117,7 +117,7 @@ def entry_reverse(request: StaffRequest, pk: int) -> HttpResponse:
     form = ReverseForm(request.POST)
     if form.is_valid():
         try:
-            reversal = services.journal_entry_reverse(
+            reversal = services.ledger_voucher_reverse(
                 entry=original,
                 date=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],

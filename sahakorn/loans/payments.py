@@ -51,6 +51,7 @@ from django.db import transaction
 
 from sahakorn.core.dates import refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
+from sahakorn.core.subledger import refuse_reversing_a_billing_row
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
@@ -489,6 +490,7 @@ def loan_transaction_reverse(
     _reversible(original, _locked(original.contract))
     if original.channel == "shares":
         raise LoanError("รายการนี้หักชำระจากหุ้นเมื่อพ้นสมาชิกภาพ: ให้กลับรายการถอนหุ้นที่งานทุนเรือนหุ้น")
+    refuse_reversing_a_billing_row(original.journal_entry, error=LoanError)
     if not (reason or "").strip():
         raise LoanError("กรุณาระบุเหตุผลที่กลับรายการ", field="reason")
     if on < original.date:

@@ -109,6 +109,15 @@ class Loans(SubLedger):
 
         return loan_billing_demand_rows(period=period, members=members)
 
+    def billing_received(self, *, entry_ids) -> Decimal:
+        from sahakorn.core.selectors import money_from_sum, money_sum
+        from sahakorn.loans.models import LoanTransaction, LoanTxKind
+
+        sums = LoanTransaction.objects.filter(
+            journal_entry_id__in=entry_ids, kind=LoanTxKind.PAYMENT
+        ).aggregate(principal=money_sum("principal"), interest=money_sum("interest"))
+        return money_from_sum(sums["interest"]) - money_from_sum(sums["principal"])
+
     def billing_change_reason(
         self, *, member, kind: str, reference: str, period: dt.date, before: Decimal, after: Decimal
     ) -> str:

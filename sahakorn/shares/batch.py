@@ -103,6 +103,22 @@ WHERE (a.balance_shares + d.shares) * %(denominator)s > %(numerator)s * %(total_
 # ======== The monthly contribution run (ประมวลผลหุ้นรายเดือน) ========
 
 
+def _refuse_billed_month(period: dt.date) -> None:
+    """A month the coop bills through payroll deduction (the billing app) collects its shares there:
+    this batch would debit the bank a second time for the same pay. Asked by model name, since a
+    sub-ledger does not import billing (billing reads the sub-ledgers, not the other way round)."""
+    from django.apps import apps
+
+    if not apps.is_installed("sahakorn.billing"):
+        return
+    if apps.get_model("billing", "BillingPeriod").objects.filter(month=period).exists():
+        raise ShareError(
+            f"เดือน{format_be_date(period, 'month')} เรียกเก็บหุ้นรายเดือนผ่านงานเรียกเก็บรายเดือนแล้ว "
+            "ประมวลผลหุ้นรายเดือนแบบกลุ่มซ้ำไม่ได้",
+            field="period",
+        )
+
+
 def _refuse_closed_month(*, period: dt.date, posted_on: dt.date) -> None:
     """Refuse before anything is written: the voucher date's period and the contribution month's."""
     for on in sorted({period, posted_on}):
@@ -165,6 +181,7 @@ def monthly_contributions_run(
             "ที่เรียกเก็บหุ้นรายเดือน"
         )
     _refuse_closed_month(period=period, posted_on=posted_on)
+    _refuse_billed_month(period)
     rules = share_rules_for(on=period)
     par = rules.par_value
     try:

@@ -47,7 +47,12 @@ from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
 from sahakorn.core.months import month_start
 from sahakorn.core.rules import RuleCheck, checks_refuse
-from sahakorn.core.subledger import DebtSettlementError, debt_settlements_reverse, member_debts
+from sahakorn.core.subledger import (
+    DebtSettlementError,
+    debt_settlements_reverse,
+    member_debts,
+    refuse_reversing_a_billing_row,
+)
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import EntrySource, JournalEntry
@@ -1118,6 +1123,7 @@ def share_transaction_reverse(
         raise ShareError("ยอดยกมากลับรายการไม่ได้ ให้แก้ไขที่ใบสำคัญยอดยกมาในบัญชีแยกประเภท")
     if on < original.date:
         raise ShareError(f"วันที่กลับรายการต้องไม่ก่อนวันที่ของรายการเดิม ({format_be_date(original.date)})", field="on")
+    refuse_reversing_a_billing_row(original.journal_entry, error=ShareError)
     siblings = list(ShareTransaction.objects.filter(journal_entry=original.journal_entry).order_by("id"))
     if original.kind in (TransactionKind.TRANSFER_OUT, TransactionKind.TRANSFER_IN):
         group = [s for s in siblings if s.request_id == original.request_id]

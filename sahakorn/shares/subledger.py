@@ -183,7 +183,7 @@ class Shares(SubLedger):
                             WHERE t.account_id = a.id AND t.kind = %(monthly)s AND t.period = %(period)s)
         ) due WHERE shares > 0
         """  # noqa: S608 -- fixed fragments; every value is a parameter
-        params = {
+        params: dict[str, dt.date | str] = {
             "period": period,
             "month_end": month_end(period),
             "active": MemberStatus.ACTIVE.value,
@@ -210,6 +210,12 @@ class Shares(SubLedger):
                     )
                 )
         return rows
+
+    def billing_received(self, *, entry_ids) -> Decimal:
+        from sahakorn.core.selectors import money_from_sum, money_sum
+
+        total = ShareTransaction.objects.filter(journal_entry_id__in=entry_ids, kind=TransactionKind.MONTHLY)
+        return money_from_sum(total.aggregate(t=money_sum("amount"))["t"])
 
     def billing_kinds(self) -> list[BillingKind]:
         # In whole shares: a short month buys fewer shares, never a part of one (the demand's step).

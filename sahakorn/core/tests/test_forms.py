@@ -92,3 +92,13 @@ def _may_add(model_admin, request) -> bool:
     if isinstance(model_admin, InlineModelAdmin):
         return model_admin.has_add_permission(request, None)
     return model_admin.has_add_permission(request)
+
+
+def test_a_number_thousands_of_digits_long_is_a_form_error_not_a_500():
+    from django.core.exceptions import ValidationError
+
+    from sahakorn.core.forms import IntegerFormField
+
+    field = IntegerFormField(required=False)
+    with pytest.raises(ValidationError):
+        field.clean("9" * 5000)

@@ -260,3 +260,14 @@ def test_a_posting_date_ahead_of_the_allowance_is_refused(savings):
             by=None,
         )
     assert refused.value.field == "posted_on" and not InterestRun.objects.exists()
+
+
+def test_accounts_are_not_marked_dormant_as_of_a_day_ahead(savings):
+    import datetime as dt
+
+    from sahakorn.core.dates import today
+    from sahakorn.deposits.batch import deposits_mark_dormant
+    from sahakorn.deposits.errors import DepositError
+
+    with pytest.raises(DepositError, match="ซึ่งเป็นวันในอนาคตไม่ได้"):
+        deposits_mark_dormant(on=today() + dt.timedelta(days=1))

@@ -57,5 +57,20 @@ def test_a_posted_month_with_a_short_payment_and_an_over_deduction_reconciles_an
     assert "✔ เงินฝากธนาคารตามใบสำคัญ 1 ฉบับ = ยอดหักได้ 11,865.51" in result.lines
     assert "✔ เงินรอจ่ายคืนสมาชิก (หักเกิน) = 8,678.16" in result.lines
     assert "✔ ใบเสร็จรับเงินรวม 11,865.51 = ยอดหักได้" in result.lines
+    # each sub-ledger's own rows hold what billing applied: loans 165.43 + 101.92 + 2,000.00 (the
+    # ordinary installment was paid at the counter), shares 920.00 (92 shares), dues 20.00
+    assert "✔ เงินกู้: รายการของระบบงาน 2,267.35 = รับชำระ 2,267.35" in result.lines
+    assert "✔ ทุนเรือนหุ้น: รายการของระบบงาน 920.00 = รับชำระ 920.00" in result.lines
+    assert "✔ ใบสำคัญรับชำระที่ถูกกลับรายการ 0 ฉบับ" in result.lines
     closed = billing_cycle_close(cycle=cycle, by=officer)
     assert closed.status == CycleStatus.CLOSED and closed.closed_by == officer
+
+
+def test_an_open_cycle_is_not_reconciled(member, officer):
+    from sahakorn.billing.services import billing_period_open as open_month
+
+    [cycle] = open_month(month=MARCH, by=officer).cycles.all()
+
+    result = cycle_reconciled(cycle=cycle)
+
+    assert not result.ok and result.lines[0] == f"✘ {cycle} ยังไม่ได้ประมวลผล"

@@ -128,3 +128,37 @@ def test_every_sub_ledger_asked_at_once_answers_as_member_by_member(member, offi
     assert len(at_once) == 6 + 1 + 1 + 2
     special = [row for row in at_once if row.kind == "loans.special:principal"]
     assert special[0].arrears > D("0.00")
+
+
+def test_a_billed_month_refuses_the_shares_monthly_batch(member, officer):
+    from sahakorn.shares.batch import monthly_contributions_run
+    from sahakorn.shares.errors import ShareError
+
+    billing_period_open(month=MARCH, by=officer)
+
+    with pytest.raises(ShareError, match="เรียกเก็บหุ้นรายเดือนผ่านงานเรียกเก็บรายเดือนแล้ว"):
+        monthly_contributions_run(period=MARCH, posted_on=dt.date(2026, 3, 31), by=officer)
+
+
+def test_a_month_waits_for_the_previous_month_to_be_posted(member, officer):
+    # given: March frozen, not yet posted
+    from sahakorn.billing.errors import BillingError
+
+    [march] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    billing_cycle_freeze(cycle=march, by=officer)
+    [april] = billing_period_open(month=dt.date(2026, 4, 1), by=officer).cycles.all()
+
+    # when / then: April would bill March's installments again
+    with pytest.raises(BillingError, match="ยังไม่ได้ผ่านรายการรับชำระอีก 1 หน่วย"):
+        billing_cycle_freeze(cycle=april, by=officer)
+    assert not Bill.objects.filter(period__month=dt.date(2026, 4, 1)).exists()
+
+
+def test_a_month_is_opened_at_most_one_month_ahead(officer):
+    from sahakorn.billing.errors import BillingError
+    from sahakorn.core.dates import today
+    from sahakorn.core.months import add_months
+
+    ahead = add_months(today().replace(day=1), 2)
+    with pytest.raises(BillingError, match="เปิดงวดล่วงหน้าได้ถึงเดือนถัดไป"):
+        billing_period_open(month=ahead, by=officer)

@@ -227,6 +227,14 @@ def test_each_member_who_paid_gets_one_numbered_receipt_the_same_pdf_every_time(
     ]  # fmt: skip
     first = receipts_pdf([receipt])
     assert first.startswith(b"%PDF") and receipts_pdf([Receipt.objects.get()]) == first
+    # a re-print after the member's name changed, printed from an English session, is the same document
+    from django.utils import translation
+
+    from sahakorn.members.models import Member
+
+    Member.objects.filter(pk=member.pk).update(last_name="เปลี่ยนชื่อแล้ว")
+    with translation.override("en"):
+        assert receipts_pdf([Receipt.objects.get()]) == first
     (tmp_path / "receipt.pdf").write_bytes(first)
 
 
@@ -260,3 +268,46 @@ def test_an_over_deduction_can_go_into_the_members_deposit_account_instead(membe
         in BillingEvent.objects.get(kind=BillingEventKind.REFUND_MADE).message
     )
     assert all(result.ok for result in reconciliations())
+
+
+def test_a_billing_voucher_is_reversed_neither_from_the_ledger_nor_one_row_at_a_time(member, cycle, officer):
+    # given: the unit's month posted in one voucher for loans, shares and dues
+    from sahakorn.ledger.errors import LedgerError
+    from sahakorn.ledger.services import ledger_voucher_reverse
+    from sahakorn.loans.errors import LoanError
+    from sahakorn.loans.models import LoanTransaction
+    from sahakorn.loans.payments import loan_transaction_reverse
+    from sahakorn.shares.errors import ShareError
+    from sahakorn.shares.models import ShareTransaction
+    from sahakorn.shares.services import share_transaction_reverse
+
+    billing_unit_post(cycle=cycle, unit=member.unit, by=officer)
+    [entry] = JournalEntry.objects.filter(source=EntrySource.BILLING)
+    april = dt.date(2026, 4, 2)
+
+    # when / then: each way is refused by name, and nothing moves
+    with pytest.raises(LedgerError, match="มาจากเรียกเก็บรายเดือน: กลับรายการที่หน้าจอของระบบนั้น"):
+        ledger_voucher_reverse(entry=entry, date=april, reason="ทดสอบ", reversed_by=officer)
+    payment = LoanTransaction.objects.filter(journal_entry=entry).first()
+    with pytest.raises(LoanError, match="รับชำระจากการหักเงินเดือน"):
+        loan_transaction_reverse(transaction_row=payment, on=april, reason="ทดสอบ", by=officer)
+    shares_row = ShareTransaction.objects.get(journal_entry=entry)
+    with pytest.raises(ShareError, match="รับชำระจากการหักเงินเดือน"):
+        share_transaction_reverse(transaction=shares_row, on=april, reason="ทดสอบ", by=officer)
+    assert JournalEntry.objects.filter(reverses=entry).count() == 0
+    assert all(result.ok for result in reconciliations())
+
+
+def test_what_no_line_can_take_is_on_the_receipt_and_the_dues_stay_owed(member, cycle, officer):
+    from sahakorn.billing.receipts import member_receipts, receipt_lines
+
+    # when: 10.00 short, so the 20.00 dues (whole only) get nothing and 10.00 is left over
+    billing_unit_post(cycle=cycle, unit=member.unit, deducted={member.pk: D("11955.51")}, by=officer)
+
+    # then
+    [receipt] = member_receipts(member=member)
+    lines = receipt_lines(receipt)
+    assert sum(line.amount for line in lines) == receipt.amount == D("11955.51")
+    assert (lines[-1].label, lines[-1].amount) == ("เงินหักเกิน รอคืนสมาชิก", D("10.00"))
+    [event] = BillingEvent.objects.filter(kind=BillingEventKind.SHORT_PAYMENT)
+    assert "ค้างชำระ 20.00 บาท" in event.message

@@ -113,3 +113,62 @@ def test_malformed_amounts_and_a_remittance_that_differs_are_refused(
 def test_a_binary_file_is_one_clear_message(member, cycle, officer):
     with pytest.raises(BillingError, match="แฟ้มไม่ใช่ข้อความ utf-8-sig"):
         _record(cycle, member, b"\x89PNG\r\n\x1a\n\xff\xfe\x00", "0.00", officer)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (HEADING + '1,{n},,,11965.51,"1,00,0"\r\n', "“1,00,0” ต้องเป็นจำนวนเงิน"),
+        (HEADING + '1,{n},,,11965.51,"' + "9" * 200_000 + '"\r\n', "อ่านเป็น CSV ไม่ได้"),
+        (HEADING, "แฟ้มไม่มีรายการสมาชิกเลย"),
+    ],
+)
+def test_amounts_go_through_the_one_money_parser_and_a_broken_file_is_one_message(member, cycle, officer, data,
+                                                                                 message):  # fmt: skip
+    with pytest.raises(BillingError, match=message):
+        _record(cycle, member, data.format(n=member.number).encode("utf-8-sig"), "1000.00", officer)
+    assert not DeductionImport.objects.exists()
+
+
+def test_the_same_file_is_not_imported_twice(member, cycle, officer):
+    data = _csv(f"1,{member.number},,,11965.51,11965.51")
+    _record(cycle, member, data, "11965.51", officer)
+
+    with pytest.raises(BillingError, match="แฟ้มนี้นำเข้าแล้ว"):
+        _record(cycle, member, data, "11965.51", officer)
+
+
+def test_a_fixed_width_file_of_another_month_or_with_stray_lines_is_refused(member, cycle, officer):
+    from sahakorn.billing.files import layout_get, unit_file
+
+    sent = unit_file(cycle=cycle, unit=member.unit, layout=layout_get("ROUNDTRIP164"))
+    lines = sent.split(b"\r\n")
+    lines[1] += b"0011965.51"
+    other_month = [lines[0].replace(b"202603", b"202602"), *lines[1:]]
+    stray = [lines[0], b"garbage line", *lines[1:]]
+
+    for data, message in ((other_month, "แฟ้มของงวด “202602” ไม่ใช่งวด 202603"), (stray, "แถวที่ 2: ไม่ใช่รายการ")):
+        with pytest.raises(BillingError, match=message):
+            deduction_import_record(cycle=cycle, unit=member.unit, layout_code="ROUNDTRIP164",
+                                    data=b"\r\n".join(data), file_name="x.txt", remittance=D("11965.51"), by=officer)  # fmt: skip
+    assert not DeductionImport.objects.exists()
+
+
+def test_an_excel_file_with_numbers_where_excel_put_them_is_read(member, cycle, officer):
+    # given: Excel turned the member number 000001 into 1 and the amount into a float
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["เลขทะเบียนสมาชิก", "ยอดที่หักได้"])
+    sheet.append([int(member.number), 11965.51])
+    out = io.BytesIO()
+    book.save(out)
+
+    imported = deduction_import_record(cycle=cycle, unit=member.unit, layout_code="SAHAKORN-XLSX",
+                                       data=out.getvalue(), file_name="m.xlsx", remittance=D("11965.51"),
+                                       by=officer)  # fmt: skip
+
+    assert imported.total == D("11965.51") and imported.lines.get().member_id == member.pk

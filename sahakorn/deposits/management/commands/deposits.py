@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sahakorn.core.commands import iso_date
+from sahakorn.core.dates import today
 from sahakorn.core.subledger import reconciled_check
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.batch import deposit_interest_run, deposits_mark_dormant
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                 self.interest_run(code=options["product"], period_end=options["period_end"],
                                   posted_on=options["posted_on"])  # fmt: skip
             else:
-                on = options["on"] or dt.date.today()
+                on = options["on"] or today()
                 marked = deposits_mark_dormant(on=on)
                 self.stdout.write(self.style.SUCCESS(
                     f"บัญชีพักการเคลื่อนไหว ณ {format_be_date(on)}: {marked:,} บัญชี / {marked:,} accounts marked dormant"
