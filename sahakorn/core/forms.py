@@ -213,3 +213,14 @@ def error_to_form(
         else:
             list_errors.append(fallback)
     return list_errors
+
+
+class DateRangeMixin:
+    """For a form with ``start`` and ``end`` dates: the end may not come before the start."""
+
+    def clean(self):
+        cleaned = super().clean()  # type: ignore[misc]  # a forms.Form's, mixed in before it
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))  # type: ignore[attr-defined]
+        return cleaned

@@ -27,15 +27,22 @@ def choice_label_sql(field_name: str, choices) -> Case:
 # ======== Money sums that are exact on both databases ========
 
 
+def money_cents(field_name: str):
+    """A money column as SQL sums it exactly: whole satang as an integer on SQLite (its decimals are
+    REAL and drift in long sums), the NUMERIC column itself on PostgreSQL. Read a sum of it back with
+    ``money_from_sum``."""
+    if connection.vendor == "sqlite":
+        return Cast(Round(F(field_name) * 100), output_field=BigIntegerField())
+    return F(field_name)
+
+
 def money_sum(field_name: str, **extra) -> Sum:
     """SUM of a money column, exact on both databases (read it back with ``money_from_sum``).
 
     SQLite keeps decimals as REAL, so a long SUM drifts by fractions of a satang; summing whole satang
     as integers keeps totals exact. PostgreSQL sums NUMERIC exactly as it is.
     """
-    if connection.vendor == "sqlite":
-        return Sum(Cast(Round(F(field_name) * 100), output_field=BigIntegerField()), **extra)
-    return Sum(field_name, **extra)
+    return Sum(money_cents(field_name), **extra)
 
 
 def money_from_sum(value: Decimal | int | None) -> Decimal:

@@ -295,6 +295,27 @@ def member_cards() -> list[MemberCard]:
 PLACEHOLDERS: tuple[MemberCard, ...] = (MemberCard("dividends", "เงินปันผล-เฉลี่ยคืน", position=50),)
 
 
+def receipt_steps(
+    *, lines: Callable[[Decimal], list], record: Callable[..., object], error: type[ServiceError]
+) -> tuple[CreditLines, Settle]:
+    """A demand's two steps (``credit_lines``, ``settle``) from the sub-ledger's two services: ``lines(amount)``
+    gives the credit side inside the caller's voucher; ``record(amount=, on=, entry=, by=)`` writes the
+    sub-ledger's rows once it is posted, and only for the amount the lines were given for."""
+    credited: list[Decimal] = []
+
+    def credit_lines(amount: Decimal) -> list:
+        out = lines(amount)
+        credited[:] = [amount]
+        return out
+
+    def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
+        if credited != [amount]:
+            raise error("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
+        record(amount=amount, on=on, entry=entry, by=by)
+
+    return credit_lines, settle
+
+
 def refuse_reversing_a_billing_row(entry, *, error: type[ServiceError]) -> None:
     """A row received through monthly billing shares its voucher with every sub-ledger's receipts of the
     unit: reversing the voucher would undo them all, and reversing the row alone would leave billing's

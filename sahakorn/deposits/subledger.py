@@ -14,6 +14,7 @@ from sahakorn.core.subledger import (
     Reconciled,
     SubLedger,
     demand_rows,
+    receipt_steps,
 )
 from sahakorn.core.thai import format_be_date
 from sahakorn.deposits.models import DEPOSIT_GL_ROLES
@@ -62,21 +63,14 @@ def _due_accounts(period: dt.date):
 
 
 def _demand(account, period: dt.date) -> MonthlyDemand:
+    from sahakorn.deposits.errors import DepositError
     from sahakorn.deposits.services import deposit_payroll_credit_lines, deposit_payroll_receipt_record
 
-    credited: list[Decimal] = []  # what the caller's voucher credits, for settle to match
-
-    def credit_lines(amount: Decimal) -> list:
-        lines = deposit_payroll_credit_lines(account=account, amount=amount)
-        credited[:] = [amount]
-        return lines
-
-    def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
-        from sahakorn.deposits.errors import DepositError
-
-        if credited != [amount]:
-            raise DepositError("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
-        deposit_payroll_receipt_record(account=account, amount=amount, on=on, entry=entry, by=by)
+    credit_lines, settle = receipt_steps(
+        lines=lambda amount: deposit_payroll_credit_lines(account=account, amount=amount),
+        record=lambda **kwargs: deposit_payroll_receipt_record(account=account, **kwargs),
+        error=DepositError,
+    )
 
     return MonthlyDemand(
         subledger="deposits",

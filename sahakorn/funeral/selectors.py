@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.money import ZERO
+from sahakorn.core.selectors import money_from_sum
+from sahakorn.core.selectors import money_sum as core_money_sum
 from sahakorn.core.thai import format_be_date
 from sahakorn.funeral.errors import FuneralError
 from sahakorn.funeral.models import (
@@ -30,24 +30,9 @@ from sahakorn.funeral.models import (
 from sahakorn.funeral.rules import PayoutFigures, payout_figures, payout_split
 from sahakorn.members.models import Member
 
-
-def _cents(name: str):
-    # SQLite keeps decimals as REAL: sum whole satang as integers so long sums stay exact.
-    if connection.vendor == "sqlite":
-        return Cast(Round(F(name) * 100), output_field=BigIntegerField())
-    return F(name)
-
-
-def money_sum(name: str, *, filter: Q | None = None) -> Sum:  # noqa: A002 -- mirrors Sum(filter=…)
-    return Sum(_cents(name), filter=filter)
-
-
-def to_money(value) -> Decimal:
-    if value is None:
-        return ZERO
-    if connection.vendor == "sqlite":
-        return (Decimal(value) / 100).quantize(SATANG)
-    return Decimal(value).quantize(SATANG)
+# The one exact money SUM of both databases (core.selectors), by the names this app's readers use.
+money_sum = core_money_sum
+to_money = money_from_sum
 
 
 # ======== Rules ========

@@ -22,6 +22,7 @@ from sahakorn.core.subledger import (
     Reconciled,
     SubLedger,
     demand_rows,
+    receipt_steps,
 )
 
 
@@ -42,17 +43,11 @@ def _demand(due, *, arrears: bool = False) -> MonthlyDemand:
         deceased = levy.claim.membership
         label += f" ศพ {deceased.number} {deceased.member.full_name}"
 
-    credited: list[Decimal] = []  # what the caller's voucher credits, for settle to match
-
-    def credit_lines(amount: Decimal) -> list:
-        lines = funeral_due_credit_lines(due=due, amount=amount)
-        credited[:] = [amount]
-        return lines
-
-    def settle(*, amount: Decimal, on: dt.date, entry, by) -> None:
-        if credited != [amount]:
-            raise FuneralError("ต้องคำนวณการรับชำระ (credit_lines) ด้วยจำนวนเดียวกันก่อนบันทึก")
-        funeral_due_settle(due=due, amount=amount, on=on, entry=entry, by=by)
+    credit_lines, settle = receipt_steps(
+        lines=lambda amount: funeral_due_credit_lines(due=due, amount=amount),
+        record=lambda **kwargs: funeral_due_settle(due=due, **kwargs),
+        error=FuneralError,
+    )
 
     return MonthlyDemand(
         subledger="funeral",

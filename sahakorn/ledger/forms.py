@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField, MoneyFormField
+from sahakorn.core.forms import BEDateField, DateRangeMixin, MoneyFormField
 from sahakorn.core.money import ZERO
 from sahakorn.ledger.models import Account, EntrySource, FiscalYear
 from sahakorn.ledger.selectors import accounts_postable
@@ -25,7 +25,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name_th}"
 
 
-class JournalFilterForm(forms.Form):
+class JournalFilterForm(DateRangeMixin, forms.Form):
     STATUS_CHOICES = [("posted", _("ผ่านรายการแล้ว")), ("draft", _("ร่าง")), ("all", _("ทั้งหมด"))]
 
     start = BEDateField(label=_("ตั้งแต่วันที่"), required=False)
@@ -40,13 +40,6 @@ class JournalFilterForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "JV2569-000123"}),
     )
-
-    def clean(self):
-        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
-        return cleaned
 
 
 class EntryForm(forms.Form):
@@ -125,14 +118,7 @@ class TrialBalanceForm(forms.Form):
     )
 
 
-class StatementForm(forms.Form):
+class StatementForm(DateRangeMixin, forms.Form):
     account = AccountChoiceField(label=_("บัญชี"), queryset=Account.objects.order_by("code"))
     start = BEDateField(label=_("ตั้งแต่วันที่"))
     end = BEDateField(label=_("ถึงวันที่"))
-
-    def clean(self):
-        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
-        return cleaned

@@ -4,13 +4,11 @@ paged, ``?format=pdf``, ``?format=xlsx``); the figures are in ``ledger.reports``
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django import forms
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from sahakorn.core.forms import BEDateField
+from sahakorn.core.forms import BEDateField, DateRangeMixin
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import DATE, INT, TEXT, Report, XlsxColumn, file_stamp, filters_of, report_response
 from sahakorn.core.thai import format_be_date
@@ -20,7 +18,7 @@ from sahakorn.ledger.models import EntrySource, FiscalYear
 BACKDATED_PAGE_SIZE = 100
 
 
-class BackdatedFilterForm(forms.Form):
+class BackdatedFilterForm(DateRangeMixin, forms.Form):
     fiscal_year = forms.ModelChoiceField(
         label=_("ปีบัญชี"), required=False, queryset=FiscalYear.objects.order_by("-year_be"),
         empty_label=_("ทุกปีบัญชี"),
@@ -30,13 +28,6 @@ class BackdatedFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("ที่มา"), required=False, choices=[("", _("ทุกสมุด")), *EntrySource.choices]
     )
-
-    def clean(self):
-        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data, never None
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
-        return cleaned
 
 
 BACKDATED_COLUMNS = [

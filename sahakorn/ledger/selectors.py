@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Exists,
     F,
     OuterRef,
@@ -20,9 +18,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Round
 
-from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.money import ZERO
+from sahakorn.core.selectors import money_from_sum, money_sum
 from sahakorn.ledger.errors import LedgerError
 from sahakorn.ledger.models import (
     DEBIT_NORMAL,
@@ -36,25 +34,6 @@ from sahakorn.ledger.models import (
     JournalEntry,
     JournalLine,
 )
-
-# ======== Money sums that are exact on both databases ========
-
-
-def _money_sum(field_name: str) -> Sum:
-    # SQLite keeps decimals as REAL, so a long SUM drifts by fractions of a satang; summing whole
-    # satang as integers keeps totals exact. PostgreSQL sums NUMERIC exactly as it is.
-    if connection.vendor == "sqlite":
-        return Sum(Cast(Round(F(field_name) * 100), output_field=BigIntegerField()))
-    return Sum(field_name)
-
-
-def _to_money(value: Decimal | int | None) -> Decimal:
-    if value is None:
-        return ZERO
-    if connection.vendor == "sqlite":
-        return (Decimal(value) / 100).quantize(SATANG)
-    return Decimal(value).quantize(SATANG)
-
 
 # ======== Chart of accounts ========
 
@@ -161,8 +140,8 @@ def account_balance(
         lines = lines.filter(entry__date__lte=as_of)
     if member_id is not None:
         lines = lines.filter(member_id=member_id)
-    sums = lines.aggregate(dr=_money_sum("debit"), cr=_money_sum("credit"))
-    return _natural(account, _to_money(sums["dr"]), _to_money(sums["cr"]))
+    sums = lines.aggregate(dr=money_sum("debit"), cr=money_sum("credit"))
+    return _natural(account, money_from_sum(sums["dr"]), money_from_sum(sums["cr"]))
 
 
 @dataclass(frozen=True)
@@ -206,10 +185,8 @@ def trial_balance(*, as_of: dt.date, fiscal_year: FiscalYear | None = None) -> T
     if fiscal_year is not None:
         lines = lines.filter(entry__fiscal_year=fiscal_year)
     own: dict[int, Decimal] = {}
-    for row in (
-        lines.values("account_id").annotate(dr=_money_sum("debit"), cr=_money_sum("credit")).order_by()
-    ):
-        own[row["account_id"]] = _to_money(row["dr"]) - _to_money(row["cr"])
+    for row in lines.values("account_id").annotate(dr=money_sum("debit"), cr=money_sum("credit")).order_by():
+        own[row["account_id"]] = money_from_sum(row["dr"]) - money_from_sum(row["cr"])
 
     nodes = chart_tree()
     rolled: dict[int, Decimal] = {}
@@ -283,8 +260,8 @@ def account_statement(*, account: str | Account, start: dt.date, end: dt.date) -
     base = JournalLine.objects.filter(
         entry__status=EntryStatus.POSTED, account_id__in=_with_descendants(account)
     )
-    before = base.filter(entry__date__lt=start).aggregate(dr=_money_sum("debit"), cr=_money_sum("credit"))
-    opening = _natural(account, _to_money(before["dr"]), _to_money(before["cr"]))
+    before = base.filter(entry__date__lt=start).aggregate(dr=money_sum("debit"), cr=money_sum("credit"))
+    opening = _natural(account, money_from_sum(before["dr"]), money_from_sum(before["cr"]))
     balance = opening
     total_debit = total_credit = ZERO
     out = []
@@ -429,7 +406,7 @@ def unbalanced_entries() -> list[UnbalancedEntry]:
     rows = (
         JournalLine.objects.filter(entry__status=EntryStatus.POSTED)
         .values("entry_id", "entry__voucher_no", "entry__fiscal_year__year_be")
-        .annotate(dr=_money_sum("debit"), cr=_money_sum("credit"))
+        .annotate(dr=money_sum("debit"), cr=money_sum("credit"))
         .exclude(dr=F("cr"))
         .order_by("entry_id")
     )
@@ -437,8 +414,8 @@ def unbalanced_entries() -> list[UnbalancedEntry]:
         UnbalancedEntry(
             entry_id=row["entry_id"],
             voucher_label=f"JV{row['entry__fiscal_year__year_be']}-{row['entry__voucher_no']:06d}",
-            debit_total=_to_money(row["dr"]),
-            credit_total=_to_money(row["cr"]),
+            debit_total=money_from_sum(row["dr"]),
+            credit_total=money_from_sum(row["cr"]),
         )
         for row in rows
     ]
@@ -457,13 +434,13 @@ class LedgerTotals:
 def ledger_totals() -> LedgerTotals:
     """Counts and grand totals of everything posted, for ``sahakorn ledger check``."""
     posted_lines = JournalLine.objects.filter(entry__status=EntryStatus.POSTED)
-    sums = posted_lines.aggregate(dr=_money_sum("debit"), cr=_money_sum("credit"))
+    sums = posted_lines.aggregate(dr=money_sum("debit"), cr=money_sum("credit"))
     posted = JournalEntry.objects.filter(status=EntryStatus.POSTED)
     return LedgerTotals(
         entries=posted.count(),
         lines=posted_lines.count(),
-        total_debit=_to_money(sums["dr"]),
-        total_credit=_to_money(sums["cr"]),
+        total_debit=money_from_sum(sums["dr"]),
+        total_credit=money_from_sum(sums["cr"]),
         empty_entries=posted.exclude(Exists(JournalLine.objects.filter(entry=OuterRef("pk")))).count(),
         header_lines=posted_lines.filter(
             Exists(Account.objects.filter(parent_id=OuterRef("account_id")))

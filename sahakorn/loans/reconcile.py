@@ -21,9 +21,10 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BigIntegerField, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Coalesce
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.selectors import money_cents
 from sahakorn.core.subledger import Reconciled
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.loans.models import LoanContract, LoanFamily, LoanTransaction, LoanTxKind
@@ -74,13 +75,6 @@ class LoansReconcileResult:
         return all(f.ok for f in self.families) and not self.mismatches and self.arrears_ok
 
 
-def _cents(name: str):
-    # SQLite keeps decimals as REAL: sum whole satang as integers so long sums stay exact.
-    if connection.vendor == "sqlite":
-        return Cast(Round(F(name) * 100), output_field=BigIntegerField())
-    return F(name)
-
-
 def _cents_field():
     return (
         BigIntegerField() if connection.vendor == "sqlite" else DecimalField(max_digits=17, decimal_places=2)
@@ -96,15 +90,19 @@ def _money(value) -> Decimal:
 
 
 def _by_family(queryset, family_path: str, amount: str) -> dict[str, Decimal]:
-    rows = queryset.values(family_path).annotate(total=Sum(_cents(amount))).values_list(family_path, "total")
+    rows = (
+        queryset.values(family_path)
+        .annotate(total=Sum(money_cents(amount)))
+        .values_list(family_path, "total")
+    )
     return {family: _money(total) for family, total in rows}
 
 
 def contracts_off_their_transactions():
-    cents = _cents("transactions__principal")
+    cents = money_cents("transactions__principal")
     return (
         LoanContract.objects.annotate(tx=Coalesce(Sum(cents), Value(0), output_field=_cents_field()))
-        .filter(~Q(tx=_cents("principal_balance")))
+        .filter(~Q(tx=money_cents("principal_balance")))
         .order_by("number")
     )
 

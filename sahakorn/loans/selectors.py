@@ -10,6 +10,7 @@ from django.db.models import Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sahakorn.core.money import ZERO
+from sahakorn.core.selectors import money_from_sum, money_sum
 from sahakorn.loans.arrears import contracts_missed_installments
 from sahakorn.loans.models import (
     ContractStatus,
@@ -211,24 +212,16 @@ def members_interest_paid(
     """{member_id: loan interest paid in the year} (ดอกเบี้ยเงินกู้ที่ชำระในปี), set-based, one query:
     payments + netting − refunds − reversals of that year's payments (see ``_interest_paid_rows``).
     ``product_ids`` limits it to products whose interest earns the average return."""
-    from django.db.models import BigIntegerField, F
-    from django.db.models.functions import Cast, Round
 
     rows = _interest_paid_rows(
         fiscal_year_start=fiscal_year_start, fiscal_year_end=fiscal_year_end, product_ids=product_ids
     )
-    # Whole satang as integers: SQLite sums decimals as floats.
-    cents = Cast(Round(F("interest") * 100), output_field=BigIntegerField())
     totals = (
         rows.values("contract__member_id")
-        .annotate(total=Sum(cents))
+        .annotate(total=money_sum("interest"))
         .values_list("contract__member_id", "total")
     )
-    return {
-        member_id: (Decimal(int(total)) / 100).quantize(Decimal("0.01"))
-        for member_id, total in totals
-        if total
-    }
+    return {member_id: money_from_sum(total) for member_id, total in totals if total}
 
 
 def member_interest_paid(*, member: Member, fiscal_year: int, product_ids=None) -> Decimal:

@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BigIntegerField, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Coalesce
 
 from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.selectors import money_cents
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.selectors import account_balance
 from sahakorn.shares.models import ShareAccount, ShareTransaction
@@ -49,13 +50,6 @@ class ReconcileResult:
         )
 
 
-def _cents(name: str):
-    # SQLite keeps decimals as REAL: sum whole satang as integers so long sums stay exact.
-    if connection.vendor == "sqlite":
-        return Cast(Round(F(name) * 100), output_field=BigIntegerField())
-    return F(name)
-
-
 def _cents_field():
     if connection.vendor == "sqlite":
         return BigIntegerField()
@@ -72,8 +66,8 @@ def _money(value) -> Decimal:
 
 def _accounts_off_their_transactions():
     """Accounts whose cached balance differs from the sum of their transactions: one GROUP BY … HAVING."""
-    cents = _cents("transactions__amount")
-    cached = _cents("balance_amount")
+    cents = money_cents("transactions__amount")
+    cached = money_cents("balance_amount")
     return (
         ShareAccount.objects.annotate(
             tx_shares=Coalesce(Sum("transactions__shares"), Value(0), output_field=BigIntegerField()),
@@ -94,8 +88,10 @@ def shares_reconcile(*, as_of: dt.date | None = None) -> ReconcileResult:
     rows = ShareTransaction.objects.all()
     if as_of is not None:
         rows = rows.filter(date__lte=as_of)
-    transactions_amount = _money(rows.aggregate(total=Sum(_cents("amount")))["total"])
-    accounts_amount = _money(ShareAccount.objects.aggregate(total=Sum(_cents("balance_amount")))["total"])
+    transactions_amount = _money(rows.aggregate(total=Sum(money_cents("amount")))["total"])
+    accounts_amount = _money(
+        ShareAccount.objects.aggregate(total=Sum(money_cents("balance_amount")))["total"]
+    )
     ledger_amount = account_balance(account="share_capital", as_of=as_of)
 
     mismatches = [

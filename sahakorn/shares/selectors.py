@@ -11,24 +11,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
-    F,
     IntegerField,
     Q,
     QuerySet,
     Sum,
     When,
 )
-from django.db.models.functions import Cast, ExtractYear, Round
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.money import ZERO
 from sahakorn.core.months import month_start
 from sahakorn.core.reports import Reconciliation as CoreReconciliation
-from sahakorn.core.selectors import coop_profile_get
+from sahakorn.core.selectors import coop_profile_get, money_from_sum
+from sahakorn.core.selectors import money_sum as core_money_sum
 from sahakorn.ledger.models import EntryStatus, JournalLine
 from sahakorn.ledger.selectors import account_balance, account_for_role
 from sahakorn.ledger.services import fiscal_year_bounds
@@ -49,20 +47,9 @@ PAST_FISCAL_YEARS = 5
 # ======== Exact money sums on both databases ========
 
 
-def money_sum(field_name: str, **kwargs) -> Sum:
-    """SUM of a money column; on SQLite as whole satang (its decimals are REAL and drift in long sums)."""
-    if connection.vendor == "sqlite":
-        return Sum(Cast(Round(F(field_name) * 100), output_field=BigIntegerField()), **kwargs)
-    return Sum(field_name, **kwargs)
-
-
-def to_money(value: Decimal | int | None) -> Decimal:
-    """The Python value of a ``money_sum``."""
-    if value is None:
-        return ZERO
-    if connection.vendor == "sqlite":
-        return (Decimal(value) / 100).quantize(SATANG)
-    return Decimal(value).quantize(SATANG)
+# The one exact money SUM of both databases (core.selectors), by the names this app's readers use.
+money_sum = core_money_sum
+to_money = money_from_sum
 
 
 # ======== Months and fiscal years ========

@@ -16,11 +16,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import BigIntegerField, F, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import Q
 
-from sahakorn.core.money import SATANG, ZERO
+from sahakorn.core.selectors import money_from_sum
+from sahakorn.core.selectors import money_sum as core_money_sum
 from sahakorn.core.subledger import Reconciled
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import EntrySource, EntryStatus, JournalLine
@@ -32,19 +31,9 @@ TITLE = "สวัสดิการ / welfare"
 SHOW_AT_MOST = 20  # mismatched claims listed per fund
 
 
-def money_sum(name: str, **extra) -> Sum:
-    # SQLite keeps decimals as REAL: sum whole satang as integers so long sums stay exact.
-    if connection.vendor == "sqlite":
-        return Sum(Cast(Round(F(name) * 100), output_field=BigIntegerField()), **extra)
-    return Sum(name, **extra)
-
-
-def money_value(value) -> Decimal:
-    if value is None:
-        return ZERO
-    if connection.vendor == "sqlite":
-        return (Decimal(value) / 100).quantize(SATANG)
-    return Decimal(value).quantize(SATANG)
+# The one exact money SUM of both databases (core.selectors); the names kept for this module's readers.
+money_sum = core_money_sum
+money_value = money_from_sum
 
 
 @dataclass(frozen=True)
