@@ -24,7 +24,7 @@ from sahakorn.billing.services import (
     billed_members,
     billing_cycle_freeze,
     billing_period_open,
-    billing_unit_post,
+    billing_units_post,
     deduction_import_record,
     draft_bills,
 )
@@ -90,8 +90,9 @@ def _run(
         billing_cycle_freeze(cycle=cycle)
     seconds = time.perf_counter() - started
     lines = BillLine.objects.filter(bill__period=period).count()
+    bills = Bill.objects.filter(period=period).count()  # members with something to deduct
     steps.append(Step("freeze", "freeze: billing_cycle_freeze()", lines, seconds,
-                      f"{Bill.objects.filter(period=period).count():,} bills, peak {peak_mb():,.0f} MB"))  # fmt: skip
+                      f"{bills:,} bills, peak {peak_mb():,.0f} MB"))  # fmt: skip
     sample = list(
         Member.objects.filter(bills__period=period).select_related("unit").order_by("number")[:naive_cap]
     )
@@ -143,19 +144,37 @@ def _run(
     steps.append(Step("import", "import + check: deduction_import_record()", rows, seconds,
                       f"every unit, peak {peak_mb():,.0f} MB"))  # fmt: skip
 
-    # Posting: units in order until ``post_cap`` members are posted, extrapolated.
+    # Posting: first a naive sample (each demand taken by itself), rolled back, then every unit.
     say("ผ่านรายการรับชำระ …")
-    posted = 0
+
+    def post(limit: int, *, naive: bool) -> int:
+        done = 0
+        for cycle in cycles:
+            chosen = []
+            for at, row in units:
+                if at.pk == cycle.pk and done < limit:
+                    chosen.append(row.unit)
+                    done += row.bills
+            if chosen:
+                billing_units_post(cycle=cycle, deductions=dict.fromkeys(chosen), naive=naive)
+        return done
+
     started = time.perf_counter()
-    for cycle, row in units:
-        if posted >= post_cap:
-            break
-        billing_unit_post(cycle=cycle, unit=row.unit)
-        posted += row.bills
-    seconds = time.perf_counter() - started
-    scale = members / posted if posted else 1
-    steps.append(Step("post", "post: billing_unit_post() (per member inside)", members, seconds * scale,
-                      f"{posted:,} members posted, ×{scale:,.1f} (linear); set-based receipts not built yet"))  # fmt: skip
+    with transaction.atomic():
+        posted = post(naive_cap, naive=True)
+        naive_seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    posted_all, seconds = _timed(lambda: post(post_cap, naive=False))
+    scale = bills / posted_all if posted_all else 1
+    steps.append(Step("post", "post: billing_units_post()", bills, seconds * scale,
+                      f"{posted_all:,} members in {len(units):,} units" + (f", ×{scale:,.1f}" if scale != 1 else "")
+                      + f", peak {peak_mb():,.0f} MB"))  # fmt: skip
+    if posted:
+        steps.append(Step("post", "post: naive, each demand taken by itself", bills,
+                          naive_seconds * bills / posted, f"{posted:,} members timed, ×{bills / posted:,.1f}"))  # fmt: skip
+    rows, seconds = _timed(lambda: _sql_post_totals(month))
+    steps.append(Step("post", "post: one SQL aggregate of the lines by unit and item", rows, seconds,
+                      "what the voucher lines sum, nothing written"))  # fmt: skip
     # Receipts: the PDF of the first unit posted.
     first = UnitPosting.objects.filter(cycle__period=period).select_related("unit").first()
     if first is not None:
@@ -191,6 +210,17 @@ def _sql_demands(month: dt.date) -> int:
             JOIN members_member m ON m.id = a.member_id WHERE m.status = 'active' AND a.monthly_shares > 0
             """,
             [month, month_end(month)],
+        )
+        return len(cursor.fetchall())
+
+
+def _sql_post_totals(month: dt.date) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.unit_id, l.item_id, SUM(l.billed) FROM billing_billline l "
+            "JOIN billing_bill b ON b.id = l.bill_id JOIN billing_billingperiod p ON p.id = b.period_id "
+            "WHERE p.month = %s GROUP BY b.unit_id, l.item_id",
+            [month],
         )
         return len(cursor.fetchall())
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sahakorn.billing.errors import BillingError
@@ -42,15 +42,19 @@ from sahakorn.billing.models import (
     UnitBilling,
     UnitPosting,
 )
+from sahakorn.core.bulk import rows_update
 from sahakorn.core.dates import today
+from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
 from sahakorn.core.months import add_months, month_end
 from sahakorn.core.subledger import (
+    BillingReceipt,
     DemandRow,
-    MonthlyDemand,
+    SubLedger,
     billing_kinds,
     demand_rows,
     monthly_demands,
+    subledger,
     subledgers,
 )
 from sahakorn.core.thai import format_be_date
@@ -425,7 +429,7 @@ def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
 # ======== Posting what a unit deducted (ผ่านรายการรับชำระ) ========
 
 
-def allocate(lines: Sequence[BillLine], amount: Decimal) -> tuple[dict[int, Decimal], Decimal]:
+def allocate(lines: Sequence[_PostLine], amount: Decimal) -> tuple[dict[int, Decimal], Decimal]:
     """Spread what was deducted over the frozen lines in priority order (interest, principal —
     emergency, ordinary, special — shares, dues …); a whole-only line takes its whole amount or
     nothing, a stepped one whole steps (shares at par). Returns each line's part and what no line
@@ -436,30 +440,52 @@ def allocate(lines: Sequence[BillLine], amount: Decimal) -> tuple[dict[int, Deci
         lines,
         key=lambda line: (line.priority, line.arrears <= ZERO, line.for_period, line.reference, line.pk),
     ):
-        take = part_of(line.billed, left, whole_only=line.item.whole_only, step=line.step)
+        take = part_of(line.billed, left, whole_only=line.whole_only, step=line.step)
         parts[line.pk] = take
         left -= take
     return parts, left
 
 
-@dataclass
-class _Receipt:
-    """One fresh demand and what the posting credits to it (its parts' applied amounts summed)."""
+def _fresh_rows(members: Sequence[Member], period: dt.date) -> dict[tuple[int, str, str], DemandRow]:
+    """What each sub-ledger asks of these members today, by (member, item kind, reference), every
+    sub-ledger asked once for all of them: the frozen lines are matched against it, so what was paid at
+    the counter since the freeze is not taken twice."""
+    return {
+        (row.member_id, row.kind, row.reference): row
+        for item in subledgers()
+        for row in item.billing_demand_rows(period=period, members=members)
+    }
 
-    demand: MonthlyDemand
-    amount: Decimal = ZERO
-    lines: list[tuple[BillLine, Decimal]] = field(default_factory=list)
+
+@dataclass(slots=True)
+class _PostLine:
+    """A frozen line as posting reads it (plain values: a cycle has millions of lines)."""
+
+    pk: int
+    bill_id: int
+    kind: str
+    whole_only: bool
+    priority: int
+    arrears: Decimal
+    for_period: dt.date
+    reference: str
+    label: str
+    billed: Decimal
+    step: Decimal | None
 
 
-def _fresh_parts(member: Member, period: dt.date) -> dict[tuple[str, str], tuple[MonthlyDemand, Decimal]]:
-    """What each sub-ledger asks of the member today, by (item kind, reference): the frozen lines are
-    matched against it, so what was paid at the counter since the freeze is not taken twice."""
-    found = {}
-    for demand in monthly_demands(member=member, period=period):
-        for part, amount in (demand.parts or {"": demand.amount}).items():
-            kind = f"{demand.kind}:{part}" if part else demand.kind
-            found[(kind, demand.reference)] = (demand, amount)
-    return found
+def _post_lines(bill_ids: Sequence[int]) -> dict[int, list[_PostLine]]:
+    from sahakorn.core.selectors import in_chunks
+
+    rows = BillLine.objects.values_list(
+        "pk", "bill_id", "item__kind", "item__whole_only", "priority", "arrears", "for_period", "reference",
+        "label", "billed", "step",
+    )  # fmt: skip
+    lines: dict[int, list[_PostLine]] = {}
+    for row in in_chunks(rows, "bill_id", bill_ids):
+        line = _PostLine(*row)
+        lines.setdefault(line.bill_id, []).append(line)
+    return lines
 
 
 def _refuse_bad_deductions(bills: dict[int, Bill], deducted: dict[int, Decimal], unit) -> None:
@@ -480,127 +506,189 @@ def _refuse_bad_deductions(bills: dict[int, Bill], deducted: dict[int, Decimal],
             )
 
 
-@transaction.atomic
 def billing_unit_post(
     *,
     cycle: BillingCycle,
     unit,
     deducted: dict[int, Decimal] | None = None,
     by: User | None = None,
+    naive: bool = False,
 ) -> UnitPosting:
-    """Post what ``unit`` deducted for a frozen cycle: one voucher per receipt date (normally one, the
-    cycle's posting date), each line's part to its sub-ledger, shortfalls left owed, over-deductions held.
+    """Post what ``unit`` deducted for a frozen cycle (``billing_units_post`` for one unit).
 
     ``deducted``: member id → the amount the unit deducted from that member (a member missing from it
-    paid in full; None: everyone paid in full). All or nothing, once per cycle and unit: a second call
-    returns the first posting and writes nothing.
+    paid in full; None: everyone paid in full). A second call returns the first posting.
     """
-    from sahakorn.ledger.models import EntrySource
-    from sahakorn.ledger.services import Line, voucher_post
+    [posting] = billing_units_post(cycle=cycle, deductions={unit: deducted}, by=by, naive=naive)
+    return posting
+
+
+@transaction.atomic
+def billing_units_post(
+    *,
+    cycle: BillingCycle,
+    deductions: dict,
+    by: User | None = None,
+    naive: bool = False,
+) -> list[UnitPosting]:
+    """Post what each unit deducted for a frozen cycle: one voucher per unit and receipt date (normally
+    one, the cycle's posting date), each line's part to its sub-ledger, shortfalls left owed,
+    over-deductions held; one ``UnitPosting`` per unit, in ``deductions``' order.
+
+    ``deductions``: unit → {member id → amount deducted} (a member missing paid in full; None: the
+    whole unit paid in full). All or nothing, once per cycle and unit: a unit already posted keeps its
+    first posting and nothing of it is written again. The units are taken together, set-based: every
+    sub-ledger is asked once for what the members owe today (``billing_demand_rows``) and takes every
+    unit's receipts at once (``SubLedger.billing_receipts``), the vouchers go in together
+    (``journal_entries_post_bulk``). ``naive`` makes each sub-ledger take its receipts demand by demand
+    instead (the contract's default, what ``sahakorn bench billing`` sets this against).
+    """
+    from sahakorn.ledger.models import EntrySource, JournalEntry
+    from sahakorn.ledger.services import EntrySpec, Line, journal_entries_post_bulk_ids
 
     started = time.perf_counter()
     cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
-    existing = UnitPosting.objects.filter(cycle=cycle, unit=unit).first()
-    if existing is not None:
-        return existing
-    if cycle.status != CycleStatus.FROZEN:
+    existing = {p.unit_id: p for p in UnitPosting.objects.filter(cycle=cycle, unit__in=list(deductions))}
+    todo = [unit for unit in deductions if unit.pk not in existing]
+    if todo and cycle.status != CycleStatus.FROZEN:
         raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) ผ่านรายการรับชำระไม่ได้")
     period, on = cycle.period.month, cycle.posting_date
-    bills = {
-        bill.member_id: bill
-        for bill in Bill.objects.filter(cycle=cycle, unit=unit)
-        .select_related("member", "unit")
-        .prefetch_related(Prefetch("lines", queryset=BillLine.objects.select_related("item")))
-    }
-    if not bills:
-        raise BillingError(f"{unit} ไม่มีใบเรียกเก็บใน{cycle}")
-    deducted = dict(deducted or {})
-    _refuse_bad_deductions(bills, deducted, unit)
+    from sahakorn.core.selectors import in_chunks
 
-    posting = UnitPosting.objects.create(cycle=cycle, unit=unit, posted_on=on, posted_by=by)
-    by_date: dict[dt.date, list[_Receipt]] = {}
-    line_receipts: list[tuple[BillLine, Decimal, Decimal, Decimal, dt.date]] = []
+    bills_by_unit: dict[int, dict[int, Bill]] = {unit.pk: {} for unit in todo}
+    for bill in in_chunks(
+        Bill.objects.filter(cycle=cycle).select_related("member", "unit"), "unit_id", bills_by_unit
+    ):
+        bills_by_unit[bill.unit_id][bill.member_id] = bill
+    for unit in todo:
+        if not bills_by_unit[unit.pk]:
+            raise BillingError(f"{unit} ไม่มีใบเรียกเก็บใน{cycle}")
+        _refuse_bad_deductions(bills_by_unit[unit.pk], dict(deductions[unit] or {}), unit)
+    all_bills = [bill for bills in bills_by_unit.values() for bill in bills.values()]
+    lines_of = _post_lines([bill.pk for bill in all_bills])
+    fresh = _fresh_rows([bill.member for bill in all_bills], period)
+
+    postings = {unit.pk: UnitPosting(cycle=cycle, unit=unit, posted_on=on, posted_by=by) for unit in todo}
+    # (receipt day, sub-ledger) → (unit, member, demand kind, reference) → amount: a loan's interest and
+    # principal lines are one receipt on the contract, which the sub-ledger splits its own way.
+    receipts: dict[tuple[dt.date, str], dict[tuple[int, int, str, str], Decimal]] = {}
+    line_receipts: list[tuple[int, _PostLine, Decimal, Decimal, dt.date]] = []
     overs: list[tuple[Bill, Decimal, str]] = []
     shorts: list[tuple[Bill, Decimal, Decimal]] = []
     paid: list[tuple[Bill, Decimal]] = []
-    for member_id, bill in bills.items():
-        received = deducted.get(member_id, bill.total_billed)
-        lines = list(bill.lines.all())
-        parts, unplaced = allocate(lines, received)
-        fresh = _fresh_parts(bill.member, period)
-        receipts: dict[int, _Receipt] = {}
-        over_reasons, over = [], unplaced
-        if unplaced:
-            over_reasons.append(f"หักได้เกินกว่าที่รายการรับได้ {baht(unplaced)} บาท")
-        for line in lines:
-            part = parts[line.pk]
-            demand, owed = fresh.get((line.item.kind, line.reference), (None, ZERO))
-            applied = min(part, owed)
-            line_over = part - applied
-            if line_over:
-                over += line_over
-                over_reasons.append(f"{line.label} ชำระแล้วหลังประมวลผล {baht(line_over)} บาท")
-            day = (demand.due_on if demand is not None else None) or on
-            line_receipts.append((line, part, applied, line_over, day if applied else on))
-            if applied:
-                receipt = receipts.setdefault(id(demand), _Receipt(demand))
-                receipt.amount += applied
-                receipt.lines.append((line, applied))
-        for receipt in receipts.values():
-            by_date.setdefault(receipt.demand.due_on or on, []).append(receipt)
-        if over:
-            overs.append((bill, over, "; ".join(over_reasons)))
-        # What the member still owes is what the lines did not get (a whole-only due a short deduction
-        # could not cover stays owed in full, and what it left over is held for refund).
-        unpaid = sum((line.billed - parts[line.pk] for line in lines), ZERO)
-        if unpaid > ZERO:
-            shorts.append((bill, received, unpaid))
-        if received > ZERO:
-            paid.append((bill, received))
-        posting.members += 1
-        posting.billed += bill.total_billed
-        posting.received += received
-        posting.over += over
-        posting.short += bill.total_billed - received
+    for unit in todo:
+        posting, deducted = postings[unit.pk], deductions[unit] or {}
+        for member_id, bill in bills_by_unit[unit.pk].items():
+            received = deducted.get(member_id, bill.total_billed)
+            lines = lines_of.get(bill.pk, [])
+            parts, unplaced = allocate(lines, received)
+            over_reasons, over = [], unplaced
+            if unplaced:
+                over_reasons.append(f"หักได้เกินกว่าที่รายการรับได้ {baht(unplaced)} บาท")
+            for line in lines:
+                part = parts[line.pk]
+                row = fresh.get((member_id, line.kind, line.reference))
+                applied = min(part, row.amount if row is not None else ZERO)
+                line_over = part - applied
+                if line_over:
+                    over += line_over
+                    over_reasons.append(f"{line.label} ชำระแล้วหลังประมวลผล {baht(line_over)} บาท")
+                day = (row.due_on if row is not None else None) or on
+                line_receipts.append((unit.pk, line, applied, line_over, day if applied else on))
+                if applied and row is not None:
+                    taken = receipts.setdefault((day, row.subledger), {})
+                    key = (unit.pk, member_id, row.kind.split(":")[0], row.reference)
+                    taken[key] = taken.get(key, ZERO) + applied
+            if over:
+                overs.append((bill, over, "; ".join(over_reasons)))
+            # What the member still owes is what the lines did not get (a whole-only due a short deduction
+            # could not cover stays owed in full, and what it left over is held for refund).
+            unpaid = sum((line.billed - parts[line.pk] for line in lines), ZERO)
+            if unpaid > ZERO:
+                shorts.append((bill, received, unpaid))
+            if received > ZERO:
+                paid.append((bill, received))
+            posting.members += 1
+            posting.billed += bill.total_billed
+            posting.received += received
+            posting.over += over
+            posting.short += bill.total_billed - received
 
-    entries: dict[dt.date, object] = {}
-    over_total = sum((amount for _, amount, _ in overs), ZERO)
-    for day in sorted(set(by_date) | ({on} if over_total else set())):
-        receipts = by_date.get(day, [])
-        credits = [line for receipt in receipts for line in receipt.demand.credit_lines(receipt.amount)]
-        if day == on:
-            credits += [
-                Line("member_refund_payable", credit=amount, member_id=bill.member_id, memo="เงินหักเกิน")
-                for bill, amount, _ in overs
-            ]
-        total = sum((line.credit for line in credits), ZERO)
-        if not total:
-            continue
-        entry = voucher_post(
-            source=EntrySource.BILLING,
-            on=day,
-            description=f"รับชำระหักเงินเดือน {cycle.period} {unit}",
-            lines=[Line("bank", debit=total, memo=f"{unit} หักส่ง{cycle.period}"), *credits],
-            by=by,
-            error=BillingError,
+    # Each sub-ledger takes its receipts of a day at once, for every unit (its lines per unit).
+    batches: dict[dt.date, list] = {}
+    for (day, key), taken in sorted(receipts.items()):
+        take = (
+            SubLedger.billing_receipts.__get__(subledger(key)) if naive else subledger(key).billing_receipts
         )
-        entries[day] = entry
-        for receipt in receipts:
-            receipt.demand.settle(amount=receipt.amount, on=day, entry=entry, by=by)
+        batches.setdefault(day, []).append(
+            take(
+                period=period,
+                receipts=[
+                    BillingReceipt(
+                        member_id=member_id,
+                        kind=kind,
+                        reference=reference,
+                        amount=amount,
+                        on=day,
+                        voucher=unit_id,
+                    )
+                    for (unit_id, member_id, kind, reference), amount in taken.items()
+                ],
+            )  # fmt: skip
+        )
+    held: dict[int, list] = {}
+    for bill, amount, _ in overs:
+        held.setdefault(bill.unit_id, []).append(
+            Line("member_refund_payable", credit=amount, member_id=bill.member_id, memo="เงินหักเกิน")
+        )
+    specs: list[EntrySpec] = []
+    keys: list[tuple[int, dt.date]] = []
+    for day in sorted(set(batches) | ({on} if held else set())):
+        for unit in todo:
+            credits = [line for batch in batches.get(day, []) for line in batch.credit_lines.get(unit.pk, [])]
+            if day == on:
+                credits += held.get(unit.pk, [])
+            total = sum((line.credit - line.debit for line in credits), ZERO)
+            if not total:
+                continue
+            specs.append(
+                EntrySpec(
+                    date=day,
+                    description=f"รับชำระหักเงินเดือน {cycle.period} {unit}",
+                    lines=[Line("bank", debit=total, memo=f"{unit} หักส่ง{cycle.period}"), *credits],
+                    source=EntrySource.BILLING,
+                )
+            )
+            keys.append((unit.pk, day))
+    try:
+        ids = journal_entries_post_bulk_ids(entries=specs, posted_by=by)
+    except ServiceError as e:
+        raise BillingError(e.message) from e
+    by_id = JournalEntry.objects.in_bulk(ids)
+    entries = {key: by_id[entry_id] for key, entry_id in zip(keys, ids, strict=True)}
+    for day, day_batches in sorted(batches.items()):
+        vouchers = {unit_id: entry for (unit_id, when), entry in entries.items() if when == day}
+        for batch in day_batches:
+            batch.apply(entries=vouchers, by=by)
+
+    UnitPosting.objects.bulk_create(postings.values())
     LineReceipt.objects.bulk_create(
-        LineReceipt(
-            posting=posting,
-            line=line,
-            applied=applied,
-            over=line_over,
-            journal_entry=entries.get(day) or entries.get(on),
-        )
-        for line, part, applied, line_over, day in line_receipts
+        (
+            LineReceipt(
+                posting_id=postings[unit_id].pk,
+                line_id=line.pk,
+                applied=applied,
+                over=line_over,
+                journal_entry=entries.get((unit_id, day)) or entries.get((unit_id, on)),
+            )
+            for unit_id, line, applied, line_over, day in line_receipts
+        ),
+        batch_size=BULK_BATCH_SIZE,
     )
     OverDeduction.objects.bulk_create(
         OverDeduction(
-            posting=posting, bill=bill, member_id=bill.member_id, amount=amount, reason=reason[:300],
-            journal_entry=entries[on],
+            posting_id=postings[bill.unit_id].pk, bill=bill, member_id=bill.member_id, amount=amount,
+            reason=reason[:300], journal_entry=entries[(bill.unit_id, on)],
         )
         for bill, amount, reason in overs
     )  # fmt: skip
@@ -618,18 +706,26 @@ def billing_unit_post(
         )
         for bill, received, short in shorts
     )
-    _receipts_issue(posting, [(bill, received) for bill, received in paid], on=on)
-    posting.applied = posting.received - posting.over
-    posting.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
-    posting.save()
-    return posting
+    _receipts_issue(postings, paid, on=on)
+    seconds = Decimal(f"{time.perf_counter() - started:.3f}")
+    for posting in postings.values():
+        posting.applied = posting.received - posting.over
+        posting.seconds = seconds
+    rows_update(
+        UnitPosting, ["applied", "seconds"], [(p.pk, p.applied, p.seconds) for p in postings.values()]
+    )
+    return [existing.get(unit.pk) or postings[unit.pk] for unit in deductions]
 
 
-def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], *, on: dt.date) -> None:
-    """One receipt per member who paid anything, numbered on from the year's last number, by member number."""
+def _receipts_issue(
+    postings: dict[int, UnitPosting], paid: Sequence[tuple[Bill, Decimal]], *, on: dt.date
+) -> None:
+    """One receipt per member who paid anything, numbered on from the year's last number, unit by unit
+    in posting order, by member number within a unit."""
     if not paid:
         return
     year_be = on.year + 543
+    order = {unit_id: n for n, unit_id in enumerate(postings)}
     ReceiptSequence.objects.get_or_create(year_be=year_be)
     # One UPDATE takes the numbers and holds the row lock until commit, so two units posting at once
     # get contiguous, distinct ranges.
@@ -640,7 +736,7 @@ def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], 
         (
             Receipt(
                 bill=bill,
-                posting=posting,
+                posting=postings[bill.unit_id],
                 member_id=bill.member_id,
                 year_be=year_be,
                 number=first + n,
@@ -650,7 +746,9 @@ def _receipts_issue(posting: UnitPosting, paid: Sequence[tuple[Bill, Decimal]], 
                 payer=bill.member.number_and_name[:250],
                 unit_name=bill.unit.name[:200],
             )
-            for n, (bill, received) in enumerate(sorted(paid, key=lambda pair: pair[0].member.number))
+            for n, (bill, received) in enumerate(
+                sorted(paid, key=lambda pair: (order[pair[0].unit_id], pair[0].member.number))
+            )
         ),
         batch_size=BULK_BATCH_SIZE,
     )

@@ -52,3 +52,17 @@ def money_from_sum(value: Decimal | int | None) -> Decimal:
     if connection.vendor == "sqlite":
         return (Decimal(value) / 100).quantize(SATANG)
     return Decimal(value).quantize(SATANG)
+
+
+# Ids per ``__in`` query: within SQLite's parameter limit, few round trips on PostgreSQL.
+IN_CHUNK = 5_000
+
+
+def in_chunks(queryset, field: str, ids) -> list:
+    """``queryset.filter(<field>__in=ids)`` for any number of ids (a unit of billing, every member of the
+    coop), a query per ``IN_CHUNK``, the rows in the queryset's order within each chunk."""
+    ids = sorted(set(ids))
+    rows: list = []
+    for start in range(0, len(ids), IN_CHUNK):
+        rows += queryset.filter(**{f"{field}__in": ids[start : start + IN_CHUNK]})
+    return rows

@@ -159,6 +159,34 @@ def demand_rows(demand: MonthlyDemand, *, member_id: int) -> list[DemandRow]:
 
 
 @dataclass(frozen=True)
+class BillingReceipt:
+    """What billing's posting gives one of a member's demands: ``amount`` of it received on ``on``, in
+    the voucher ``voucher`` (billing's key for it: the unit's).
+
+    ``kind`` is the demand's kind without a part ("loans.ordinary", "shares.monthly"); a loan's
+    interest and principal lines arrive summed, since the sub-ledger splits a receipt its own way
+    (interest in arrears, interest to the day, then principal)."""
+
+    member_id: int
+    kind: str
+    reference: str
+    amount: Decimal
+    on: dt.date
+    voucher: int = 0
+
+
+@dataclass
+class ReceiptBatch:
+    """Many receipts for many vouchers of one day, in the contract's two steps: ``credit_lines`` (voucher
+    key → that voucher's credit side, one line per GL account where the sub-ledger can) is taken first,
+    with every check done and the rows locked; ``apply(entries=, by=)`` (voucher key → the posted
+    voucher) records them all once the vouchers are posted."""
+
+    credit_lines: dict[int, list]
+    apply: Callable[..., None]
+
+
+@dataclass(frozen=True)
 class BillingKind:
     """A kind of line a sub-ledger bills (billing seeds its item table from these).
 
@@ -241,6 +269,37 @@ class SubLedger:
             for demand in self.monthly_demands(member=member, period=period)
             for row in demand_rows(demand, member_id=member.pk)
         ]
+
+    def billing_receipts(self, *, period: dt.date, receipts: Sequence[BillingReceipt]) -> ReceiptBatch:
+        """Take ``receipts`` (all dated the same day) inside billing's vouchers.
+
+        This default asks member by member (``monthly_demands``) and takes each demand's two steps; a
+        sub-ledger overrides it to take them all at once (a few statements however many members), with
+        the same checks and the same rows written."""
+        from sahakorn.members.models import Member
+
+        members = Member.objects.in_bulk({receipt.member_id for receipt in receipts})
+        taken: list[tuple[MonthlyDemand, BillingReceipt]] = []
+        lines: dict[int, list] = {}
+        for receipt in receipts:
+            demands = self.monthly_demands(member=members[receipt.member_id], period=period)
+            demand = next(
+                (d for d in demands if (d.kind, d.reference) == (receipt.kind, receipt.reference)), None
+            )
+            if demand is None or demand.credit_lines is None:
+                raise DebtSettlementError(
+                    f"{members[receipt.member_id].number_and_name}: {self.title} ไม่มียอดเรียกเก็บ "
+                    f"{receipt.reference} แล้ว"
+                )
+            lines.setdefault(receipt.voucher, []).extend(demand.credit_lines(receipt.amount))
+            taken.append((demand, receipt))
+
+        def apply(*, entries, by) -> None:
+            for demand, receipt in taken:
+                assert demand.settle is not None
+                demand.settle(amount=receipt.amount, on=receipt.on, entry=entries[receipt.voucher], by=by)
+
+        return ReceiptBatch(credit_lines=lines, apply=apply)
 
     def billing_received(self, *, entry_ids) -> Decimal:
         """What its own rows record as received in these (billing's) vouchers: billing proves each

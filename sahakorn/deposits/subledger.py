@@ -122,11 +122,11 @@ class Deposits(SubLedger):
         return [_demand(account, period) for account in _due_accounts(period).filter(member_id=member.pk)]
 
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
-        wanted = {member.pk for member in members}
+        from sahakorn.core.selectors import in_chunks
+
         return [
             row
-            for account in _due_accounts(period)
-            if account.member_id in wanted
+            for account in in_chunks(_due_accounts(period), "member_id", [member.pk for member in members])
             for row in demand_rows(_demand(account, period), member_id=account.member_id)
         ]
 

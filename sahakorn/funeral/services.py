@@ -72,6 +72,8 @@ from sahakorn.members.models import Member, MemberStatus
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from sahakorn.core.subledger import ReceiptBatch
+
     User = AbstractBaseUser
 
 __all__ = [
@@ -585,6 +587,61 @@ def funeral_due_settle(
         raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
     receivable = _dues_receivable(levy=due.levy, on=on, membership_ids=[due.membership_id])
     _dues_mark_collected(receivable, on=on, channel=channel, entry=entry)
+
+
+def funeral_dues_receipts(*, receipts) -> ReceiptBatch:
+    """Billing's receipts of many dues on one day (``reference``: the due's id), levy by levy as
+    ``funeral_dues_collect`` takes them: each levy locked and its dues checked (open, called, still
+    outstanding, received whole), one credit per levy and voucher, then the dues marked collected
+    with their vouchers in one bulk update."""
+    from sahakorn.core.selectors import in_chunks
+    from sahakorn.core.subledger import ReceiptBatch
+
+    if not receipts:
+        return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
+    on = receipts[0].on
+    refuse_after_batch_limit(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
+    wanted = {int(receipt.reference): receipt for receipt in receipts}
+    dues = in_chunks(FuneralDue.objects.select_related("levy", "membership"), "pk", wanted)
+    by_levy: dict[int, list[FuneralDue]] = {}
+    for due in dues:
+        if due.membership.member_id != wanted[due.pk].member_id:
+            raise FuneralError(f"เงินสงเคราะห์รายการ {due.pk} ไม่ใช่ของสมาชิกรหัส {wanted[due.pk].member_id}")
+        _whole_due(due, wanted[due.pk].amount)
+        by_levy.setdefault(due.levy_id, []).append(due)
+    if sum(len(rows) for rows in by_levy.values()) != len(wanted):
+        raise FuneralError("ไม่พบรายการเงินสงเคราะห์บางรายการ กรุณาลองใหม่")
+    lines: dict[int, list[Line]] = {}
+    for levy_id in sorted(by_levy):
+        rows = by_levy[levy_id]
+        # Locks the levy and refuses a closed one, a date before its call, a due already paid.
+        _dues_receivable(levy=rows[0].levy, on=on, membership_ids=[due.membership_id for due in rows])
+        totals: dict[int, Decimal] = {}
+        for due in rows:
+            voucher = wanted[due.pk].voucher
+            totals[voucher] = totals.get(voucher, ZERO) + due.amount
+        for voucher, total in totals.items():
+            lines.setdefault(voucher, []).append(_dues_credit(rows[0].levy, total))
+
+    def apply(*, entries, by) -> None:
+        taken = [due for rows in by_levy.values() for due in rows]
+        for due in taken:
+            entry = entries[wanted[due.pk].voucher]
+            if entry.status != EntryStatus.POSTED:
+                raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
+            due.collected_on, due.channel, due.journal_entry = on, Channel.PAYROLL, entry
+        _dues_mark_collected_many(taken)
+
+    return ReceiptBatch(credit_lines=lines, apply=apply)
+
+
+def _dues_mark_collected_many(dues: list[FuneralDue]) -> None:
+    """Dues (still outstanding when their levies were locked) marked collected, each with its voucher."""
+    from sahakorn.core.bulk import rows_update
+
+    rows = [(due.pk, due.collected_on, due.channel, due.journal_entry_id) for due in dues]
+    if rows_update(FuneralDue, ["collected_on", "channel", "journal_entry"], rows) != len(rows):
+        raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
 
 
 @transaction.atomic

@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sahakorn.core.money import ZERO
 from sahakorn.core.months import add_months
 from sahakorn.core.subledger import (
     BillingKind,
     DemandRow,
     MemberCard,
     MonthlyDemand,
+    ReceiptBatch,
     Reconciled,
     SubLedger,
-    demand_rows,
     receipt_steps,
 )
 
@@ -32,16 +33,22 @@ def _card_context(member) -> dict:
     return member_section_context(member)
 
 
-def _demand(due, *, arrears: bool = False) -> MonthlyDemand:
-    from sahakorn.funeral.errors import FuneralError
+def _levy_label(levy) -> str:
+    """What a bill line calls a levy's due: the levy, and whose death it is for."""
     from sahakorn.funeral.models import LevyKind
-    from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
 
-    levy = due.levy
     label = str(levy)
     if levy.kind == LevyKind.PER_DEATH:
         deceased = levy.claim.membership
         label += f" ศพ {deceased.number} {deceased.member.full_name}"
+    return label
+
+
+def _demand(due, *, arrears: bool = False) -> MonthlyDemand:
+    from sahakorn.funeral.errors import FuneralError
+    from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
+
+    label = _levy_label(due.levy)
 
     credit_lines, settle = receipt_steps(
         lines=lambda amount: funeral_due_credit_lines(due=due, amount=amount),
@@ -99,17 +106,40 @@ class Funeral(SubLedger):
         ]
         return money_from_sum(total)
 
+    def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
+        from sahakorn.funeral.services import funeral_dues_receipts
+
+        return funeral_dues_receipts(receipts=receipts)
+
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
-        """Every member's outstanding dues at once: one query over the open levies' unpaid dues."""
-        wanted = {member.pk for member in members}
+        """Every member's outstanding dues at once: the open levies' unpaid dues, a query per 5,000
+        members, read as plain values (a levy's label made once, not once a due); the same rows as
+        ``monthly_demands`` gives member by member."""
+        from sahakorn.core.selectors import in_chunks
+        from sahakorn.funeral.models import FuneralLevy
+
+        first = period.replace(day=1)
+        rows = self._outstanding(period).values_list(
+            "pk", "amount", "membership__member_id", "levy_id", "levy__levied_on"
+        )
+        found = in_chunks(rows, "membership__member_id", [member.pk for member in members])
+        levies = {levy_id for _, _, _, levy_id, _ in found}
+        labels = {
+            levy.pk: _levy_label(levy)
+            for levy in FuneralLevy.objects.filter(pk__in=levies).select_related("claim__membership__member")
+        }
         return [
-            row
-            for due in self._outstanding(period)
-            if due.membership.member_id in wanted
-            for row in demand_rows(
-                _demand(due, arrears=due.levy.levied_on < period.replace(day=1)),
-                member_id=due.membership.member_id,
+            DemandRow(
+                member_id=member_id,
+                subledger="funeral",
+                kind="funeral.dues",
+                reference=str(due_id),
+                label=labels[levy_id],
+                amount=amount,
+                arrears=amount if levied_on < first else ZERO,
             )
+            for due_id, amount, member_id, levy_id, levied_on in found
+            if amount > ZERO
         ]
 
     def _outstanding(self, period: dt.date):

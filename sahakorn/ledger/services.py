@@ -641,9 +641,31 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
     one UPDATE per fiscal year, and rows go in with ``bulk_create``. Numbers within a year are
     contiguous and follow the vouchers' dates (input order within a date).
     """
-    specs = list(entries)
+    return len(_entries_post_bulk(list(entries), posted_by=posted_by))
+
+
+def journal_entries_post_bulk_ids(
+    *, entries: Sequence[EntrySpec], posted_by: User | None = None
+) -> list[int]:
+    """``journal_entries_post_bulk``, returning the vouchers' ids in ``entries``' order (a caller that
+    records sub-ledger rows against each voucher, e.g. billing's posting of many units)."""
+    numbers = _entries_post_bulk(list(entries), posted_by=posted_by)
+    found: dict[tuple[int, int | None], int] = {}
+    for year_id in {year_id for year_id, _ in numbers}:
+        mine = [number for year, number in numbers if year == year_id]
+        found.update(
+            ((year_id, number), pk)
+            for pk, number in JournalEntry.objects.filter(
+                fiscal_year_id=year_id, voucher_no__gte=min(mine), voucher_no__lte=max(mine)
+            ).values_list("pk", "voucher_no")
+        )
+    return [found[key] for key in numbers]
+
+
+def _entries_post_bulk(specs: list[EntrySpec], *, posted_by: User | None) -> list[tuple[int, int]]:
+    """Post ``specs``; (fiscal year id, voucher number) of each, in ``specs``' order."""
     if not specs:
-        return 0
+        return []
     ahead = max(specs, key=lambda spec: spec.date)  # the latest date decides; one query, not one a voucher
     refuse_after_batch_limit(
         ahead.date, what=gettext("ใบสำคัญ “%s”") % ahead.description, error=LedgerError, period=False
@@ -709,6 +731,7 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
     }
 
     entry_rows: list[tuple] = []
+    numbers: list[tuple[int, int]] = [(0, 0)] * len(specs)
     for k in order:
         spec, fiscal_year = specs[k], year_of[k]
         period = periods[spec.date.replace(day=1)]
@@ -727,6 +750,7 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
                 spec.source,
             )
         )
+        numbers[k] = (fiscal_year.pk, next_no[fiscal_year.pk])
         next_no[fiscal_year.pk] += 1
     # Born as drafts: the database refuses lines added to a posted voucher (see migration 0003),
     # and the flip to posted below is where it checks that each voucher balances.
@@ -743,7 +767,7 @@ def journal_entries_post_bulk(*, entries: Sequence[EntrySpec], posted_by: User |
             voucher_no__gte=first_no[year_id],
             voucher_no__lt=first_no[year_id] + count,
         ).update(status=EntryStatus.POSTED)
-    return len(specs)
+    return numbers
 
 
 def _insert_drafts_orm(

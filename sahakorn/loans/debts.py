@@ -22,17 +22,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, round_money
 from sahakorn.core.months import month_end
-from sahakorn.core.subledger import DebtSettlementError, DemandRow, MemberDebt, MonthlyDemand
+from sahakorn.core.subledger import DebtSettlementError, DemandRow, MemberDebt, MonthlyDemand, ReceiptBatch
 from sahakorn.core.thai import format_be_date
 from sahakorn.loans import calc
 from sahakorn.loans.errors import LoanError
-from sahakorn.loans.interest import contract_rates, interest_terms, rates_with_fallbacks
+from sahakorn.loans.interest import contract_rates, interest_terms
 from sahakorn.loans.models import (
     ContractStatus,
     LoanContract,
@@ -47,6 +48,7 @@ from sahakorn.loans.payments import (
     loan_payment_split,
     loan_payment_unapply,
     loan_payoff_figures,
+    loan_receipt_refusals,
 )
 
 # The loan accounts and the interest in arrears are the contracts' own (the GL default must not
@@ -301,49 +303,51 @@ def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
     repaid, rate histories), then each contract figured by the same ``_contract_month``."""
     from collections import defaultdict
 
-    from sahakorn.core.selectors import money_from_sum, money_sum
+    from sahakorn.core.selectors import in_chunks, money_from_sum, money_sum
     from sahakorn.loans.arrears import REPAYMENT_KINDS
-    from sahakorn.loans.models import LoanContractRate
+    from sahakorn.loans.interest import contracts_rates
 
-    wanted = {member.pk for member in members}
     first = period.replace(day=1)
     last = month_end(first)
-    active = LoanContract.objects.filter(status=ContractStatus.ACTIVE)
+    active = LoanContract.objects.filter(status=ContractStatus.ACTIVE).select_related("product")
     contracts = sorted(
-        (c for c in active.select_related("product") if c.member_id in wanted),
+        in_chunks(active, "member_id", [member.pk for member in members]),
         key=lambda c: (c.member_id, _FAMILY_ORDER.get(c.product.family, 9), c.number),
     )
-    current = ScheduledInstallment.objects.filter(
-        contract__status=ContractStatus.ACTIVE, superseded_at__isnull=True
-    )
+    ids = [contract.pk for contract in contracts]
+    current = ScheduledInstallment.objects.filter(superseded_at__isnull=True)
     scheduled = {
         contract_id: money_from_sum(total)
-        for contract_id, total in current.filter(due_date__lte=last)
-        .values("contract_id")
-        .annotate(total=money_sum("principal"))
-        .values_list("contract_id", "total")
+        for contract_id, total in in_chunks(
+            current.filter(due_date__lte=last)
+            .values("contract_id")
+            .annotate(total=money_sum("principal"))
+            .values_list("contract_id", "total"),
+            "contract_id",
+            ids,
+        )
     }
     in_month: dict[int, list] = defaultdict(list)
-    for contract_id, number, due_date, principal in (
+    for contract_id, number, due_date, principal in in_chunks(
         current.filter(due_date__gte=first, due_date__lte=last)
         .order_by("due_date", "number")
-        .values_list("contract_id", "number", "due_date", "principal")
+        .values_list("contract_id", "number", "due_date", "principal"),
+        "contract_id",
+        ids,
     ):
         in_month[contract_id].append((number, due_date, principal))
     repaid = {
         contract_id: -money_from_sum(total)
-        for contract_id, total in LoanTransaction.objects.filter(
-            contract__status=ContractStatus.ACTIVE, kind__in=REPAYMENT_KINDS
+        for contract_id, total in in_chunks(
+            LoanTransaction.objects.filter(kind__in=REPAYMENT_KINDS)
+            .values("contract_id")
+            .annotate(total=money_sum("principal"))
+            .values_list("contract_id", "total"),
+            "contract_id",
+            ids,
         )
-        .values("contract_id")
-        .annotate(total=money_sum("principal"))
-        .values_list("contract_id", "total")
     }
-    history: dict[int, list] = defaultdict(list)
-    for contract_id, effective_from, rate in LoanContractRate.objects.filter(
-        contract__status=ContractStatus.ACTIVE
-    ).values_list("contract_id", "effective_from", "annual_rate"):
-        history[contract_id].append(calc.RatePeriod(effective_from, rate))
+    history = contracts_rates(contracts)
     terms_cache: dict[tuple[int, dt.date], object] = {}
 
     def terms_of(contract: LoanContract):
@@ -361,7 +365,7 @@ def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
             in_month=in_month.get(contract.pk, []),
             scheduled=scheduled.get(contract.pk, ZERO),
             repaid=repaid.get(contract.pk, ZERO),
-            rates=rates_with_fallbacks(contract, history.get(contract.pk, [])),
+            rates=history[contract.pk],
         )
         month = _contract_month(contract, figures, first=first, last=last, terms=terms_of(contract))
         if month is None:
@@ -395,3 +399,150 @@ def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str,
             loan_payment_unapply(original, entry=reversal_entry, on=on, reason=reason, by=by)
         except LoanError as e:
             raise DebtSettlementError(e.message) from e
+
+
+# ======== Many payroll receipts at once (billing's posting of a unit) ========
+
+
+def _net_lines(lines: list, *, memo: str) -> list:
+    """Many contracts' credit lines as one line per GL account (credit less debit), without member links:
+    the loan accounts are the contracts' own (``LOAN_ROLES``), proved against them, not per member."""
+    from sahakorn.ledger.services import Line
+
+    net: dict[str, Decimal] = {}
+    for line in lines:
+        net[line.account] = net.get(line.account, ZERO) + line.credit - line.debit
+    return [
+        Line(account=role, credit=amount, memo=memo)
+        if amount > ZERO
+        else Line(account=role, debit=-amount, memo=memo)
+        for role, amount in sorted(net.items())
+        if amount
+    ]
+
+
+def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
+    """Billing's receipts on many contracts, all dated the same day, set-based: the contracts locked and
+    read in a few queries (their accruals since interest was last charged, their rate histories), each
+    split as ``loan_payment_split`` splits a payment, the voucher's credit side one line per GL account,
+    then one insert of the PAYMENT rows and one update of the contracts.
+
+    A receipt that closes its contract (events, guarantees ended) or falls before a month-end accrual
+    already posted (the accruals after it reversed and posted again) goes the per-contract way
+    (``_InstallmentDemand``): the same rows, one contract at a time. Refusals name the contract."""
+    from sahakorn.core.bulk import rows_update
+    from sahakorn.core.selectors import in_chunks
+    from sahakorn.loans.interest import ACCRUAL_KINDS, contracts_rates
+    from sahakorn.loans.models import LoanTxKind as Kind
+
+    if not receipts:
+        return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
+    on = receipts[0].on
+    refuse_after_batch_limit(on, what="การหักเงินเดือนชำระค่างวด", error=LoanError, field="on")
+    locked = LoanContract.objects.select_for_update(of=("self",)).select_related("product").order_by("pk")
+    contracts = {
+        c.number: c for c in in_chunks(locked, "number", [receipt.reference for receipt in receipts])
+    }
+    accrued: dict[int, Decimal] = {}
+    later: set[int] = set()  # contracts with a month-end accrual after ``on``
+    accruals = LoanTransaction.objects.filter(
+        kind__in=ACCRUAL_KINDS, interest_to__gt=F("contract__interest_paid_to")
+    ).values_list("contract_id", "kind", "interest", "interest_to", "reversed_by")
+    for contract_id, kind, interest, interest_to, reversed_by in in_chunks(
+        accruals, "contract_id", [c.pk for c in contracts.values()]
+    ):
+        if interest_to <= on:
+            accrued[contract_id] = accrued.get(contract_id, ZERO) + interest
+        elif kind == Kind.ACCRUAL and reversed_by is None:
+            later.add(contract_id)
+    rates = contracts_rates(contracts.values())
+    terms_cache: dict[int, object] = {}
+    splits: list[tuple[PaymentSplit, int]] = []
+    one_by_one: list[tuple[_InstallmentDemand, Decimal, int]] = []
+    lines: dict[int, list] = {}
+    for receipt in receipts:
+        contract = contracts.get(receipt.reference)
+        if contract is None or contract.member_id != receipt.member_id:
+            raise LoanError(f"ไม่พบสัญญา {receipt.reference} ของสมาชิกรหัส {receipt.member_id}", field="contract")
+        try:
+            loan_receipt_refusals(contract, on)
+        except LoanError as e:
+            raise LoanError(f"สัญญา {contract.number}: {e.message}", field=e.field) from e
+        charged = ZERO
+        if on > contract.interest_paid_to and contract.principal_balance:
+            if contract.product_id not in terms_cache:
+                terms_cache[contract.product_id] = interest_terms(contract, on)
+            terms = terms_cache[contract.product_id]
+            charged = calc.interest_between(
+                principal=contract.principal_balance,
+                start=contract.interest_paid_to,
+                end=on,
+                rates=rates[contract.pk],
+                rounding=terms.rounding,  # type: ignore[attr-defined]
+                day_basis=terms.day_basis,  # type: ignore[attr-defined]
+            )
+        arrears = contract.interest_arrears
+        collected = min(receipt.amount, arrears)
+        current = min(receipt.amount - collected, charged)
+        principal = receipt.amount - collected - current
+        closes = principal >= contract.principal_balance and current == charged
+        if principal > contract.principal_balance or closes or contract.pk in later:
+            # Over the payoff (refused by the split, with the figure), closing, or before an accrual.
+            demand = _InstallmentDemand(contract, on)
+            lines.setdefault(receipt.voucher, []).extend(demand.credit_lines(receipt.amount))
+            one_by_one.append((demand, receipt.amount, receipt.voucher))
+            continue
+        split = PaymentSplit(
+            contract=contract,
+            on=on,
+            amount=receipt.amount,
+            charged=charged,
+            accrued=accrued.get(contract.pk, ZERO),
+            arrears_collected=collected,
+            current_paid=current,
+            principal=principal,
+        )
+        splits.append((split, receipt.voucher))
+        lines.setdefault(receipt.voucher, []).extend(split.credit_lines())
+
+    def apply(*, entries, by) -> None:
+        LoanTransaction.objects.bulk_create(
+            (
+                LoanTransaction(
+                    contract=split.contract,
+                    date=on,
+                    kind=Kind.PAYMENT,
+                    channel=_InstallmentDemand.channel,
+                    principal=-split.principal,
+                    interest=split.interest,
+                    interest_arrears=split.arrears_change,
+                    interest_from=split.contract.interest_paid_to,
+                    interest_to=on,
+                    journal_entry=entries[voucher],
+                    memo=_InstallmentDemand.settle_memo,
+                    created_by=by,
+                )
+                for split, voucher in splits
+            ),
+            batch_size=2_000,
+        )
+        for split, _ in splits:
+            split.contract.principal_balance -= split.principal
+            split.contract.interest_arrears += split.arrears_change
+            split.contract.interest_paid_to = on
+        rows_update(
+            LoanContract,
+            ["principal_balance", "interest_arrears", "interest_paid_to"],
+            [
+                (c.pk, c.principal_balance, c.interest_arrears, c.interest_paid_to)
+                for c in (s.contract for s, _ in splits)
+            ],
+        )
+        for demand, amount, voucher in one_by_one:
+            demand.settle(amount=amount, on=on, entry=entries[voucher], by=by)
+
+    memo = "หักเงินเดือนชำระค่างวด"
+    return ReceiptBatch(
+        credit_lines={voucher: _net_lines(unit_lines, memo=memo) for voucher, unit_lines in lines.items()},
+        apply=apply,
+    )

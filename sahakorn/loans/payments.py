@@ -175,10 +175,8 @@ class PaymentSplit:
         return lines
 
 
-def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) -> PaymentSplit:
-    """Divide ``amount`` received on ``on`` (the contract locked by the caller); refused with the reason
-    when the contract is closed, the date is before the interest already charged, or the amount is
-    more than the payoff."""
+def loan_receipt_refusals(contract: LoanContract, on: dt.date) -> None:
+    """A contract receives nothing once closed, nor dated before the interest already charged."""
     if contract.status != ContractStatus.ACTIVE:
         raise LoanError(f"สัญญา {contract.number} ปิดแล้ว รับชำระไม่ได้", field="contract")
     if on < contract.interest_paid_to:
@@ -187,6 +185,13 @@ def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) 
             f"({format_be_date(contract.interest_paid_to)})",
             field="on",
         )
+
+
+def loan_payment_split(*, contract: LoanContract, amount: Decimal, on: dt.date) -> PaymentSplit:
+    """Divide ``amount`` received on ``on`` (the contract locked by the caller); refused with the reason
+    when the contract is closed, the date is before the interest already charged, or the amount is
+    more than the payoff."""
+    loan_receipt_refusals(contract, on)
     accrued, _ = accrued_unsettled(contract, up_to=on)
     charged = interest_due(contract, on)
     arrears = contract.interest_arrears

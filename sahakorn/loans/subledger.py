@@ -14,6 +14,7 @@ from sahakorn.core.subledger import (
     MemberCard,
     MemberDebt,
     MonthlyDemand,
+    ReceiptBatch,
     Reconciled,
     SubLedger,
 )
@@ -108,6 +109,12 @@ class Loans(SubLedger):
         from sahakorn.loans.debts import loan_billing_demand_rows
 
         return loan_billing_demand_rows(period=period, members=members)
+
+    def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
+        # A unit's installments at once (a few statements however many contracts).
+        from sahakorn.loans.debts import loan_billing_receipts
+
+        return loan_billing_receipts(period=period, receipts=receipts)
 
     def billing_received(self, *, entry_ids) -> Decimal:
         from sahakorn.core.selectors import money_from_sum, money_sum

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.db.backends.utils import CursorWrapper
 
+    from sahakorn.core.subledger import ReceiptBatch
     from sahakorn.shares.models import ShareRules
 
     User = AbstractBaseUser
@@ -458,3 +459,149 @@ def members_below_minimum(*, on: dt.date) -> list[dict]:
             }
         )
     return result
+
+
+# ======== Billing's monthly contributions, a unit at a time ========
+
+
+def monthly_due_shares(*, period: dt.date, member_ids) -> dict[int, tuple[int, int]]:
+    """member id → (account id, shares due) for the month of ``period``, for these members only: the
+    monthly run's own due rule (active, joined by the month's end, not suspended, monthly shares
+    above zero, nothing recorded for the month yet), a statement per 5,000 members."""
+    period = month_start(period)
+    params: dict[str, object] = {
+        "period": period,
+        "month_end": month_end(period),
+        "active": MemberStatus.ACTIVE.value,
+        "monthly": TransactionKind.MONTHLY.value,
+    }
+    from sahakorn.core.selectors import IN_CHUNK
+
+    ids = sorted(set(member_ids))
+    due: dict[int, tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            names = [f"m{n}" for n in range(len(chunk))]
+            cursor.execute(
+                f"""
+                SELECT account_id, member_id, shares FROM (
+                  SELECT a.id AS account_id, a.member_id AS member_id, {MONTHLY_SHARES_SQL} AS shares
+                  FROM shares_shareaccount a JOIN members_member m ON m.id = a.member_id
+                  WHERE a.member_id IN ({", ".join(f"%({name})s" for name in names)})
+                    AND m.status = %(active)s AND m.joined_on <= %(month_end)s AND {NOT_SUSPENDED_SQL}
+                    AND NOT EXISTS (SELECT 1 FROM shares_sharetransaction t
+                                    WHERE t.account_id = a.id AND t.kind = %(monthly)s AND t.period = %(period)s)
+                ) due WHERE shares > 0
+                """,  # noqa: S608 -- fixed fragments and generated placeholder names; every value is a parameter
+                {**params, **dict(zip(names, chunk, strict=True))},
+            )
+            for account_id, member_id, shares in cursor.fetchall():
+                due[member_id] = (account_id, int(shares))
+    return due
+
+
+def monthly_receipts_take(*, period: dt.date, receipts) -> ReceiptBatch:
+    """Billing's share contributions for many members, all received on one day, set-based: the same
+    checks as ``share_monthly_receipt_record`` (still due for the month, whole shares, no more than
+    due, the 1/5 cap against the paid-up shares after all of them, as the monthly run checks it),
+    the credit one share-capital line, then one insert of the MONTHLY rows and one balance update."""
+    from sahakorn.core.bulk import rows_update
+    from sahakorn.core.dates import refuse_after_batch_limit
+    from sahakorn.core.selectors import in_chunks
+    from sahakorn.core.subledger import ReceiptBatch
+    from sahakorn.shares.services import monthly_receipt_shares
+
+    if not receipts:
+        return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
+    on = receipts[0].on
+    refuse_after_batch_limit(on, what="การรับชำระหุ้นรายเดือน", error=ShareError, field="on")
+    period = month_start(period)
+    rules = share_rules_for(on=period)
+    due = monthly_due_shares(period=period, member_ids=[receipt.member_id for receipt in receipts])
+    locked = ShareAccount.objects.select_for_update().order_by("pk")
+    accounts = {account.pk: account for account in in_chunks(locked, "pk", [pk for pk, _ in due.values()])}
+    rows: list[tuple[ShareAccount, int, Decimal]] = []
+    vouchers: list[int] = []
+    month = format_be_date(period, "month")
+    for receipt in receipts:
+        if receipt.member_id not in due:
+            member = Member.objects.get(pk=receipt.member_id)
+            raise ShareError(
+                f"บันทึกหุ้นรายเดือนไม่ได้: สมาชิก {member.number_and_name} ไม่มีหุ้นรายเดือนค้างส่งงวด {month} "
+                "(ส่งแล้ว งดส่ง หรือไม่ได้เป็นสมาชิกสามัญ)",
+                field="period",
+            )
+        account_id, shares_due = due[receipt.member_id]
+        shares = monthly_receipt_shares(
+            amount=receipt.amount, due=shares_due * rules.par_value, par=rules.par_value
+        )
+        rows.append((accounts[account_id], shares, receipt.amount))
+        vouchers.append(receipt.voucher)
+    _refuse_over_cap(rows, rules=rules)
+    totals: dict[int, Decimal] = {}
+    for (_, _, amount), voucher in zip(rows, vouchers, strict=True):
+        totals[voucher] = totals.get(voucher, Decimal(0)) + amount
+
+    def apply(*, entries, by) -> None:
+        try:
+            with transaction.atomic():
+                ShareTransaction.objects.bulk_create(
+                    (
+                        ShareTransaction(
+                            account=account, date=on, kind=TransactionKind.MONTHLY, channel=Channel.PAYROLL,
+                            period=period, shares=shares, amount=amount, journal_entry=entries[voucher],
+                            created_by=by,
+                        )
+                        for (account, shares, amount), voucher in zip(rows, vouchers, strict=True)
+                    ),
+                    batch_size=2_000,
+                )  # fmt: skip
+        except IntegrityError:  # a counter contribution for the month was recorded a moment ago
+            raise ShareError(
+                f"บันทึกหุ้นรายเดือนไม่ได้: มีสมาชิกที่บันทึกหุ้นรายเดือนงวด {month} แล้วระหว่างผ่านรายการ ลองใหม่อีกครั้ง",
+                field="period",
+            ) from None
+        for account, shares, amount in rows:
+            account.balance_shares += shares
+            account.balance_amount += amount
+        rows_update(
+            ShareAccount,
+            ["balance_shares", "balance_amount"],
+            [(account.pk, account.balance_shares, account.balance_amount) for account, _, _ in rows],
+        )
+
+    lines = {
+        voucher: [Line("share_capital", credit=total, memo=f"หุ้นรายเดือน {month}")]
+        for voucher, total in totals.items()
+    }
+    return ReceiptBatch(credit_lines=lines, apply=apply)
+
+
+def _refuse_over_cap(rows: list[tuple[ShareAccount, int, Decimal]], *, rules: ShareRules) -> None:
+    """The 1/5 cap (s.33(3)) against the paid-up shares once every one of ``rows`` is recorded; the
+    first member over it is refused by name with the figures (billing then posts nothing)."""
+    from django.db.models import Count, Q, Sum
+
+    coop = ShareAccount.objects.aggregate(
+        total=Sum("balance_shares"), holders=Count("pk", filter=Q(balance_shares__gt=0))
+    )
+    total_after = (coop["total"] or 0) + sum(shares for _, shares, _ in rows)
+    holders_after = coop["holders"] + sum(
+        1 for account, shares, _ in rows if account.balance_shares <= 0 < shares
+    )
+    numerator, denominator = rules.holding_cap_ratio.as_integer_ratio()
+    for account, shares, _ in rows:
+        if (account.balance_shares + shares) * denominator <= numerator * total_after:
+            continue
+        check = holding_cap_check(
+            member_shares_after=account.balance_shares + shares,
+            total_shares_after=total_after,
+            holders_after=holders_after,
+            rules=rules,
+        )
+        if not check.passed:
+            member = Member.objects.get(pk=account.member_id)
+            raise ShareError(
+                f"บันทึกหุ้นรายเดือนไม่ได้: สมาชิก {member.number_and_name} {check.message}", field="shares"
+            )

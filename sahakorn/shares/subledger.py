@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from sahakorn.core.money import ZERO, baht
 from sahakorn.core.months import add_months, month_end
-from sahakorn.core.subledger import BillingKind, DemandRow, MemberCard, MonthlyDemand, Reconciled, SubLedger
+from sahakorn.core.subledger import (
+    BillingKind,
+    DemandRow,
+    MemberCard,
+    MonthlyDemand,
+    ReceiptBatch,
+    Reconciled,
+    SubLedger,
+)
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.services import Line
 from sahakorn.members.models import Member, MemberStatus
@@ -164,52 +172,32 @@ class Shares(SubLedger):
 
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
         """Every member's monthly contribution at once: the monthly run's own due query (the same rule
-        as ``share_monthly_demand``), one statement whatever the coop's size."""
-        from django.db import connection
-
-        from sahakorn.shares.batch import MONTHLY_SHARES_SQL, NOT_SUSPENDED_SQL
+        as ``share_monthly_demand``), a statement per 5,000 members whatever the coop's size."""
+        from sahakorn.shares.batch import monthly_due_shares
 
         wanted = {member.pk: member for member in members}
         if not wanted:
             return []
         period = period.replace(day=1)
         par = share_rules_for(on=period).par_value
-        sql = f"""
-        SELECT member_id, shares FROM (
-          SELECT a.member_id AS member_id, {MONTHLY_SHARES_SQL} AS shares
-          FROM shares_shareaccount a JOIN members_member m ON m.id = a.member_id
-          WHERE m.status = %(active)s AND m.joined_on <= %(month_end)s AND {NOT_SUSPENDED_SQL}
-            AND NOT EXISTS (SELECT 1 FROM shares_sharetransaction t
-                            WHERE t.account_id = a.id AND t.kind = %(monthly)s AND t.period = %(period)s)
-        ) due WHERE shares > 0
-        """  # noqa: S608 -- fixed fragments; every value is a parameter
-        params: dict[str, dt.date | str] = {
-            "period": period,
-            "month_end": month_end(period),
-            "active": MemberStatus.ACTIVE.value,
-            "monthly": TransactionKind.MONTHLY.value,
-        }
         month = format_be_date(period, "month")
-        rows = []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for member_id, shares in cursor.fetchall():
-                member = wanted.get(member_id)
-                if member is None:
-                    continue
-                shares = int(shares)
-                rows.append(
-                    DemandRow(
-                        member_id=member_id,
-                        subledger=self.key,
-                        kind="shares.monthly",
-                        reference=member.number,
-                        label=f"หุ้นรายเดือน {month} ({shares_text(shares)})",
-                        amount=shares * par,
-                        step=par,
-                    )
-                )
-        return rows
+        return [
+            DemandRow(
+                member_id=member_id,
+                subledger=self.key,
+                kind="shares.monthly",
+                reference=wanted[member_id].number,
+                label=f"หุ้นรายเดือน {month} ({shares_text(shares)})",
+                amount=shares * par,
+                step=par,
+            )
+            for member_id, (_, shares) in sorted(monthly_due_shares(period=period, member_ids=wanted).items())
+        ]
+
+    def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
+        from sahakorn.shares.batch import monthly_receipts_take
+
+        return monthly_receipts_take(period=period, receipts=receipts)
 
     def billing_received(self, *, entry_ids) -> Decimal:
         from sahakorn.core.selectors import money_from_sum, money_sum

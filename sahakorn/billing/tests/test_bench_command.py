@@ -20,7 +20,8 @@ def test_bench_billing_times_each_step_and_rolls_everything_back():
     # then: every step is timed against its baselines, and nothing stays
     text = out.getvalue()
     for operation in ("freeze: billing_cycle_freeze()", "freeze: naive per-member contract",
-                      "freeze: one SQL aggregate", "files:", "import + check", "post: billing_unit_post()"):  # fmt: skip
+                      "freeze: one SQL aggregate", "files:", "import + check", "post: billing_units_post()",
+                      "post: naive, each demand taken by itself", "post: one SQL aggregate"):  # fmt: skip
         assert operation in text
     assert "everything rolled back" in text
     assert not BillingPeriod.objects.exists() and not Bill.objects.exists()

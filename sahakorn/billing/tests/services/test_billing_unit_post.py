@@ -164,10 +164,10 @@ def test_a_crash_in_the_middle_of_posting_leaves_nothing_half_posted(member, cyc
     # given: the funeral sub-ledger fails while recording its receipt, after the voucher is posted
     from sahakorn.funeral import services as funeral_services
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(funeral_services, "funeral_due_settle", broken)
+    monkeypatch.setattr(funeral_services, "_dues_mark_collected_many", broken)
 
     # when
     with pytest.raises(RuntimeError):
@@ -311,3 +311,101 @@ def test_what_no_line_can_take_is_on_the_receipt_and_the_dues_stay_owed(member, 
     assert (lines[-1].label, lines[-1].amount) == ("เงินหักเกิน รอคืนสมาชิก", D("10.00"))
     [event] = BillingEvent.objects.filter(kind=BillingEventKind.SHORT_PAYMENT)
     assert "ค้างชำระ 20.00 บาท" in event.message
+
+
+def test_a_deduction_short_of_the_interest_leaves_interest_in_arrears_and_the_voucher_balances(
+    member, cycle, officer
+):
+    # when: only 50.00 is deducted: it goes to the emergency loan's interest (101.92 charged to 31 Mar)
+    billing_unit_post(cycle=cycle, unit=member.unit, deducted={member.pk: D("50.00")}, by=officer)
+
+    # then: the interest charged is income, the 51.92 not covered is interest in arrears (Dr receivable)
+    [entry] = JournalEntry.objects.filter(source=EntrySource.BILLING)
+    assert _voucher_lines(entry) == [
+        ("11131", D("50.00"), D("0.00")),  # bank
+        ("11420", D("51.92"), D("0.00")),  # interest in arrears (ลูกหนี้รอเรียกเก็บ-ดอกเบี้ย)
+        ("41100", D("0.00"), D("101.92")),  # emergency interest charged to 31 Mar
+    ]
+    emergency = LoanContract.objects.get(number="ฉฉ-0456")
+    assert (emergency.principal_balance, emergency.interest_arrears, emergency.interest_paid_to) == (
+        D("20000.00"), D("51.92"), MAR_31,
+    )  # fmt: skip
+    assert all(result.ok for result in reconciliations())
+
+
+def test_a_receipt_that_pays_a_loan_off_closes_it_as_the_counter_would(member, officer):
+    # given: a one-installment emergency loan of 1,000.00 paid out 28 Feb, due 31 Mar (31 days at 6% = 5.10)
+    from sahakorn.loans.models import ContractStatus, LoanEvent, LoanEventKind, RepaymentStyle
+    from sahakorn.loans.tests.factories import contract_create
+
+    contract_create(
+        member=member, family="emergency", amount=D("1000.00"), installments=1,
+        disbursed_on=dt.date(2026, 2, 28), first_due=MAR_31, repayment_style=RepaymentStyle.EQUAL_PRINCIPAL,
+        number="ฉฉ-0999",
+    )  # fmt: skip
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    billing_cycle_freeze(cycle=cycle, by=officer)
+
+    # when
+    posting = billing_unit_post(cycle=cycle, unit=member.unit, by=officer)
+
+    # then: the bill took 1,005.10 more, the contract is closed and the member told
+    assert posting.received == D("11965.51") + D("1005.10")
+    closed = LoanContract.objects.get(number="ฉฉ-0999")
+    assert (closed.status, closed.principal_balance, closed.closed_on) == (
+        ContractStatus.CLOSED,
+        D("0.00"),
+        MAR_31,
+    )
+    assert LoanEvent.objects.filter(contract=closed, kind=LoanEventKind.CLOSED).count() == 1
+    assert all(result.ok for result in reconciliations())
+
+
+def test_a_unit_taken_at_once_records_what_contract_by_contract_records(member, cycle, officer):
+    """The loans' set-based receipts against the contract's default (each demand's own two steps)."""
+    from django.db import transaction
+
+    from sahakorn.core.subledger import BillingReceipt, SubLedger
+    from sahakorn.ledger.services import Line, voucher_post
+    from sahakorn.loans.debts import _net_lines
+    from sahakorn.loans.models import LoanTransaction, LoanTxKind
+    from sahakorn.loans.subledger import SUBLEDGER as loans
+
+    receipts = [
+        BillingReceipt(member.pk, "loans.ordinary", "สม-0123", D("5000.00"), MAR_31),
+        BillingReceipt(member.pk, "loans.emergency", "ฉฉ-0456", D("80.00"), MAR_31),
+    ]
+
+    def taken(take) -> tuple[list, list]:
+        with transaction.atomic():
+            batch = take(period=MARCH, receipts=receipts)
+            lines = _net_lines(batch.credit_lines[0], memo="")
+            total = sum((line.credit - line.debit for line in lines), D(0))
+            entry = voucher_post(
+                source=EntrySource.BILLING, on=MAR_31, description="test",
+                lines=[Line("bank", debit=total), *batch.credit_lines[0]], by=officer, error=BillingError,
+            )  # fmt: skip
+            batch.apply(entries={0: entry}, by=officer)
+            rows = list(
+                LoanTransaction.objects.filter(journal_entry=entry, kind=LoanTxKind.PAYMENT)
+                .order_by("contract__number")
+                .values_list("contract__number", "date", "principal", "interest", "interest_arrears",
+                             "interest_from", "interest_to", "channel")
+            )  # fmt: skip
+            contracts = list(
+                LoanContract.objects.order_by("number").values_list(
+                    "number", "principal_balance", "interest_arrears", "interest_paid_to"
+                )
+            )
+            transaction.set_rollback(True)
+        return [(line.account, line.debit, line.credit) for line in lines], rows + contracts
+
+    one_by_one = taken(lambda **kwargs: SubLedger.billing_receipts(loans, **kwargs))
+    at_once = taken(loans.billing_receipts)
+
+    assert at_once == one_by_one
+    # 5,000.00 on the ordinary: 509.59 interest, 4,490.41 principal; 80.00 of the emergency's 101.92
+    assert one_by_one[1][:2] == [
+        ("ฉฉ-0456", MAR_31, D("0.00"), D("80.00"), D("21.92"), dt.date(2026, 2, 28), MAR_31, "payroll"),
+        ("สม-0123", MAR_31, D("-4490.41"), D("509.59"), D("0.00"), dt.date(2026, 2, 28), MAR_31, "payroll"),
+    ]

@@ -121,13 +121,13 @@ class Command(BaseCommand):
             "--database-url", default=None, help="bench this database instead of the current one"
         )
         billing.add_argument(
-            "--naive-cap", type=int, default=2000, help="members the naive freeze visits (then ×)"
+            "--naive-cap", type=int, default=2000, help="members the naive freeze and posting visit (then ×)"
         )
         billing.add_argument(
             "--post-cap",
             type=int,
-            default=2000,
-            help="members posted (whole units; then ×, posting is per member)",
+            default=10_000_000,
+            help="members posted (whole units; then ×; default: every unit)",
         )
         billing.add_argument("--month", default=None, help="YYYY-MM (default: the last month that has ended)")
         gen = actions.add_parser("generate", help="time the generator in a throwaway PostgreSQL database")
