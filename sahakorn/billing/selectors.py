@@ -89,7 +89,7 @@ def billing_cycle_preview(
 ) -> list[PreviewRow]:
     """Each member's bill as it would be frozen now, with every change from last month and its reason.
 
-    Lines are matched by (item, reference): a contract paid off is a line gone, a new contract a line
+    Lines are matched by (item, reference) (or by item alone when each month has one of it): a contract paid off is a line gone, a new contract a line
     new, a raised contribution a line changed; each sub-ledger names its own reason
     (``SubLedger.billing_change_reason``), billing falls back to "รายการใหม่" and the like. Only members
     whose bill changes are listed.
@@ -103,6 +103,13 @@ def billing_cycle_preview(
         draft, previous = drafts.get(member.pk), last.get(member.pk)
         now = {(line.item.kind, line.reference): line for line in (draft.lines if draft else [])}
         was = {(line.item.kind, line.reference): line for line in (previous.lines.all() if previous else [])}
+        # An item billed once a month under a reference that moves (funeral dues: up to the newest
+        # levy) is the same line this month and last.
+        for kind in {key[0] for key in now} & {key[0] for key in was}:
+            only_now = [key for key in now if key[0] == kind and key not in was]
+            only_was = [key for key in was if key[0] == kind and key not in now]
+            if len(only_now) == 1 and len(only_was) == 1:
+                was[only_now[0]] = was.pop(only_was[0])
         changes = []
         for key in sorted(set(now) | set(was), key=lambda k: (now.get(k) or was[k]).item.priority):
             after = now[key].billed if key in now else ZERO

@@ -446,15 +446,19 @@ def allocate(lines: Sequence[_PostLine], amount: Decimal) -> tuple[dict[int, Dec
     return parts, left
 
 
-def _fresh_rows(members: Sequence[Member], period: dt.date) -> dict[tuple[int, str, str], DemandRow]:
-    """What each sub-ledger asks of these members today, by (member, item kind, reference), every
-    sub-ledger asked once for all of them: the frozen lines are matched against it, so what was paid at
-    the counter since the freeze is not taken twice."""
-    return {
-        (row.member_id, row.kind, row.reference): row
-        for item in subledgers()
-        for row in item.billing_demand_rows(period=period, members=members)
-    }
+def _fresh_rows(
+    members: Sequence[Member], period: dt.date, lines: Sequence[_PostLine], member_of: dict[int, int]
+) -> dict[tuple[int, str, str], DemandRow]:
+    """What each sub-ledger's frozen lines come to today, by (member, item kind, reference), every
+    sub-ledger asked once for all of them (``SubLedger.billing_owed``): what was paid at the counter
+    since the freeze is not taken twice."""
+    keys: dict[str, list[tuple[int, str, str]]] = {}
+    for line in lines:
+        keys.setdefault(line.subledger, []).append((member_of[line.bill_id], line.kind, line.reference))
+    fresh: dict[tuple[int, str, str], DemandRow] = {}
+    for item in subledgers():
+        fresh.update(item.billing_owed(period=period, members=members, lines=keys.get(item.key, [])))
+    return fresh
 
 
 @dataclass(slots=True)
@@ -463,6 +467,7 @@ class _PostLine:
 
     pk: int
     bill_id: int
+    subledger: str
     kind: str
     whole_only: bool
     priority: int
@@ -478,7 +483,7 @@ def _post_lines(bill_ids: Sequence[int]) -> dict[int, list[_PostLine]]:
     from sahakorn.core.selectors import in_chunks
 
     rows = BillLine.objects.values_list(
-        "pk", "bill_id", "item__kind", "item__whole_only", "priority", "arrears", "for_period", "reference",
+        "pk", "bill_id", "subledger", "item__kind", "item__whole_only", "priority", "arrears", "for_period", "reference",
         "label", "billed", "step",
     )  # fmt: skip
     lines: dict[int, list[_PostLine]] = {}
@@ -566,7 +571,12 @@ def billing_units_post(
         _refuse_bad_deductions(bills_by_unit[unit.pk], dict(deductions[unit] or {}), unit)
     all_bills = [bill for bills in bills_by_unit.values() for bill in bills.values()]
     lines_of = _post_lines([bill.pk for bill in all_bills])
-    fresh = _fresh_rows([bill.member for bill in all_bills], period)
+    fresh = _fresh_rows(
+        [bill.member for bill in all_bills],
+        period,
+        [line for lines in lines_of.values() for line in lines],
+        {bill.pk: bill.member_id for bill in all_bills},
+    )
 
     postings = {unit.pk: UnitPosting(cycle=cycle, unit=unit, posted_on=on, posted_by=by) for unit in todo}
     # (receipt day, sub-ledger) → (unit, member, demand kind, reference) → amount: a loan's interest and

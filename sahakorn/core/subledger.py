@@ -270,6 +270,20 @@ class SubLedger:
             for row in demand_rows(demand, member_id=member.pk)
         ]
 
+    def billing_owed(
+        self, *, period: dt.date, members: Sequence, lines: Sequence[tuple[int, str, str]]
+    ) -> dict[tuple[int, str, str], DemandRow]:
+        """What frozen bill ``lines`` ((member id, kind, reference)) come to today, by the same key: posting
+        takes no more than this (the rest was paid at the counter since the freeze).
+
+        This default asks the month's demands again (``billing_demand_rows``); a sub-ledger whose
+        reference names a set that grows during the month (funeral dues: every levy up to one) answers
+        for exactly the set the line billed."""
+        return {
+            (row.member_id, row.kind, row.reference): row
+            for row in self.billing_demand_rows(period=period, members=members)
+        }
+
     def billing_receipts(self, *, period: dt.date, receipts: Sequence[BillingReceipt]) -> ReceiptBatch:
         """Take ``receipts`` (all dated the same day) inside billing's vouchers.
 

@@ -41,6 +41,7 @@ from sahakorn.core.approvals import decision_guard, decision_record, rejection_n
 from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
+from sahakorn.core.months import add_months
 from sahakorn.core.phone import PhoneError, phone_to_e164
 from sahakorn.core.thai import format_be_date, national_id_is_valid, national_id_normalize
 from sahakorn.funeral.errors import FuneralError
@@ -85,8 +86,10 @@ __all__ = [
     "death_claim_reject",
     "funeral_beneficiaries_replace",
     "funeral_dues_collect",
-    "funeral_due_credit_lines",
-    "funeral_due_settle",
+    "funeral_dues_billed",
+    "funeral_dues_credit_lines",
+    "funeral_dues_receipts",
+    "funeral_dues_settle",
     "funeral_levy_create",
     "funeral_levy_close",
     "funeral_membership_end",
@@ -549,51 +552,71 @@ def funeral_dues_collect(
     return CollectionResult(levy=levy, count=count, amount=amount, journal_entry=entry)
 
 
-def _whole_due(due: FuneralDue, amount: Decimal) -> None:
-    if amount != due.amount:
-        # A due is collected whole or not at all: the row has no part-paid state.
+def _whole_dues(dues: Sequence[FuneralDue], amount: Decimal) -> Decimal:
+    total = sum((due.amount for due in dues), ZERO)
+    if amount != total:
+        # Dues are collected whole or not at all: the row has no part-paid state.
         raise FuneralError(
-            f"เงินสงเคราะห์รับได้เต็มจำนวน {baht(due.amount)} บาทเท่านั้น (ได้ {baht(amount)} บาท)", field="amount"
+            f"เงินสงเคราะห์รับได้เต็มจำนวน {baht(total)} บาทเท่านั้น (ได้ {baht(amount)} บาท)", field="amount"
         )
+    return total
 
 
-def funeral_due_credit_lines(*, due: FuneralDue, amount: Decimal) -> list[Line]:
-    """The credit lines of one member's due received inside someone else's voucher (a payroll receipt):
-    Cr funeral_dues_collected for the member, the whole due. Writes nothing."""
-    _whole_due(due, amount)
-    return [_dues_credit(due.levy, amount, member_id=due.membership.member_id)]
+def funeral_dues_credit_lines(*, dues: Sequence[FuneralDue], amount: Decimal) -> list[Line]:
+    """The credit lines of one member's dues received inside someone else's voucher (a payroll receipt):
+    Cr funeral_dues_collected for the member, one line per levy, the whole of them. Writes nothing."""
+    _whole_dues(dues, amount)
+    return [_dues_credit(due.levy, due.amount, member_id=due.membership.member_id) for due in dues]
 
 
 @transaction.atomic
-def funeral_due_settle(
+def funeral_dues_settle(
     *,
-    due: FuneralDue,
+    dues: Sequence[FuneralDue],
     amount: Decimal,
     on: dt.date,
     entry: JournalEntry,
     by: User | None,
     channel: str = Channel.PAYROLL,
 ) -> None:
-    """Record one due as collected by a voucher the caller posted (``funeral_due_credit_lines`` in it).
+    """Record one member's dues as collected by a voucher the caller posted (``funeral_dues_credit_lines``
+    in it).
 
-    The same checks and UPDATE as ``funeral_dues_collect``, with the caller's voucher instead of one
-    of our own: the levy is open, ``on`` is not before its call, the due is still outstanding and
-    ``amount`` is the whole of it. ``by`` posted the voucher; the due keeps the voucher only.
-    A payroll receipt is month-end work: dated at most the coop's allowance after today.
+    The same checks and UPDATE as ``funeral_dues_collect``, levy by levy, with the caller's voucher
+    instead of one of our own: each levy is open, ``on`` is not before its call, the due is still
+    outstanding and ``amount`` is the whole of them. ``by`` posted the voucher; the dues keep the
+    voucher only. A payroll receipt is month-end work: dated at most the coop's allowance after today.
     """
     refuse_after_batch_limit(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
-    _whole_due(due, amount)
+    _whole_dues(dues, amount)
     if entry.status != EntryStatus.POSTED:
         raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
-    receivable = _dues_receivable(levy=due.levy, on=on, membership_ids=[due.membership_id])
-    _dues_mark_collected(receivable, on=on, channel=channel, entry=entry)
+    for due in sorted(dues, key=lambda due: due.levy_id):
+        receivable = _dues_receivable(levy=due.levy, on=on, membership_ids=[due.membership_id])
+        _dues_mark_collected(receivable, on=on, channel=channel, entry=entry)
 
 
-def funeral_dues_receipts(*, receipts) -> ReceiptBatch:
-    """Billing's receipts of many dues on one day (``reference``: the due's id), levy by levy as
-    ``funeral_dues_collect`` takes them: each levy locked and its dues checked (open, called, still
-    outstanding, received whole), one credit per levy and voucher, then the dues marked collected
-    with their vouchers in one bulk update."""
+def funeral_dues_billed(*, up_to_levy: int, called_before: dt.date) -> QuerySet[FuneralDue]:
+    """The dues a month's bill takes (one line per member): outstanding, on a levy still collecting,
+    called before ``called_before`` (the next month's first day) and created by the freeze (levy id up
+    to ``up_to_levy``, the bill line's reference), oldest first."""
+    return FuneralDue.objects.filter(
+        collected_on__isnull=True,
+        levy__status=LevyStatus.OPEN,
+        levy__levied_on__lt=called_before,
+        levy_id__lte=up_to_levy,
+    ).order_by("levy__levied_on", "levy_id")
+
+
+def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
+    """Billing's receipts of many members' dues on one day, set-based.
+
+    ``reference``: the last levy the bill took (``funeral_dues_billed``); each receipt is the whole of
+    the member's dues up to it. The levies called by the month's end are locked first (no counter
+    collection runs alongside), refused when closed or called after ``on``; the dues are read in a
+    query per 5,000 members and checked to the satang per member; one credit per levy and voucher;
+    ``apply`` marks them collected with an UPDATE per voucher.
+    """
     from sahakorn.core.selectors import in_chunks
     from sahakorn.core.subledger import ReceiptBatch
 
@@ -601,46 +624,76 @@ def funeral_dues_receipts(*, receipts) -> ReceiptBatch:
         return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
     on = receipts[0].on
     refuse_after_batch_limit(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
-    wanted = {int(receipt.reference): receipt for receipt in receipts}
-    dues = in_chunks(FuneralDue.objects.select_related("levy", "membership"), "pk", wanted)
-    by_levy: dict[int, list[FuneralDue]] = {}
-    for due in dues:
-        if due.membership.member_id != wanted[due.pk].member_id:
-            raise FuneralError(f"เงินสงเคราะห์รายการ {due.pk} ไม่ใช่ของสมาชิกรหัส {wanted[due.pk].member_id}")
-        _whole_due(due, wanted[due.pk].amount)
-        by_levy.setdefault(due.levy_id, []).append(due)
-    if sum(len(rows) for rows in by_levy.values()) != len(wanted):
-        raise FuneralError("ไม่พบรายการเงินสงเคราะห์บางรายการ กรุณาลองใหม่")
+    called_before = add_months(period.replace(day=1), 1)
+    up_to = max(int(receipt.reference) for receipt in receipts)
+    wanted = {receipt.member_id: receipt for receipt in receipts}
+    levies = {
+        levy.pk: levy
+        for levy in FuneralLevy.objects.select_for_update()
+        .filter(status=LevyStatus.OPEN, levied_on__lt=called_before, pk__lte=up_to)
+        .order_by("pk")
+    }
+    rows = in_chunks(
+        funeral_dues_billed(up_to_levy=up_to, called_before=called_before).values_list(
+            "pk", "amount", "levy_id", "membership__member_id"
+        ),
+        "membership__member_id",
+        wanted,
+    )
+    found: dict[int, list[tuple[int, Decimal, int]]] = {}
+    for due_id, amount, levy_id, member_id in rows:
+        if levy_id <= int(wanted[member_id].reference):
+            found.setdefault(member_id, []).append((due_id, amount, levy_id))
     lines: dict[int, list[Line]] = {}
-    for levy_id in sorted(by_levy):
-        rows = by_levy[levy_id]
-        # Locks the levy and refuses a closed one, a date before its call, a due already paid.
-        _dues_receivable(levy=rows[0].levy, on=on, membership_ids=[due.membership_id for due in rows])
-        totals: dict[int, Decimal] = {}
-        for due in rows:
-            voucher = wanted[due.pk].voucher
-            totals[voucher] = totals.get(voucher, ZERO) + due.amount
-        for voucher, total in totals.items():
-            lines.setdefault(voucher, []).append(_dues_credit(rows[0].levy, total))
+    totals: dict[tuple[int, int], Decimal] = {}
+    for member_id, receipt in wanted.items():
+        dues = found.get(member_id, [])
+        total = sum((amount for _, amount, _ in dues), ZERO)
+        if receipt.amount != total:
+            number = Member.objects.values_list("number", flat=True).get(pk=member_id)
+            raise FuneralError(
+                f"เงินสงเคราะห์ของสมาชิกเลขที่ {number} รับได้เต็มจำนวน {baht(total)} บาทเท่านั้น "
+                f"(ได้ {baht(receipt.amount)} บาท)",
+                field="amount",
+            )
+        for _, amount, levy_id in dues:
+            if on < levies[levy_id].levied_on:
+                raise FuneralError(
+                    f"วันที่รับเงิน ({format_be_date(on)}) ต้องไม่ก่อนวันที่เรียกเก็บ "
+                    f"({format_be_date(levies[levy_id].levied_on)})",
+                    field="on",
+                )
+            key = (receipt.voucher, levy_id)
+            totals[key] = totals.get(key, ZERO) + amount
+    for (voucher, levy_id), total in sorted(totals.items()):
+        lines.setdefault(voucher, []).append(_dues_credit(levies[levy_id], total))
 
     def apply(*, entries, by) -> None:
-        taken = [due for rows in by_levy.values() for due in rows]
-        for due in taken:
-            entry = entries[wanted[due.pk].voucher]
+        by_voucher: dict[int, list[int]] = {}
+        for member_id, receipt in wanted.items():
+            by_voucher.setdefault(receipt.voucher, []).extend(
+                due_id for due_id, _, _ in found.get(member_id, [])
+            )
+        for voucher, due_ids in by_voucher.items():
+            entry = entries[voucher]
             if entry.status != EntryStatus.POSTED:
                 raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
-            due.collected_on, due.channel, due.journal_entry = on, Channel.PAYROLL, entry
-        _dues_mark_collected_many(taken)
+            _dues_mark_collected_many(due_ids, on=on, entry=entry)
 
     return ReceiptBatch(credit_lines=lines, apply=apply)
 
 
-def _dues_mark_collected_many(dues: list[FuneralDue]) -> None:
-    """Dues (still outstanding when their levies were locked) marked collected, each with its voucher."""
-    from sahakorn.core.bulk import rows_update
+def _dues_mark_collected_many(due_ids: list[int], *, on: dt.date, entry: JournalEntry) -> None:
+    """Dues (still outstanding when their levies were locked) marked collected by payroll with one
+    voucher, an UPDATE per 5,000."""
+    from sahakorn.core.selectors import IN_CHUNK
 
-    rows = [(due.pk, due.collected_on, due.channel, due.journal_entry_id) for due in dues]
-    if rows_update(FuneralDue, ["collected_on", "channel", "journal_entry"], rows) != len(rows):
+    updated = 0
+    for start in range(0, len(due_ids), IN_CHUNK):
+        updated += FuneralDue.objects.filter(
+            pk__in=due_ids[start : start + IN_CHUNK], collected_on__isnull=True
+        ).update(collected_on=on, channel=Channel.PAYROLL, journal_entry=entry)
+    if updated != len(due_ids):
         raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
 
 

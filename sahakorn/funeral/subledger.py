@@ -1,17 +1,23 @@
 """The funeral app's part of the sub-ledger contract (``core.subledger``).
 
 Monthly demands: the association calls dues by levy (one per approved death, or once a calendar
-year), not by month, and a due has no due date of its own. What a month bills a member is therefore
-each of the member's dues called in that month (its levy's ``levied_on`` in the month) that is still
-outstanding on a levy still collecting. A due is received whole (the row has no part-paid state);
-one left unpaid stays on its levy's screen to be collected there (``funeral_dues_collect``), and is
-not billed again the next month.
+year), not by month, and a due has no due date of its own. What a month bills a member is one line:
+every due of the member still outstanding on a levy still collecting and called by the month's end
+(an earlier month's due left unpaid is in it again, as arrears). A coop of 100,000 members has some
+sixty deaths a month; one line a death would be millions of lines and a payslip nobody reads.
+
+The line's ``reference`` is the last levy it takes (the highest id called by the month's end when
+the bill is frozen): a levy approved after the freeze is next month's, and at posting the line is
+asked again for exactly the dues it billed (``billing_owed``), so what was paid at the counter since
+is not taken twice. Dues are received whole (the row has no part-paid state).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q
 
 from sahakorn.core.money import ZERO
 from sahakorn.core.months import add_months
@@ -44,26 +50,39 @@ def _levy_label(levy) -> str:
     return label
 
 
-def _demand(due, *, arrears: bool = False) -> MonthlyDemand:
+def _dues_label(count: int, levy) -> str:
+    """One due: its levy by name; several: how many (the funeral screens list them)."""
+    return _levy_label(levy) if count == 1 else f"เงินสงเคราะห์ {count} รายการ"
+
+
+def _last_levy(period: dt.date) -> int | None:
+    """The bill's reference: the newest levy still collecting that is called by the month's end."""
+    from sahakorn.funeral.models import FuneralLevy, LevyStatus
+
+    return FuneralLevy.objects.filter(
+        status=LevyStatus.OPEN, levied_on__lt=add_months(period.replace(day=1), 1)
+    ).aggregate(last=Max("pk"))["last"]
+
+
+def _demand(dues: list, *, up_to: int, period: dt.date) -> MonthlyDemand:
     from sahakorn.funeral.errors import FuneralError
-    from sahakorn.funeral.services import LIABILITY, funeral_due_credit_lines, funeral_due_settle
+    from sahakorn.funeral.services import LIABILITY, funeral_dues_credit_lines, funeral_dues_settle
 
-    label = _levy_label(due.levy)
-
+    first = period.replace(day=1)
     credit_lines, settle = receipt_steps(
-        lines=lambda amount: funeral_due_credit_lines(due=due, amount=amount),
-        record=lambda **kwargs: funeral_due_settle(due=due, **kwargs),
+        lines=lambda amount: funeral_dues_credit_lines(dues=dues, amount=amount),
+        record=lambda **kwargs: funeral_dues_settle(dues=dues, **kwargs),
         error=FuneralError,
     )
-
+    arrears = sum((due.amount for due in dues if due.levy.levied_on < first), ZERO)
     return MonthlyDemand(
         subledger="funeral",
-        reference=str(due.pk),
-        label=label,
+        reference=str(up_to),
+        label=_dues_label(len(dues), dues[0].levy),
         account_role=LIABILITY,
-        amount=due.amount,
+        amount=sum((due.amount for due in dues), ZERO),
         kind="funeral.dues",
-        arrears={"": due.amount} if arrears else {},
+        arrears={"": arrears} if arrears else {},
         credit_lines=credit_lines,
         settle=settle,
     )
@@ -109,63 +128,80 @@ class Funeral(SubLedger):
     def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
         from sahakorn.funeral.services import funeral_dues_receipts
 
-        return funeral_dues_receipts(receipts=receipts)
+        return funeral_dues_receipts(period=period, receipts=receipts)
 
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
-        """Every member's outstanding dues at once: the open levies' unpaid dues, a query per 5,000
-        members, read as plain values (a levy's label made once, not once a due); the same rows as
-        ``monthly_demands`` gives member by member."""
-        from sahakorn.core.selectors import in_chunks
+        """Every member's line at once: one aggregate per 5,000 members over the dues the month bills;
+        the same rows as ``monthly_demands`` gives member by member."""
+        up_to = _last_levy(period)
+        if up_to is None:
+            return []
+        return self._rows(period=period, up_to={member.pk: up_to for member in members})
+
+    def billing_owed(self, *, period: dt.date, members, lines) -> dict:
+        """What each frozen line's dues come to today: the same dues (up to the line's levy), less any
+        paid since the freeze."""
+        wanted = {member_id: int(reference) for member_id, kind, reference in lines if kind == "funeral.dues"}
+        return {
+            (row.member_id, row.kind, row.reference): row for row in self._rows(period=period, up_to=wanted)
+        }
+
+    def _rows(self, *, period: dt.date, up_to: dict[int, int]) -> list[DemandRow]:
+        from sahakorn.core.selectors import in_chunks, money_from_sum, money_sum
         from sahakorn.funeral.models import FuneralLevy
+        from sahakorn.funeral.services import funeral_dues_billed
 
         first = period.replace(day=1)
-        rows = self._outstanding(period).values_list(
-            "pk", "amount", "membership__member_id", "levy_id", "levy__levied_on"
-        )
-        found = in_chunks(rows, "membership__member_id", [member.pk for member in members])
-        levies = {levy_id for _, _, _, levy_id, _ in found}
-        labels = {
-            levy.pk: _levy_label(levy)
-            for levy in FuneralLevy.objects.filter(pk__in=levies).select_related("claim__membership__member")
-        }
+        by_reference: dict[int, list[int]] = {}
+        for member_id, last in up_to.items():
+            by_reference.setdefault(last, []).append(member_id)
+        found = []
+        for last, member_ids in sorted(by_reference.items()):
+            dues = funeral_dues_billed(up_to_levy=last, called_before=add_months(first, 1))
+            found += in_chunks(
+                dues.order_by()
+                .values("membership__member_id")
+                .annotate(
+                    total=money_sum("amount"),
+                    arrears=money_sum("amount", filter=Q(levy__levied_on__lt=first)),
+                    count=Count("pk"),
+                    levy=Min("levy_id"),
+                )
+                .values_list("membership__member_id", "total", "arrears", "count", "levy"),
+                "membership__member_id",
+                member_ids,
+            )
+        singles = {levy for _, _, _, count, levy in found if count == 1}
+        levies = FuneralLevy.objects.filter(pk__in=singles).select_related("claim__membership__member")
+        labels = {levy.pk: _levy_label(levy) for levy in levies}
         return [
             DemandRow(
                 member_id=member_id,
                 subledger="funeral",
                 kind="funeral.dues",
-                reference=str(due_id),
-                label=labels[levy_id],
-                amount=amount,
-                arrears=amount if levied_on < first else ZERO,
+                reference=str(up_to[member_id]),
+                label=labels[levy] if count == 1 else _dues_label(count, None),
+                amount=money_from_sum(total),
+                arrears=money_from_sum(arrears),
             )
-            for due_id, amount, member_id, levy_id, levied_on in found
-            if amount > ZERO
+            for member_id, total, arrears, count, levy in found
+            if money_from_sum(total) > ZERO
         ]
 
-    def _outstanding(self, period: dt.date):
-        from sahakorn.funeral.models import FuneralDue, LevyStatus
-
-        return (
-            FuneralDue.objects.filter(
-                collected_on__isnull=True,
-                levy__status=LevyStatus.OPEN,
-                levy__levied_on__lt=add_months(period.replace(day=1), 1),
-            )
-            .select_related("levy__claim__membership__member", "membership")
-            .order_by("levy__levied_on", "levy_id")
-        )
-
     def monthly_demands(self, *, member, period: dt.date) -> list[MonthlyDemand]:
-        """The member's dues called by the end of ``period``'s month, still outstanding on an open levy,
-        oldest first (a due an earlier month left unpaid is billed again, as arrears).
+        """The member's one line for the month: every due called by the end of ``period``'s month and
+        still outstanding on an open levy, oldest first (``reference``: the newest levy taken)."""
+        from sahakorn.funeral.services import funeral_dues_billed
 
-        ``reference`` is the due's id; each demand is the whole due, credited to the liability for
-        the member inside the caller's voucher and recorded as collected (channel: payroll) once
-        that voucher is posted.
-        """
-        first = period.replace(day=1)
-        dues = self._outstanding(period).filter(membership__member_id=member.pk)
-        return [_demand(due, arrears=due.levy.levied_on < first) for due in dues]
+        up_to = _last_levy(period)
+        if up_to is None:
+            return []
+        dues = list(
+            funeral_dues_billed(up_to_levy=up_to, called_before=add_months(period.replace(day=1), 1))
+            .filter(membership__member_id=member.pk)
+            .select_related("levy__claim__membership__member", "membership")
+        )
+        return [_demand(dues, up_to=up_to, period=period)] if dues else []
 
 
 SUBLEDGER = Funeral()

@@ -475,9 +475,9 @@ def _funeral_collect(officer, manager) -> Call:
     return lambda on: funeral_dues_collect(levy=levy, on=on, channel="counter", by=officer)
 
 
-def _funeral_due_settle(officer, manager) -> Call:
+def _funeral_dues_settle(officer, manager) -> Call:
     from sahakorn.funeral.models import FuneralDue
-    from sahakorn.funeral.services import SOURCE, funeral_due_credit_lines, funeral_due_settle
+    from sahakorn.funeral.services import SOURCE, funeral_dues_credit_lines, funeral_dues_settle
     from sahakorn.ledger.services import Line, voucher_post
 
     _enrolled()
@@ -485,8 +485,8 @@ def _funeral_due_settle(officer, manager) -> Call:
     due = FuneralDue.objects.select_related("levy", "membership").get()
     # the caller's payroll voucher, posted today
     entry = voucher_post(source=SOURCE, on=today(), description="หักเงินเดือน", by=officer,
-                         lines=[Line("bank", debit=due.amount), *funeral_due_credit_lines(due=due, amount=due.amount)])  # fmt: skip
-    return lambda on: funeral_due_settle(due=due, amount=due.amount, on=on, entry=entry, by=officer)
+                         lines=[Line("bank", debit=due.amount), *funeral_dues_credit_lines(dues=[due], amount=due.amount)])  # fmt: skip
+    return lambda on: funeral_dues_settle(dues=[due], amount=due.amount, on=on, entry=entry, by=officer)
 
 
 def _death_reported(officer, manager) -> Call:
@@ -570,7 +570,7 @@ CASES = [
     Case("funeral_membership_end", "การสิ้นสภาพสมาชิกสมาคม", "on", _funeral_end),
     Case("funeral_levy_create", "การเรียกเก็บเงินสงเคราะห์", "levied_on", _funeral_levy),
     Case("funeral_dues_collect", "การรับเงินสงเคราะห์", "on", _funeral_collect),
-    Case("funeral_due_settle", "การรับเงินสงเคราะห์", "on", _funeral_due_settle, batch=True),
+    Case("funeral_dues_settle", "การรับเงินสงเคราะห์", "on", _funeral_dues_settle, batch=True),
     Case("death_claim_create reported_on", "การแจ้งถึงแก่กรรม", "reported_on", _death_reported),
     Case("death_claim_create death_date", "การถึงแก่กรรม", "death_date", _death_date),
     Case("death_claim_approve", "การอนุมัติ", "on", _death_approve),
