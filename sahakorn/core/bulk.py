@@ -1,4 +1,6 @@
-"""Set-based writes the ORM has no fast form for: many rows, each with its own new values.
+"""Set-based writes the ORM has no fast form for: many rows inserted (COPY), many rows each with its
+own new values (an UPDATE joined to VALUES).
+
 
 ``QuerySet.bulk_update`` writes one CASE expression per field per batch, which Django builds in Python
 for every row (seconds for a few thousand rows); a batch run updates hundreds of thousands. Here the
@@ -51,3 +53,43 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
             )
             updated += cursor.rowcount
     return updated
+
+
+# Rows per executemany on SQLite.
+_INSERT_BATCH = 5_000
+
+
+def rows_insert(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert plain tuples: COPY on PostgreSQL, executemany on SQLite (no model instance per row).
+
+    Values must already be what the model would store (Decimals checked for two places); ``table`` and
+    ``columns`` are the model's own names, never input. A constraint broken by a row raises Django's
+    ``IntegrityError``, as an INSERT would.
+    """
+    if not rows:
+        return
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            for start in range(0, len(rows), _INSERT_BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                    rows[start : start + _INSERT_BATCH],
+                )
+
+
+def ids_reserve(table: str, count: int) -> list[int]:
+    """PostgreSQL: take ``count`` ids from the table's sequence, for rows written with COPY."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]

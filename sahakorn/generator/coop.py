@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from sahakorn.core.bulk import ids_reserve, rows_insert
 from sahakorn.core.models import CoopProfile
 from sahakorn.core.money import ZERO
 from sahakorn.core.thai import national_id_check_digit
@@ -84,6 +85,9 @@ def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
 
+__all__ = ["ids_reserve", "rows_insert"]  # the steps' modules take them from here
+
+
 def entries_post(specs: list[EntrySpec], *, bar: "Progress | None" = None, chunk: int = 20_000) -> list[int]:
     """Post vouchers through ``journal_entries_post_bulk`` and return their ids, in ``specs`` order.
 
@@ -109,33 +113,6 @@ def entries_post(specs: list[EntrySpec], *, bar: "Progress | None" = None, chunk
         if bar is not None:
             bar.update(len(part))
     return ids
-
-
-def rows_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Insert plain tuples: COPY on PostgreSQL, executemany on SQLite (no model instance per row).
-
-    Values must already be what the model would store (Decimals checked for two places).
-    """
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            for part in _chunks(rows):
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", part)  # noqa: S608
-
-
-def ids_reserve(table: str, count: int) -> list[int]:
-    """PostgreSQL: take ``count`` ids from the table's sequence, for rows written with COPY."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 @contextmanager
