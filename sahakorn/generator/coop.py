@@ -391,4 +391,10 @@ def coop_generate(
             started = time.perf_counter()
             step(coop)
             coop.seconds[name] = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            # The planner's statistics for every table just loaded: without them (autovacuum may be
+            # off, or not yet round) it takes 91,000 active members for 16 and a month's billing
+            # picks nested loops that run for minutes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     return coop
