@@ -131,8 +131,9 @@ class Funeral(SubLedger):
         return funeral_dues_receipts(period=period, receipts=receipts)
 
     def billing_demand_rows(self, *, period: dt.date, members) -> list[DemandRow]:
-        """Every member's line at once: one aggregate per 5,000 members over the dues the month bills;
-        the same rows as ``monthly_demands`` gives member by member."""
+        """Every member's line at once: one aggregate over the dues the month bills (per 5,000 members,
+        or for everyone when the whole month is asked); the same rows as ``monthly_demands`` gives
+        member by member."""
         up_to = _last_levy(period)
         if up_to is None:
             return []
@@ -147,19 +148,20 @@ class Funeral(SubLedger):
         }
 
     def _rows(self, *, period: dt.date, up_to: dict[int, int]) -> list[DemandRow]:
-        from sahakorn.core.selectors import in_chunks, money_from_sum, money_sum
+        from sahakorn.core.selectors import WHOLE_BOOK, in_chunks, money_from_sums, money_sum
         from sahakorn.funeral.models import FuneralLevy
         from sahakorn.funeral.services import funeral_dues_billed
 
+        money_from_sum = money_from_sums()
         first = period.replace(day=1)
         by_reference: dict[int, list[int]] = {}
         for member_id, last in up_to.items():
             by_reference.setdefault(last, []).append(member_id)
         found = []
         for last, member_ids in sorted(by_reference.items()):
-            dues = funeral_dues_billed(up_to_levy=last, called_before=add_months(first, 1))
-            found += in_chunks(
-                dues.order_by()
+            dues = (
+                funeral_dues_billed(up_to_levy=last, called_before=add_months(first, 1))
+                .order_by()
                 .values("membership__member_id")
                 .annotate(
                     total=money_sum("amount"),
@@ -167,10 +169,13 @@ class Funeral(SubLedger):
                     count=Count("pk"),
                     levy=Min("levy_id"),
                 )
-                .values_list("membership__member_id", "total", "arrears", "count", "levy"),
-                "membership__member_id",
-                member_ids,
+                .values_list("membership__member_id", "total", "arrears", "count", "levy")
             )
+            if len(member_ids) >= WHOLE_BOOK:
+                wanted = set(member_ids)
+                found += [row for row in dues if row[0] in wanted]
+            else:
+                found += in_chunks(dues, "membership__member_id", member_ids)
         singles = {levy for _, _, _, count, levy in found if count == 1}
         levies = FuneralLevy.objects.filter(pk__in=singles).select_related("claim__membership__member")
         labels = {levy.pk: _levy_label(levy) for levy in levies}

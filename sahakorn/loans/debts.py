@@ -297,64 +297,118 @@ def loan_monthly_demands(*, member, period: dt.date) -> list[MonthlyDemand]:
     return demands
 
 
+@dataclass(frozen=True, slots=True)
+class _ProductRow:
+    name: str
+    family: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ContractRow:
+    """What billing reads of an active contract, as plain values (``_contract_month``, the rate
+    history's fallbacks and ``interest_terms`` take it as they take a ``LoanContract``)."""
+
+    pk: int
+    member_id: int
+    number: str
+    product_id: int
+    product: _ProductRow
+    disbursed_on: dt.date
+    annual_rate: Decimal
+    interest_paid_to: dt.date
+    principal_balance: Decimal
+    interest_arrears: Decimal
+
+
 def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
     """``loan_monthly_demands`` for many members at once, as rows: every figure read for all active
     contracts in a handful of queries (contracts, the month's installments, principal scheduled and
-    repaid, rate histories), then each contract figured by the same ``_contract_month``."""
+    repaid, rate histories), as plain values, then each contract figured by the same ``_contract_month``."""
     from collections import defaultdict
 
-    from sahakorn.core.selectors import in_chunks, money_from_sum, money_sum
+    from sahakorn.core.selectors import WHOLE_BOOK, in_chunks, money_from_sums, money_sum
     from sahakorn.loans.arrears import REPAYMENT_KINDS
     from sahakorn.loans.interest import contracts_rates
+    from sahakorn.loans.models import LoanProduct
+
+    money_from_sum = money_from_sums()
 
     first = period.replace(day=1)
     last = month_end(first)
-    active = LoanContract.objects.filter(status=ContractStatus.ACTIVE).select_related("product")
+    wanted = {member.pk for member in members}
+    whole = len(wanted) >= WHOLE_BOOK
+
+    def read(queryset, ids) -> list:
+        """Rows by contract: those of every active contract at once, or of ``ids`` 5,000 at a time."""
+        if whole:
+            return list(queryset.filter(contract__status=ContractStatus.ACTIVE))
+        return in_chunks(queryset, "contract_id", ids)
+
+    products = {
+        pk: _ProductRow(name, family)
+        for pk, name, family in LoanProduct.objects.values_list("pk", "name", "family")
+    }
+    fields = ("pk", "member_id", "number", "product_id", "disbursed_on", "annual_rate", "interest_paid_to",
+              "principal_balance", "interest_arrears")  # fmt: skip
+    active = LoanContract.objects.filter(status=ContractStatus.ACTIVE).values_list(*fields)
+    found = list(active) if whole else in_chunks(active, "member_id", wanted)
     contracts = sorted(
-        in_chunks(active, "member_id", [member.pk for member in members]),
+        (
+            _ContractRow(
+                pk,
+                member_id,
+                number,
+                product_id,
+                products[product_id],
+                disbursed_on,
+                rate,
+                paid_to,
+                balance,
+                arrears,
+            )  # fmt: skip
+            for pk, member_id, number, product_id, disbursed_on, rate, paid_to, balance, arrears in found
+            if member_id in wanted
+        ),
         key=lambda c: (c.member_id, _FAMILY_ORDER.get(c.product.family, 9), c.number),
     )
     ids = [contract.pk for contract in contracts]
     current = ScheduledInstallment.objects.filter(superseded_at__isnull=True)
     scheduled = {
         contract_id: money_from_sum(total)
-        for contract_id, total in in_chunks(
+        for contract_id, total in read(
             current.filter(due_date__lte=last)
             .values("contract_id")
             .annotate(total=money_sum("principal"))
             .values_list("contract_id", "total"),
-            "contract_id",
             ids,
         )
     }
     in_month: dict[int, list] = defaultdict(list)
-    for contract_id, number, due_date, principal in in_chunks(
+    for contract_id, number, due_date, principal in read(
         current.filter(due_date__gte=first, due_date__lte=last)
         .order_by("due_date", "number")
         .values_list("contract_id", "number", "due_date", "principal"),
-        "contract_id",
         ids,
     ):
         in_month[contract_id].append((number, due_date, principal))
     repaid = {
         contract_id: -money_from_sum(total)
-        for contract_id, total in in_chunks(
+        for contract_id, total in read(
             LoanTransaction.objects.filter(kind__in=REPAYMENT_KINDS)
             .values("contract_id")
             .annotate(total=money_sum("principal"))
             .values_list("contract_id", "total"),
-            "contract_id",
             ids,
         )
     }
-    history = contracts_rates(contracts)
+    history = contracts_rates(contracts, all_active=whole)
     terms_cache: dict[tuple[int, dt.date], object] = {}
 
-    def terms_of(contract: LoanContract):
+    def terms_of(contract: _ContractRow):
         def terms(day: dt.date):
             key = (contract.product_id, day)
             if key not in terms_cache:
-                terms_cache[key] = interest_terms(contract, day)
+                terms_cache[key] = interest_terms(contract, day)  # type: ignore[arg-type]
             return terms_cache[key]
 
         return terms
@@ -367,7 +421,7 @@ def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
             repaid=repaid.get(contract.pk, ZERO),
             rates=history[contract.pk],
         )
-        month = _contract_month(contract, figures, first=first, last=last, terms=terms_of(contract))
+        month = _contract_month(contract, figures, first=first, last=last, terms=terms_of(contract))  # type: ignore[arg-type]
         if month is None:
             continue
         label, principal, interest, arrears, day = month

@@ -48,16 +48,24 @@ def rates_with_fallbacks(contract: LoanContract, periods: list[calc.RatePeriod])
     return periods
 
 
-def contracts_rates(contracts) -> dict[int, list[calc.RatePeriod]]:
-    """``contract_rates`` for many contracts, a query per 5,000 (billing, a unit at a time)."""
+def contracts_rates(contracts, *, all_active: bool = False) -> dict[int, list[calc.RatePeriod]]:
+    """``contract_rates`` for many contracts, a query per 5,000 (billing, a unit at a time); with
+    ``all_active``, one query joined to every active contract (a whole month's freeze), the rows of
+    contracts not asked for left out."""
     from collections import defaultdict
 
     from sahakorn.core.selectors import in_chunks
+    from sahakorn.loans.models import ContractStatus
 
     by_id = {contract.pk: contract for contract in contracts}
     history: dict[int, list[calc.RatePeriod]] = defaultdict(list)
     rows = LoanContractRate.objects.values_list("contract_id", "effective_from", "annual_rate")
-    for contract_id, effective_from, rate in in_chunks(rows, "contract_id", by_id):
+    found = (
+        rows.filter(contract__status=ContractStatus.ACTIVE)
+        if all_active
+        else in_chunks(rows, "contract_id", by_id)
+    )
+    for contract_id, effective_from, rate in found:
         history[contract_id].append(calc.RatePeriod(effective_from, rate))
     return {pk: rates_with_fallbacks(contract, history.get(pk, [])) for pk, contract in by_id.items()}
 
