@@ -481,13 +481,16 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
     split as ``loan_payment_split`` splits a payment, the voucher's credit side one line per GL account,
     then one insert of the PAYMENT rows and one update of the contracts.
 
-    A receipt that closes its contract (events, guarantees ended) or falls before a month-end accrual
-    already posted (the accruals after it reversed and posted again) goes the per-contract way
-    (``_InstallmentDemand``): the same rows, one contract at a time. Refusals name the contract."""
+    A receipt that pays a contract off closes it here too (its guarantees ended, a CLOSED event), as
+    ``loan_payment_apply`` does. One above the payoff, or before a month-end accrual already posted (the
+    accruals after it reversed and posted again), goes the per-contract way (``_InstallmentDemand``):
+    the same rows, one contract at a time. Refusals name the contract."""
     from sahakorn.core.bulk import rows_update
-    from sahakorn.core.selectors import in_chunks
+    from sahakorn.core.selectors import IN_CHUNK, in_chunks
     from sahakorn.loans.interest import ACCRUAL_KINDS, contracts_rates
+    from sahakorn.loans.models import Guarantee, LoanEvent, LoanEventKind
     from sahakorn.loans.models import LoanTxKind as Kind
+    from sahakorn.loans.payments import CLOSED_REASON, contract_closed_message
 
     if not receipts:
         return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
@@ -539,9 +542,8 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
         collected = min(receipt.amount, arrears)
         current = min(receipt.amount - collected, charged)
         principal = receipt.amount - collected - current
-        closes = principal >= contract.principal_balance and current == charged
-        if principal > contract.principal_balance or closes or contract.pk in later:
-            # Over the payoff (refused by the split, with the figure), closing, or before an accrual.
+        if principal > contract.principal_balance or contract.pk in later:
+            # Over the payoff (refused by the split, with the figure), or before an accrual.
             demand = _InstallmentDemand(contract, on)
             lines.setdefault(receipt.voucher, []).extend(demand.credit_lines(receipt.amount))
             one_by_one.append((demand, receipt.amount, receipt.voucher))
@@ -584,13 +586,35 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
             split.contract.principal_balance -= split.principal
             split.contract.interest_arrears += split.arrears_change
             split.contract.interest_paid_to = on
+        # Paid off: closed as ``loan_payment_apply`` closes one (its guarantors released, an event).
+        closed = [
+            s.contract
+            for s, _ in splits
+            if not s.contract.principal_balance and not s.contract.interest_arrears
+        ]
+        for contract in closed:
+            contract.status, contract.closed_on = ContractStatus.CLOSED, on
         rows_update(
             LoanContract,
-            ["principal_balance", "interest_arrears", "interest_paid_to"],
+            ["principal_balance", "interest_arrears", "interest_paid_to", "status", "closed_on"],
             [
-                (c.pk, c.principal_balance, c.interest_arrears, c.interest_paid_to)
+                (c.pk, c.principal_balance, c.interest_arrears, c.interest_paid_to, c.status, c.closed_on)
                 for c in (s.contract for s, _ in splits)
             ],
+        )
+        for start in range(0, len(closed), IN_CHUNK):
+            Guarantee.objects.filter(
+                contract_id__in=[c.pk for c in closed[start : start + IN_CHUNK]], ended_on__isnull=True
+            ).update(ended_on=on, end_reason=CLOSED_REASON)
+        LoanEvent.objects.bulk_create(
+            LoanEvent(
+                kind=LoanEventKind.CLOSED,
+                member_id=c.member_id,
+                contract=c,
+                occurred_on=on,
+                message=contract_closed_message(c, on)[:500],
+            )  # fmt: skip
+            for c in closed
         )
         for demand, amount, voucher in one_by_one:
             demand.settle(amount=amount, on=on, entry=entries[voucher], by=by)

@@ -259,11 +259,16 @@ def loan_payment_apply(
             member=contract.member,
             contract=contract,
             on=on,
-            message=f"สัญญาเงินกู้ {contract.number} ชำระครบและปิดบัญชีแล้ว เมื่อ {format_be_date(on)}",
+            message=contract_closed_message(contract, on),
         )
     contract.save(update_fields=fields)
     contract_accruals_repost(contract=contract, period_ends=period_ends, booked_on=on, by=by)
     return row
+
+
+def contract_closed_message(contract: LoanContract, on: dt.date) -> str:
+    """The event a paid-off contract writes (the member is told their loan is closed)."""
+    return f"สัญญาเงินกู้ {contract.number} ชำระครบและปิดบัญชีแล้ว เมื่อ {format_be_date(on)}"
 
 
 def _payment_description(contract: LoanContract, split: PaymentSplit) -> str:

@@ -335,14 +335,17 @@ def test_a_deduction_short_of_the_interest_leaves_interest_in_arrears_and_the_vo
 
 def test_a_receipt_that_pays_a_loan_off_closes_it_as_the_counter_would(member, officer):
     # given: a one-installment emergency loan of 1,000.00 paid out 28 Feb, due 31 Mar (31 days at 6% = 5.10)
-    from sahakorn.loans.models import ContractStatus, LoanEvent, LoanEventKind, RepaymentStyle
+    from sahakorn.loans.models import ContractStatus, Guarantee, LoanEvent, LoanEventKind, RepaymentStyle
     from sahakorn.loans.tests.factories import contract_create
+    from sahakorn.members.tests.factories import MemberFactory
 
-    contract_create(
+    one = contract_create(
         member=member, family="emergency", amount=D("1000.00"), installments=1,
         disbursed_on=dt.date(2026, 2, 28), first_due=MAR_31, repayment_style=RepaymentStyle.EQUAL_PRINCIPAL,
         number="ฉฉ-0999",
     )  # fmt: skip
+    guarantee = Guarantee.objects.create(application=one.application, contract=one, guarantor=MemberFactory(),
+                                         started_on=dt.date(2026, 2, 28))  # fmt: skip
     [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
     billing_cycle_freeze(cycle=cycle, by=officer)
 
@@ -357,7 +360,12 @@ def test_a_receipt_that_pays_a_loan_off_closes_it_as_the_counter_would(member, o
         D("0.00"),
         MAR_31,
     )
-    assert LoanEvent.objects.filter(contract=closed, kind=LoanEventKind.CLOSED).count() == 1
+    assert list(LoanEvent.objects.filter(contract=closed, kind=LoanEventKind.CLOSED).values_list("member", "message")) == [
+        (member.pk, "สัญญาเงินกู้ ฉฉ-0999 ชำระครบและปิดบัญชีแล้ว เมื่อ 31 มี.ค. 2569")
+    ]  # fmt: skip
+    # and its guarantor is released, as a counter payment releases them
+    guarantee.refresh_from_db()
+    assert (guarantee.ended_on, guarantee.end_reason) == (MAR_31, "ปิดสัญญา")
     assert all(result.ok for result in reconciliations())
 
 

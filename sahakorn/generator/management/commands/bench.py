@@ -121,7 +121,10 @@ class Command(BaseCommand):
             "--database-url", default=None, help="bench this database instead of the current one"
         )
         billing.add_argument(
-            "--naive-cap", type=int, default=2000, help="members the naive freeze and posting visit (then ×)"
+            "--naive-cap",
+            type=int,
+            default=2000,
+            help="members the naive freeze visits, a tenth of them the naive posting (then ×)",
         )
         billing.add_argument(
             "--post-cap",
