@@ -1,11 +1,11 @@
 """Set-based writes the ORM has no fast form for: many rows inserted (COPY), many rows each with its
-own new values (an UPDATE joined to VALUES).
-
+own new values (an UPDATE joined to the new values).
 
 ``QuerySet.bulk_update`` writes one CASE expression per field per batch, which Django builds in Python
 for every row (seconds for a few thousand rows); a batch run updates hundreds of thousands. Here the
-new values go in as a VALUES list joined to the table, one statement per chunk, on SQLite (3.33+) and
-PostgreSQL alike. Table and column names come from the model, every value is a parameter.
+new values are joined to the table: on PostgreSQL as one array per column (``unnest``), on SQLite
+(3.33+) as a VALUES list, one statement per chunk. Table and column names come from the model, every
+value is a parameter.
 """
 
 from __future__ import annotations
@@ -28,15 +28,10 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
     key = meta.pk
     columns = [key, *(meta.get_field(name) for name in fields)]
     if connection.vendor == "postgresql":
-        # Parameters arrive untyped in a VALUES list: each is cast to its column's type.
-        marks = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
-        names = [f"c{n}" for n in range(len(columns))]
-        alias = f"v({', '.join(names)})"
-    else:
-        # SQLite names a VALUES list's columns column1, column2, … and takes no alias list.
-        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        names = [f"column{n + 1}" for n in range(len(columns))]
-        alias = "v"
+        return _rows_update_arrays(meta, columns, rows)
+    # SQLite names a VALUES list's columns column1, column2, … and takes no alias list.
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    names = [f"column{n + 1}" for n in range(len(columns))]
     assignments = ", ".join(
         f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
     )
@@ -47,9 +42,36 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([marks] * len(chunk))}) AS {alias} "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([marks] * len(chunk))}) AS v "  # noqa: S608
                 f"WHERE {table}.{quote(key.column)} = v.{names[0]}",
                 [value for row in chunk for value in row],
+            )
+            updated += cursor.rowcount
+    return updated
+
+
+# Rows per statement on PostgreSQL: one array a column, whatever the row count.
+_ARRAY_ROWS = 50_000
+
+
+def _rows_update_arrays(meta, columns, rows: Sequence[tuple]) -> int:
+    """PostgreSQL: the new values as one array per column, joined with ``unnest`` (a parameter a column,
+    not one a value: 30,000 cast parameters a statement took seconds to bind and parse)."""
+    quote = connection.ops.quote_name
+    names = [f"c{n}" for n in range(len(columns))]
+    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    assignments = ", ".join(
+        f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
+    )
+    table = quote(meta.db_table)
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ARRAY_ROWS):
+            chunk = rows[start : start + _ARRAY_ROWS]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "  # noqa: S608
+                f"WHERE {table}.{quote(columns[0].column)} = v.{names[0]}",
+                [list(values) for values in zip(*chunk, strict=True)],
             )
             updated += cursor.rowcount
     return updated

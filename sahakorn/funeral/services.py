@@ -669,31 +669,38 @@ def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
         lines.setdefault(voucher, []).append(_dues_credit(levies[levy_id], total))
 
     def apply(*, entries, by) -> None:
-        by_voucher: dict[int, list[int]] = {}
+        by_voucher: dict[tuple[int, int], list[int]] = {}
         for member_id, receipt in wanted.items():
-            by_voucher.setdefault(receipt.voucher, []).extend(
-                due_id for due_id, _, _ in found.get(member_id, [])
-            )
-        for voucher, due_ids in by_voucher.items():
+            by_voucher.setdefault((receipt.voucher, int(receipt.reference)), []).append(member_id)
+        for (voucher, last), member_ids in sorted(by_voucher.items()):
             entry = entries[voucher]
             if entry.status != EntryStatus.POSTED:
                 raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
-            _dues_mark_collected_many(due_ids, on=on, entry=entry)
+            _dues_mark_collected_many(
+                funeral_dues_billed(up_to_levy=last, called_before=called_before),
+                member_ids,
+                expected=sum(len(found.get(member_id, [])) for member_id in member_ids),
+                on=on,
+                entry=entry,
+            )
 
     return ReceiptBatch(credit_lines=lines, apply=apply)
 
 
-def _dues_mark_collected_many(due_ids: list[int], *, on: dt.date, entry: JournalEntry) -> None:
-    """Dues (still outstanding when their levies were locked) marked collected by payroll with one
-    voucher, an UPDATE per 5,000."""
+def _dues_mark_collected_many(
+    billed: QuerySet[FuneralDue], member_ids: list[int], *, expected: int, on: dt.date, entry: JournalEntry
+) -> None:
+    """The billed dues of these members (read and checked while their levies were locked) marked
+    collected by payroll with one voucher: an UPDATE per 5,000 members, by member and levy rather than
+    due by due (sixty-odd dues a member in a big coop: the ids would be most of the statement)."""
     from sahakorn.core.selectors import IN_CHUNK
 
     updated = 0
-    for start in range(0, len(due_ids), IN_CHUNK):
-        updated += FuneralDue.objects.filter(
-            pk__in=due_ids[start : start + IN_CHUNK], collected_on__isnull=True
-        ).update(collected_on=on, channel=Channel.PAYROLL, journal_entry=entry)
-    if updated != len(due_ids):
+    for start in range(0, len(member_ids), IN_CHUNK):
+        updated += billed.filter(membership__member_id__in=member_ids[start : start + IN_CHUNK]).update(
+            collected_on=on, channel=Channel.PAYROLL, journal_entry=entry
+        )
+    if updated != expected:
         raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
 
 
