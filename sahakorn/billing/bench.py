@@ -21,11 +21,12 @@ from sahakorn.billing.files import layout_get, unit_file
 from sahakorn.billing.models import Bill, BillLine, UnitPosting
 from sahakorn.billing.selectors import cycle_units
 from sahakorn.billing.services import (
+    ReturnedFile,
     billed_members,
     billing_cycle_freeze,
     billing_period_open,
     billing_units_post,
-    deduction_import_record,
+    deduction_imports_record,
     draft_bills,
 )
 from sahakorn.core.months import add_months, month_end
@@ -135,18 +136,18 @@ def _run(
     say("นำเข้าและตรวจแฟ้มผลการหัก …")
 
     def import_all() -> int:
-        count = 0
-        for cycle, row in units:
-            returned = _returned(sent[row.unit.pk], layout)
-            imported = deduction_import_record(
-                cycle=cycle, unit=row.unit, layout_code=LAYOUT, data=returned, file_name="bench.txt",
-                remittance=row.billed,
-            )  # fmt: skip
-            count += imported.rows
-        return count
+        returned = [
+            ReturnedFile(row.unit, LAYOUT, _returned(sent[row.unit.pk], layout), "bench.txt", row.billed)
+            for _, row in units
+        ]
+        imported = []
+        for cycle in cycles:
+            mine = [file for (at, _), file in zip(units, returned, strict=True) if at.pk == cycle.pk]
+            imported += deduction_imports_record(cycle=cycle, files=mine)
+        return sum(done.rows for done in imported)
 
     rows, seconds = _timed(import_all)
-    record(Step("import", "import + check: deduction_import_record()", rows, seconds,
+    record(Step("import", "import + check: deduction_imports_record(), every file at once", rows, seconds,
                       f"every unit, peak {peak_mb():,.0f} MB"))  # fmt: skip
 
     # Posting: first a naive sample (each demand taken by itself), rolled back, then every unit.

@@ -885,6 +885,17 @@ def over_deduction_refund(
 SHOW_AT_MOST = 30
 
 
+@dataclass(frozen=True)
+class ReturnedFile:
+    """A unit's returned file as it arrives: what ``deduction_imports_record`` checks and keeps."""
+
+    unit: object
+    layout_code: str
+    data: bytes
+    file_name: str
+    remittance: Decimal
+
+
 @transaction.atomic
 def deduction_import_record(
     *,
@@ -896,49 +907,136 @@ def deduction_import_record(
     remittance: Decimal,
     by: User | None = None,
 ) -> DeductionImport:
-    """Read and check a unit's returned file whole; keep it, ready to post, only if every row is right.
+    """Read and check a unit's returned file whole; keep it, ready to post, only if every row is right
+    (``deduction_imports_record`` for one file)."""
+    [imported] = deduction_imports_record(
+        cycle=cycle, files=[ReturnedFile(unit, layout_code, data, file_name, remittance)], by=by
+    )
+    return imported
 
-    Refused (nothing kept) with every bad row named: a row the layout cannot read, an unknown member,
-    a member of another unit or not billed this cycle, the same member twice, an amount above the
-    bill, and a file total that differs from what the unit remitted. A billed member the file does
-    not list was not deducted (0.00).
+
+@transaction.atomic
+def deduction_imports_record(
+    *, cycle: BillingCycle, files: Sequence[ReturnedFile], by: User | None = None
+) -> list[DeductionImport]:
+    """Read and check units' returned files, all of them whole; keep them, ready to post, only if every
+    row of every file is right.
+
+    Refused (nothing kept) with every bad row named, file by file: a row the layout cannot read, an
+    unknown member, a member of another unit or not billed this cycle, the same member twice, an
+    amount above the bill, and a file total that differs from what the unit remitted. A billed member
+    the file does not list was not deducted (0.00). Every file of a month at once (a unit's file a
+    query or two, not a dozen): members and bills are read for all the files together.
     """
     import hashlib
 
     from sahakorn.billing.files import layout_get
     from sahakorn.billing.layouts import parse
+    from sahakorn.core.bulk import rows_insert
+    from sahakorn.core.selectors import in_chunks
 
     cycle = BillingCycle.objects.select_related("period", "pay_group").get(pk=cycle.pk)
     if cycle.status != CycleStatus.FROZEN:
         raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) นำเข้าผลการหักไม่ได้")
-    if UnitPosting.objects.filter(cycle=cycle, unit=unit).exists():
-        raise BillingError(f"{unit} ผ่านรายการรับชำระ{cycle}ไปแล้ว")
-    if remittance < ZERO or remittance != round_money(remittance):
-        raise BillingError("ยอดเงินที่หน่วยโอนต้องไม่ติดลบและมีทศนิยมไม่เกิน 2 ตำแหน่ง", field="remittance")
-    digest = hashlib.sha256(data).hexdigest()
-    same = DeductionImport.objects.filter(cycle=cycle, unit=unit, sha256=digest).first()
+    units = [file.unit for file in files]
+    posted = UnitPosting.objects.filter(cycle=cycle, unit__in=units).select_related("unit").first()
+    if posted is not None:
+        raise BillingError(f"{posted.unit} ผ่านรายการรับชำระ{cycle}ไปแล้ว")
+    for file in files:
+        if file.remittance < ZERO or file.remittance != round_money(file.remittance):
+            raise BillingError(
+                "ยอดเงินที่หน่วยโอนต้องไม่ติดลบและมีทศนิยมไม่เกิน 2 ตำแหน่ง"
+                + (f" ({file.file_name})" if len(files) > 1 else ""),
+                field="remittance",
+            )
+    digests = [hashlib.sha256(file.data).hexdigest() for file in files]
+    same = DeductionImport.objects.filter(cycle=cycle, sha256__in=digests, unit__in=units).first()
     if same is not None:
         raise BillingError(f"แฟ้มนี้นำเข้าแล้ว ({same.file_name} เมื่อ {format_be_date(same.uploaded_at)})")
-    rows = parse(layout_get(layout_code), data, expect={"unit_code": unit.code, "period": cycle.period.month})
+    layouts = {code: layout_get(code) for code in {file.layout_code for file in files}}
+    named = len(files) > 1  # a problem says its file when there are several
+    parsed = []
+    for file in files:
+        try:
+            parsed.append(
+                parse(
+                    layouts[file.layout_code],
+                    file.data,
+                    expect={"unit_code": file.unit.code, "period": cycle.period.month},
+                )
+            )
+        except BillingError as e:
+            if not named:
+                raise
+            raise BillingError(f"{file.file_name}: {e.message}", field=e.field, row=e.row) from e
     members = {
         member.number: member
-        for member in Member.objects.filter(number__in={row.member_number for row in rows}).only(
-            "pk", "number", "unit_id", "title", "first_name", "last_name"
+        for member in in_chunks(
+            Member.objects.only("pk", "number", "unit_id", "title", "first_name", "last_name"),
+            "number",
+            {row.member_number for rows in parsed for row in rows},
         )
     }
-    bills = {bill.member_id: bill for bill in Bill.objects.filter(cycle=cycle, unit=unit)}
+    bills: dict[int, dict[int, Bill]] = {unit.pk: {} for unit in units}
+    for bill in in_chunks(Bill.objects.filter(cycle=cycle), "unit_id", bills):
+        bills[bill.unit_id][bill.member_id] = bill
+    totals: list[Decimal] = []
     problems: list[tuple[int, str]] = []
+    for file, rows in zip(files, parsed, strict=True):
+        total = _returned_file_check(file, rows, members, bills[file.unit.pk], problems, named=named)
+        totals.append(total)
+    if problems:
+        shown = "\n".join(text for _, text in problems[:SHOW_AT_MOST])
+        more = f"\n… และอีก {len(problems) - SHOW_AT_MOST:,} แถว" if len(problems) > SHOW_AT_MOST else ""
+        first_row = next((row for row, _ in problems if row), None)
+        names = ", ".join(sorted({file.file_name for file in files}))
+        raise BillingError(
+            f"แฟ้ม {names} ไม่ผ่านการตรวจ {len(problems):,} รายการ ไม่ได้นำเข้า:\n{shown}{more}", row=first_row
+        )
+    imported = DeductionImport.objects.bulk_create(
+        DeductionImport(
+            cycle=cycle,
+            unit=file.unit,
+            layout_code=file.layout_code,
+            file_name=file.file_name[:200],
+            sha256=digest,
+            remittance=file.remittance,
+            rows=len(rows),
+            total=total,
+            uploaded_by=by,
+        )  # fmt: skip
+        for file, digest, rows, total in zip(files, digests, parsed, totals, strict=True)
+    )
+    rows_insert(
+        DeductionImportLine._meta.db_table,
+        ["deduction_import_id", "row", "member_id", "deducted"],
+        [
+            (done.pk, row.row, members[row.member_number].pk, row.deducted)
+            for done, rows in zip(imported, parsed, strict=True)
+            for row in rows
+        ],
+    )
+    return imported
+
+
+def _returned_file_check(
+    file: ReturnedFile, rows, members: dict, bills: dict[int, Bill], problems: list, *, named: bool
+) -> Decimal:
+    """One returned file's rows against the unit's bills: each problem named by row and member (and by
+    file when ``named``), added to ``problems``; returns the file's total."""
     seen: dict[int, int] = {}
     total = ZERO
+    before = len(problems)
+    name = f"{file.file_name} " if named else ""
     for row in rows:
         member = members.get(row.member_number)
-        where = f"แถวที่ {row.row} เลขทะเบียน {row.member_number}"
+        where = f"{name}แถวที่ {row.row} เลขทะเบียน {row.member_number}"
         if member is None:
             problems.append((row.row, f"{where}: ไม่พบสมาชิก"))
             continue
         bill = bills.get(member.pk)
         if bill is None:
-            other = "ไม่ได้สังกัดหน่วยนี้" if member.unit_id != unit.pk else "ไม่มีใบเรียกเก็บในรอบนี้"
+            other = "ไม่ได้สังกัดหน่วยนี้" if member.unit_id != file.unit.pk else "ไม่มีใบเรียกเก็บในรอบนี้"
             problems.append((row.row, f"{where}: {member.full_name} {other}"))
             continue
         if member.pk in seen:
@@ -953,41 +1051,11 @@ def deduction_import_record(
                 )
             )
         total += row.deducted
-    if not problems and total != remittance:
+    if len(problems) == before and total != file.remittance:
         problems.append(
-            (0, f"ยอดหักได้รวมตามแฟ้ม {baht(total)} บาท ไม่เท่ากับยอดเงินที่หน่วยโอน {baht(remittance)} บาท")
+            (0, f"{name}ยอดหักได้รวมตามแฟ้ม {baht(total)} บาท ไม่เท่ากับยอดเงินที่หน่วยโอน {baht(file.remittance)} บาท")
         )
-    if problems:
-        shown = "\n".join(text for _, text in problems[:SHOW_AT_MOST])
-        more = f"\n… และอีก {len(problems) - SHOW_AT_MOST:,} แถว" if len(problems) > SHOW_AT_MOST else ""
-        first_row = next((row for row, _ in problems if row), None)
-        raise BillingError(
-            f"แฟ้ม {file_name} ไม่ผ่านการตรวจ {len(problems):,} รายการ ไม่ได้นำเข้า:\n{shown}{more}", row=first_row
-        )
-    imported = DeductionImport.objects.create(
-        cycle=cycle,
-        unit=unit,
-        layout_code=layout_code,
-        file_name=file_name[:200],
-        sha256=digest,
-        remittance=remittance,
-        rows=len(rows),
-        total=total,
-        uploaded_by=by,
-    )
-    DeductionImportLine.objects.bulk_create(
-        (
-            DeductionImportLine(
-                deduction_import=imported,
-                row=row.row,
-                member=members[row.member_number],
-                deducted=row.deducted,
-            )
-            for row in rows
-        ),
-        batch_size=BULK_BATCH_SIZE,
-    )
-    return imported
+    return total
 
 
 @transaction.atomic

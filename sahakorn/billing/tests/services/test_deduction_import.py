@@ -8,10 +8,12 @@ import pytest
 from sahakorn.billing.errors import BillingError
 from sahakorn.billing.models import DeductionImport, ImportStatus, LineReceipt, UnitPosting
 from sahakorn.billing.services import (
+    ReturnedFile,
     billing_cycle_freeze,
     billing_period_open,
     deduction_import_post,
     deduction_import_record,
+    deduction_imports_record,
 )
 from sahakorn.billing.tests.conftest import MARCH
 from sahakorn.ledger.models import EntrySource, JournalEntry
@@ -84,6 +86,43 @@ def test_a_bad_file_is_refused_whole_with_every_row_and_nothing_is_kept(member, 
     assert "แถวที่ 6 เลขทะเบียน 000777: หักได้ 1,500.00 บาท เกินยอดเรียกเก็บ 1,000.00 บาท" in message
     assert refused.value.row == 3
     assert not DeductionImport.objects.exists() and not UnitPosting.objects.exists()
+
+
+def test_every_unit_s_file_at_once_is_kept_whole_or_refused_naming_the_file(officer):
+    # given: two units, a member of each billed monthly shares only (1,000.00 each), frozen for March
+    first = member_with_shares(100, on=dt.date(2025, 1, 15), number="000101")
+    second = member_with_shares(50, on=dt.date(2025, 1, 15), number="000202")
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    billing_cycle_freeze(cycle=cycle, by=officer)
+
+    def files(second_row: str) -> list[ReturnedFile]:
+        return [
+            ReturnedFile(
+                first.unit, "SAHAKORN-CSV", _csv("1,000101,,,1000.00,1000.00"), "u1.csv", D("1000.00")
+            ),
+            ReturnedFile(second.unit, "SAHAKORN-CSV", _csv(second_row), "u2.csv", D("400.00")),
+        ]
+
+    # when: the second unit's file lists a member of the first unit → both refused, the file named
+    with pytest.raises(BillingError) as refused:
+        deduction_imports_record(cycle=cycle, files=files("1,000101,,,1000.00,400.00"), by=officer)
+    assert refused.value.message == (
+        "แฟ้ม u1.csv, u2.csv ไม่ผ่านการตรวจ 1 รายการ ไม่ได้นำเข้า:\n"
+        f"u2.csv แถวที่ 2 เลขทะเบียน 000101: {first.full_name} ไม่ได้สังกัดหน่วยนี้"
+    )
+    assert not DeductionImport.objects.exists()
+
+    # when: both right (400.00 of the second's 1,000.00) → one import a unit, ready to post
+    kept = deduction_imports_record(cycle=cycle, files=files("1,000202,,,1000.00,400.00"), by=officer)
+    assert [(i.unit_id, i.file_name, i.rows, i.total, i.status) for i in kept] == [
+        (first.unit_id, "u1.csv", 1, D("1000.00"), ImportStatus.VALIDATED),
+        (second.unit_id, "u2.csv", 1, D("400.00"), ImportStatus.VALIDATED),
+    ]
+    assert [list(i.lines.values_list("row", "member_id", "deducted")) for i in kept] == [
+        [(2, first.pk, D("1000.00"))], [(2, second.pk, D("400.00"))]
+    ]  # fmt: skip
+    posting = deduction_import_post(deduction_import=kept[1], by=officer)
+    assert (posting.billed, posting.received, posting.short) == (D("1000.00"), D("400.00"), D("600.00"))
 
 
 @pytest.mark.parametrize(
