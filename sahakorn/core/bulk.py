@@ -16,6 +16,8 @@ from django.db import connection
 
 # SQLite takes at most 32,766 parameters a statement.
 _PARAMETERS = 30_000
+# Rows per statement on PostgreSQL: one array a column, whatever the row count.
+_ARRAY_ROWS = 50_000
 
 
 def rows_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
@@ -27,51 +29,35 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
     quote = connection.ops.quote_name
     key = meta.pk
     columns = [key, *(meta.get_field(name) for name in fields)]
-    if connection.vendor == "postgresql":
-        return _rows_update_arrays(meta, columns, rows)
-    # SQLite names a VALUES list's columns column1, column2, … and takes no alias list.
-    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    names = [f"column{n + 1}" for n in range(len(columns))]
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # One array a column joined with unnest: a parameter a column, not one a value (30,000 cast
+        # parameters a statement took seconds to bind and parse).
+        names = [f"c{n}" for n in range(len(columns))]
+        arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+        per_statement = _ARRAY_ROWS
+    else:
+        # SQLite names a VALUES list's columns column1, column2, … and takes no alias list.
+        names = [f"column{n + 1}" for n in range(len(columns))]
+        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        per_statement = max(1, _PARAMETERS // len(columns))
     assignments = ", ".join(
         f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
     )
     table = quote(meta.db_table)
-    per_statement = max(1, _PARAMETERS // len(columns))
     updated = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
+            if postgresql:
+                source = f"unnest({arrays}) AS v({', '.join(names)})"
+                params = [list(values) for values in zip(*chunk, strict=True)]
+            else:
+                source = f"(VALUES {', '.join([marks] * len(chunk))}) AS v"
+                params = [value for row in chunk for value in row]
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([marks] * len(chunk))}) AS v "  # noqa: S608
-                f"WHERE {table}.{quote(key.column)} = v.{names[0]}",
-                [value for row in chunk for value in row],
-            )
-            updated += cursor.rowcount
-    return updated
-
-
-# Rows per statement on PostgreSQL: one array a column, whatever the row count.
-_ARRAY_ROWS = 50_000
-
-
-def _rows_update_arrays(meta, columns, rows: Sequence[tuple]) -> int:
-    """PostgreSQL: the new values as one array per column, joined with ``unnest`` (a parameter a column,
-    not one a value: 30,000 cast parameters a statement took seconds to bind and parse)."""
-    quote = connection.ops.quote_name
-    names = [f"c{n}" for n in range(len(columns))]
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    assignments = ", ".join(
-        f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
-    )
-    table = quote(meta.db_table)
-    updated = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _ARRAY_ROWS):
-            chunk = rows[start : start + _ARRAY_ROWS]
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "  # noqa: S608
-                f"WHERE {table}.{quote(columns[0].column)} = v.{names[0]}",
-                [list(values) for values in zip(*chunk, strict=True)],
+                f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{quote(key.column)} = v.{names[0]}",  # noqa: S608
+                params,
             )
             updated += cursor.rowcount
     return updated
