@@ -180,6 +180,13 @@ def _wipe_and_replace_guards(schema_editor, table: str, message: str, *, forward
         schema_editor.execute(sql, params=None)
 
 
+def replace_guard_after_sqlite_rebuild(schema_editor, table: str, message: str) -> None:
+    """For a migration's own code after it rebuilt ``table`` on SQLite (its triggers went with the old
+    table): the INSERT OR REPLACE guard again, over the unique keys as they now are."""
+    if schema_editor.connection.vendor == "sqlite":
+        _wipe_and_replace_guards(schema_editor, table, message, forward=True)
+
+
 def no_truncate_or_replace(*tables: str, message: str) -> migrations.RunPython:
     """A migration operation refusing TRUNCATE (PostgreSQL) and INSERT OR REPLACE over an existing
     row (SQLite) on each of ``tables``; ``message`` is the Thai text users see.
