@@ -55,6 +55,12 @@ SOURCES = {
     "count": "จำนวนรายการ",
     "total": "ยอดรวม",
     "filler": "ช่องว่าง",
+    "record_no": "ลำดับระเบียนในแฟ้ม (ส่วนหัว = 1)",
+    # the coop's collecting account, for a bank's direct-debit file (BankDebitAccount)
+    "coop_bank_code": "รหัสธนาคารของสหกรณ์",
+    "coop_account": "เลขที่บัญชีของสหกรณ์",
+    "company_name": "ชื่อบริษัทในแฟ้มธนาคาร",
+    "service_code": "รหัสบริการของธนาคาร",
     # detail
     "seq": "ลำดับที่",
     "member_number": "เลขทะเบียนสมาชิก",
@@ -68,9 +74,10 @@ SOURCES = {
     "deducted": "ยอดที่หักได้ (หน่วยกรอกส่งคืน)",
     "bank_code": "รหัสธนาคาร",
     "bank_account": "เลขที่บัญชีธนาคาร",
+    "member_reference": "เลขทะเบียนสมาชิก ชื่อ-สกุล (อ้างอิงในแฟ้มธนาคาร)",
 }
 RECORDS = ("header", "detail", "trailer")
-NUMERIC = {"seq", "count", "total", "amount", "deducted"}
+NUMERIC = {"seq", "count", "total", "amount", "deducted", "record_no"}
 LINE_ENDS = {"crlf": "\r\n", "lf": "\n"}
 
 
@@ -165,12 +172,15 @@ def layout_from_spec(code: str, spec: Any) -> Layout:
         )
     if not records["detail"]:
         raise BillingError(f"รูปแบบแฟ้ม {code}: ต้องมี detail อย่างน้อยหนึ่งช่อง")
-    if not any(field.source == "member_number" for field in records["detail"]):
-        raise BillingError(f"รูปแบบแฟ้ม {code}: detail ต้องมีช่อง member_number")
     deducted = spec.get("deducted")
     deducted_field = (
         _field(deducted, where=f"รูปแบบแฟ้ม {code} deducted", fixed=fixed) if deducted is not None else None
     )
+    sources = {field.source for field in records["detail"]}
+    # A file the unit sends back is matched by member number; a bank's file names the member in a
+    # reference (number and name) and is never read back in its own layout.
+    if "member_number" not in sources and (deducted_field is not None or "member_reference" not in sources):
+        raise BillingError(f"รูปแบบแฟ้ม {code}: detail ต้องมีช่อง member_number")
     if fixed and (records["header"] or records["trailer"]):
         # With a header or trailer, each record starts with a constant that tells them apart.
         for record in RECORDS:
@@ -256,6 +266,7 @@ def render(layout: Layout, *, header: dict, rows: Sequence[dict], trailer: dict)
     plan += [("trailer", trailer)] if layout.trailer else []
     for n, (record, values) in enumerate(plan, 1):
         where = f"แฟ้ม {layout.code} บรรทัดที่ {n} ({record})"
+        values = {"record_no": n, **values}
         fields = getattr(layout, record)
         line = b"".join(
             _fixed_cell(_text(values.get(f.source), f, fixed=True), f, encoding=layout.encoding, where=where)

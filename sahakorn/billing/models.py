@@ -83,6 +83,66 @@ class BillingMethod(models.TextChoices):
     BANK = "bank", "หักบัญชีธนาคาร"
 
 
+class BankDebitMandate(models.Model):
+    """A member's standing order to pay the monthly bill from a bank account instead of through the
+    unit's payroll (หนังสือยินยอมให้หักบัญชีเงินฝากธนาคาร): from the month ``starts`` the freeze bills
+    the member by bank (no net-pay floor: nothing comes out of pay); ``ends`` is the first month billed
+    through the unit again. One mandate in force a member."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="bank_debit_mandates", verbose_name="สมาชิก"
+    )
+    bank_code = models.CharField("รหัสธนาคาร", max_length=3)
+    account_no = models.CharField("เลขที่บัญชี", max_length=10)
+    starts = models.DateField("เริ่มหักบัญชีตั้งแต่งวด")
+    ends = models.DateField("กลับไปหักเงินเดือนตั้งแต่งวด", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["member__number", "-starts"]
+        verbose_name = "หนังสือยินยอมให้หักบัญชีธนาคาร"
+        verbose_name_plural = "หนังสือยินยอมให้หักบัญชีธนาคาร"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(ends__isnull=True), name="billing_one_open_mandate_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(ends__gt=models.F("starts")),
+                name="billing_mandate_ends_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.bank_code}-{self.account_no}"
+
+
+class BankDebitAccount(models.Model):
+    """The coop's account the members' direct debits are collected into, as the bank's file names it
+    (BANKFILES.md §7: the header's company bank code, account and name; the detail's service code)."""
+
+    bank_code = models.CharField("รหัสธนาคาร", max_length=3)
+    account_no = models.CharField("เลขที่บัญชีของสหกรณ์", max_length=10)
+    company_name = models.CharField("ชื่อบริษัทในแฟ้ม (ไม่เกิน 25 ตัวอักษร)", max_length=25)
+    service_code = models.CharField("รหัสบริการ (2 หลัก)", max_length=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "บัญชีรับเงินหักบัญชีสมาชิก"
+        verbose_name_plural = "บัญชีรับเงินหักบัญชีสมาชิก"
+
+    def __str__(self) -> str:
+        return f"{self.bank_code}-{self.account_no} {self.company_name}"
+
+
 class UnitBilling(models.Model):
     """How a unit (หน่วยสังกัด) is billed: its pay group. A unit without a row is in the default group."""
 
@@ -313,6 +373,11 @@ class UnitPosting(models.Model):
 
     cycle = models.ForeignKey(BillingCycle, on_delete=models.PROTECT, related_name="postings")
     unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="หน่วย")
+    # Payroll: what the unit deducted; bank: what the bank debited from the unit's members who pay by
+    # bank account (the direct-debit file), posted apart, with its own voucher.
+    method = models.CharField(
+        "วิธีชำระ", max_length=10, choices=BillingMethod.choices, default=BillingMethod.PAYROLL
+    )
     posted_on = models.DateField("วันที่ผ่านรายการ")
     posted_at = models.DateTimeField(auto_now_add=True)
     posted_by = models.ForeignKey(
@@ -330,7 +395,9 @@ class UnitPosting(models.Model):
         ordering = ["cycle", "unit__code"]
         verbose_name = "การผ่านรายการรับชำระของหน่วย"
         verbose_name_plural = "การผ่านรายการรับชำระของหน่วย"
-        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="billing_one_posting_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit", "method"], name="billing_one_posting_per_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.unit}"

@@ -8,9 +8,17 @@ _VIEW = [
     "billing.view_billingitem",
     "billing.view_paygroup",
     "billing.view_overdeduction",
+    "billing.view_bankdebitmandate",
+    "billing.view_bankdebitaccount",
 ]
-# Officers run the month: open it, preview and freeze the bills.
-_RUN = ["billing.add_billingperiod", "billing.change_billingcycle"]
+# Officers run the month: open it, preview and freeze the bills; they record members' bank-debit
+# mandates as the members sign them.
+_RUN = [
+    "billing.add_billingperiod",
+    "billing.change_billingcycle",
+    "billing.add_bankdebitmandate",
+    "billing.change_bankdebitmandate",
+]
 # The item table, pay groups and the net-pay floor are the coop's rules: the manager's.
 _RULES = [
     "billing.add_billingitem",
@@ -26,6 +34,9 @@ _RULES = [
     "billing.add_filelayout",
     "billing.change_filelayout",
     "billing.view_filelayout",
+    # the coop's account the bank collects into
+    "billing.add_bankdebitaccount",
+    "billing.change_bankdebitaccount",
 ]
 
 ROLE_PERMISSIONS = {

@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from sahakorn.billing.models import (
+    BankDebitMandate,
     Bill,
     BillingCycle,
+    BillingMethod,
     BillLine,
     CycleStatus,
     LineReceipt,
@@ -212,45 +214,53 @@ def cycle_reconciled(*, cycle: BillingCycle) -> Reconciled:
             lines=[f"✘ {cycle} ยังไม่ได้ประมวลผล", f"กระทบยอด{cycle}ไม่ผ่าน / billing cycle NOT reconciled"],
         )
     receipts = LineReceipt.objects.filter(line__bill__cycle=cycle)
+    # A unit's payroll and its members' bank debits are posted apart: keyed by (unit, method).
     by_unit = {
-        row["bill__unit_id"]: money_from_sum(row["billed"])
+        (row["bill__unit_id"], row["bill__method"]): money_from_sum(row["billed"])
         for row in BillLine.objects.filter(bill__cycle=cycle)
-        .values("bill__unit_id")
+        .values("bill__unit_id", "bill__method")
         .annotate(billed=money_sum("billed"))
         .order_by()
     }
     applied_by_unit = {
-        row["line__bill__unit_id"]: money_from_sum(row["applied"])
-        for row in receipts.values("line__bill__unit_id").annotate(applied=money_sum("applied")).order_by()
+        (row["line__bill__unit_id"], row["line__bill__method"]): money_from_sum(row["applied"])
+        for row in receipts.values("line__bill__unit_id", "line__bill__method")
+        .annotate(applied=money_sum("applied"))
+        .order_by()
     }
     # Over-deductions are their own rows: a line's part the sub-ledger no longer owed, and what no line
     # could take (a whole-only line a short deduction could not cover).
     over_by_unit = {
-        row["posting__unit_id"]: money_from_sum(row["over"])
+        (row["posting__unit_id"], row["posting__method"]): money_from_sum(row["over"])
         for row in OverDeduction.objects.filter(posting__cycle=cycle)
-        .values("posting__unit_id")
+        .values("posting__unit_id", "posting__method")
         .annotate(over=money_sum("amount"))
         .order_by()
     }
-    postings = {p.unit_id: p for p in UnitPosting.objects.filter(cycle=cycle).select_related("unit")}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=by_unit)}
+    postings = {
+        (p.unit_id, p.method): p for p in UnitPosting.objects.filter(cycle=cycle).select_related("unit")
+    }
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={unit_id for unit_id, _ in by_unit})}
     total_billed = total_applied = total_over = ZERO
     lines.append(f"{'หน่วย':<30} {'เรียกเก็บ':>16} {'หักได้':>16} {'หักไม่ได้':>16} {'หักเกิน':>14}")
-    for unit_id in sorted(by_unit, key=lambda pk: units[pk].code):
-        unit = units[unit_id]
-        billed = by_unit[unit_id]
-        applied, over = applied_by_unit.get(unit_id, ZERO), over_by_unit.get(unit_id, ZERO)
-        posting = postings.get(unit_id)
+    for key in sorted(by_unit, key=lambda key: (units[key[0]].code, key[1] != BillingMethod.PAYROLL)):
+        unit = units[key[0]]
+        billed = by_unit[key]
+        applied, over = applied_by_unit.get(key, ZERO), over_by_unit.get(key, ZERO)
+        posting = postings.get(key)
+        by_bank = " (หักบัญชีธนาคาร)" if key[1] == BillingMethod.BANK else ""
         if posting is None:
             ok = False
-            lines.append(f"✘ {unit.code} {unit.name}: ยังไม่ได้ผ่านรายการรับชำระ (เรียกเก็บ {baht(billed)})")
+            lines.append(
+                f"✘ {unit.code} {unit.name}{by_bank}: ยังไม่ได้ผ่านรายการรับชำระ (เรียกเก็บ {baht(billed)})"
+            )
             continue
         received = applied + over
         agrees = (posting.billed, posting.received, posting.over, posting.short) == (
             billed, received, over, billed - received,
         )  # fmt: skip
         ok &= agrees
-        label = f"{unit.code} {unit.name}"[:28]
+        label = f"{unit.code}{' ธ.' if by_bank else ''} {unit.name}"[:28]
         lines.append(
             f"{_mark(agrees)} {label:<28} {baht(billed):>16} {baht(received):>16} {baht(billed - received):>16} "
             f"{baht(over):>14}"
@@ -337,14 +347,15 @@ class UnitRow:
 def cycle_units(*, cycle: BillingCycle) -> list[UnitRow]:
     from sahakorn.billing.models import DeductionImport, ImportStatus
 
+    # Payroll only: members who pay by bank account are the bank's file (``bank_debit_summary``).
     rows = (
-        Bill.objects.filter(cycle=cycle)
+        Bill.objects.filter(cycle=cycle, method=BillingMethod.PAYROLL)
         .values("unit_id")
         .annotate(bills=Count("id"), billed=money_sum("total_billed"))
         .order_by()
     )
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=[row["unit_id"] for row in rows])}
-    postings = {p.unit_id: p for p in UnitPosting.objects.filter(cycle=cycle)}
+    postings = {p.unit_id: p for p in UnitPosting.objects.filter(cycle=cycle, method=BillingMethod.PAYROLL)}
     pending = {
         i.unit_id: i
         for i in DeductionImport.objects.filter(cycle=cycle, status=ImportStatus.VALIDATED).order_by(
@@ -364,10 +375,51 @@ def cycle_units(*, cycle: BillingCycle) -> list[UnitRow]:
     return sorted(out, key=lambda r: r.unit.code)
 
 
+@dataclass(frozen=True)
+class BankDebitSummary:
+    """The cycle's members who pay by bank account: how many, how much, and the bank's postings."""
+
+    bills: int
+    billed: Decimal
+    postings: list[UnitPosting]
+
+    @property
+    def posted(self) -> bool:
+        return bool(self.postings)
+
+    @property
+    def received(self) -> Decimal:
+        return sum((posting.received for posting in self.postings), ZERO)
+
+
+def bank_debit_summary(*, cycle: BillingCycle) -> BankDebitSummary:
+    got = Bill.objects.filter(cycle=cycle, method=BillingMethod.BANK).aggregate(
+        bills=Count("id"), billed=money_sum("total_billed")
+    )
+    postings = list(
+        UnitPosting.objects.filter(cycle=cycle, method=BillingMethod.BANK)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    return BankDebitSummary(bills=got["bills"], billed=money_from_sum(got["billed"]), postings=postings)
+
+
+def bank_debit_mandates(*, q: str = "") -> QuerySet[BankDebitMandate]:
+    """Mandates, those in force first, by member number (the settings screen's list)."""
+    rows = BankDebitMandate.objects.select_related("member", "created_by", "ended_by").order_by(
+        F("ends").desc(nulls_first=True), "member__number", "-starts"
+    )
+    if q:
+        rows = rows.filter(member__number=q)
+    return rows
+
+
 def unit_item_totals(*, cycle: BillingCycle, unit: Unit) -> list[ItemTotal]:
-    """One unit's billed totals per item (the invoice's lines)."""
+    """One unit's billed totals per item (the invoice's lines: deducted from pay)."""
     rows = (
-        BillLine.objects.filter(bill__cycle=cycle, bill__unit=unit, billed__gt=0)
+        BillLine.objects.filter(
+            bill__cycle=cycle, bill__unit=unit, bill__method=BillingMethod.PAYROLL, billed__gt=0
+        )
         .values("item__code", "item__name", "priority")
         .annotate(
             lines=Count("bill_id", distinct=True), demanded=money_sum("demanded"), billed=money_sum("billed")

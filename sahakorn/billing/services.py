@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sahakorn.billing.errors import BillingError
 from sahakorn.billing.models import (
+    BankDebitMandate,
     Bill,
     BillingCycle,
     BillingEvent,
@@ -42,7 +43,7 @@ from sahakorn.billing.models import (
     UnitBilling,
     UnitPosting,
 )
-from sahakorn.core.bulk import rows_update
+from sahakorn.core.bulk import rows_insert, rows_update
 from sahakorn.core.dates import today
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
@@ -185,6 +186,7 @@ class DraftBill:
     salary: Decimal
     cap: Decimal | None
     lines: list[DraftLine] = field(default_factory=list)
+    method: str = BillingMethod.PAYROLL
 
     @property
     def total_demanded(self) -> Decimal:
@@ -318,14 +320,39 @@ def draft_bills(
         line = demand_line(row, period=period, items=items)
         if line is not None:
             by_member.setdefault(row.member_id, []).append(line)
+    by_bank = bank_payers(period=period, members=members)
     bills = []
     for member in members:
         lines = by_member.get(member.pk)
         if not lines:
             continue
-        cap = net_pay_cap(salary=member.salary, percent_left=floors.get(member.member_type))
-        bills.append(cap_apply(DraftBill(member=member, salary=member.salary, cap=cap, lines=lines)))
+        if member.pk in by_bank:
+            # Debited from the member's bank account: nothing comes out of pay, no net-pay floor.
+            draft = DraftBill(
+                member=member, salary=member.salary, cap=None, lines=lines, method=BillingMethod.BANK
+            )
+        else:
+            cap = net_pay_cap(salary=member.salary, percent_left=floors.get(member.member_type))
+            draft = DraftBill(member=member, salary=member.salary, cap=cap, lines=lines)
+        bills.append(cap_apply(draft))
     return bills
+
+
+def bank_payers(*, period: dt.date, members: Sequence[Member]) -> set[int]:
+    """The members among ``members`` whose bill for ``period``'s month is debited from their bank
+    account (a ``BankDebitMandate`` in force that month)."""
+    from sahakorn.core.selectors import WHOLE_BOOK, in_chunks
+
+    first = period.replace(day=1)
+    mandates = BankDebitMandate.objects.filter(starts__lte=first).filter(
+        Q(ends__isnull=True) | Q(ends__gt=first)
+    )
+    if len(members) >= WHOLE_BOOK:
+        wanted = {member.pk for member in members}
+        return {
+            member_id for member_id in mandates.values_list("member_id", flat=True) if member_id in wanted
+        }
+    return set(in_chunks(mandates.values_list("member_id", flat=True), "member_id", [m.pk for m in members]))
 
 
 # ======== The freeze ========
@@ -370,8 +397,9 @@ def _refuse_unposted_previous(cycle: BillingCycle) -> None:
     )
     if previous is None or previous.status != CycleStatus.FROZEN:
         return
-    billed_units = set(Bill.objects.filter(cycle=previous).values_list("unit_id", flat=True).distinct())
-    posted_units = set(UnitPosting.objects.filter(cycle=previous).values_list("unit_id", flat=True))
+    # A unit's payroll and its members' bank debits are posted apart: each (unit, method) billed.
+    billed_units = set(Bill.objects.filter(cycle=previous).values_list("unit_id", "method").distinct())
+    posted_units = set(UnitPosting.objects.filter(cycle=previous).values_list("unit_id", "method"))
     waiting = billed_units - posted_units
     if waiting:
         raise BillingError(
@@ -383,7 +411,7 @@ def _refuse_unposted_previous(cycle: BillingCycle) -> None:
 def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
     """Write the frozen bills and their lines as plain rows (COPY on PostgreSQL): a month of 100,000
     members is about a million lines, and a model instance each would be most of the freeze's time."""
-    from sahakorn.core.bulk import ids_reserve, rows_insert
+    from sahakorn.core.bulk import ids_reserve
 
     try:
         with transaction.atomic():
@@ -410,7 +438,7 @@ def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
                             cycle.period_id,
                             bill.member.pk,
                             bill.member.unit_id,
-                            BillingMethod.PAYROLL.value,
+                            str(bill.method),
                             bill.salary,
                             bill.cap,
                             bill.total_demanded,
@@ -427,7 +455,7 @@ def _bills_write(cycle: BillingCycle, bills: Sequence[DraftBill]) -> None:
                             period_id=cycle.period_id,
                             member=bill.member,
                             unit_id=bill.member.unit_id,
-                            method=BillingMethod.PAYROLL,
+                            method=bill.method,
                             salary=bill.salary,
                             cap=bill.cap,
                             total_demanded=bill.total_demanded,
@@ -588,6 +616,7 @@ def billing_units_post(
     deductions: dict,
     by: User | None = None,
     naive: bool = False,
+    method: str = BillingMethod.PAYROLL,
 ) -> list[UnitPosting]:
     """Post what each unit deducted for a frozen cycle: one voucher per unit and receipt date (normally
     one, the cycle's posting date), each line's part to its sub-ledger, shortfalls left owed,
@@ -600,13 +629,20 @@ def billing_units_post(
     unit's receipts at once (``SubLedger.billing_receipts``), the vouchers go in together
     (``journal_entries_post_bulk``). ``naive`` makes each sub-ledger take its receipts demand by demand
     instead (the contract's default, what ``sahakorn bench billing`` sets this against).
+
+    ``method``: payroll posts what each unit deducted from pay; bank posts what the bank debited from
+    the unit's members who pay by bank account (``bank_debits_post``), a posting and voucher apart.
     """
     from sahakorn.ledger.models import EntrySource, JournalEntry
     from sahakorn.ledger.services import EntrySpec, Line, journal_entries_post_bulk_ids
 
     started = time.perf_counter()
     cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
-    existing = {p.unit_id: p for p in UnitPosting.objects.filter(cycle=cycle, unit__in=list(deductions))}
+    existing = {
+        p.unit_id: p
+        for p in UnitPosting.objects.filter(cycle=cycle, unit__in=list(deductions), method=method)
+    }
+    by_bank = method == BillingMethod.BANK
     todo = [unit for unit in deductions if unit.pk not in existing]
     if todo and cycle.status != CycleStatus.FROZEN:
         raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) ผ่านรายการรับชำระไม่ได้")
@@ -615,11 +651,15 @@ def billing_units_post(
 
     bills_by_unit: dict[int, dict[int, Bill]] = {unit.pk: {} for unit in todo}
     for bill in in_chunks(
-        Bill.objects.filter(cycle=cycle).select_related("member", "unit"), "unit_id", bills_by_unit
+        Bill.objects.filter(cycle=cycle, method=method).select_related("member", "unit"),
+        "unit_id",
+        bills_by_unit,
     ):
         bills_by_unit[bill.unit_id][bill.member_id] = bill
     for unit in todo:
         if not bills_by_unit[unit.pk]:
+            if by_bank:
+                raise BillingError(f"{unit} ไม่มีสมาชิกที่ชำระโดยหักบัญชีธนาคารใน{cycle}")
             raise BillingError(f"{unit} ไม่มีใบเรียกเก็บใน{cycle}")
         _refuse_bad_deductions(bills_by_unit[unit.pk], dict(deductions[unit] or {}), unit)
     all_bills = [bill for bills in bills_by_unit.values() for bill in bills.values()]
@@ -631,7 +671,10 @@ def billing_units_post(
         {bill.pk: bill.member_id for bill in all_bills},
     )
 
-    postings = {unit.pk: UnitPosting(cycle=cycle, unit=unit, posted_on=on, posted_by=by) for unit in todo}
+    postings = {
+        unit.pk: UnitPosting(cycle=cycle, unit=unit, method=method, posted_on=on, posted_by=by)
+        for unit in todo
+    }
     # (receipt day, sub-ledger) → (unit, member, demand kind, reference) → amount: a loan's interest and
     # principal lines are one receipt on the contract, which the sub-ledger splits its own way.
     receipts: dict[tuple[dt.date, str], dict[tuple[int, int, str, str], Decimal]] = {}
@@ -717,8 +760,17 @@ def billing_units_post(
             specs.append(
                 EntrySpec(
                     date=day,
-                    description=f"รับชำระหักเงินเดือน {cycle.period} {unit}",
-                    lines=[Line("bank", debit=total, memo=f"{unit} หักส่ง{cycle.period}"), *credits],
+                    description=(
+                        f"รับชำระหักบัญชีธนาคาร {cycle.period} สมาชิก {unit}"
+                        if by_bank
+                        else f"รับชำระหักเงินเดือน {cycle.period} {unit}"
+                    ),
+                    lines=[
+                        Line(
+                            "bank", debit=total, memo=f"{unit} {'หักบัญชี' if by_bank else 'หักส่ง'}{cycle.period}"
+                        ),
+                        *credits,
+                    ],
                     source=EntrySource.BILLING,
                 )
             )
@@ -735,18 +787,21 @@ def billing_units_post(
             batch.apply(entries=vouchers, by=by)
 
     UnitPosting.objects.bulk_create(postings.values())
-    LineReceipt.objects.bulk_create(
-        (
-            LineReceipt(
-                posting_id=postings[unit_id].pk,
-                line_id=line.pk,
-                applied=applied,
-                over=line_over,
-                journal_entry=entries.get((unit_id, day)) or entries.get((unit_id, on)),
+    # Plain rows (COPY on PostgreSQL): a month is about a million lines, a model instance each was
+    # seconds of Python.
+    rows_insert(
+        LineReceipt._meta.db_table,
+        ["posting_id", "line_id", "applied", "over", "journal_entry_id"],
+        [
+            (
+                postings[unit_id].pk,
+                line.pk,
+                applied,
+                line_over,
+                _voucher_id(entries, unit_id, day, on),
             )
             for unit_id, line, applied, line_over, day in line_receipts
-        ),
-        batch_size=BULK_BATCH_SIZE,
+        ],
     )
     OverDeduction.objects.bulk_create(
         OverDeduction(
@@ -762,7 +817,8 @@ def billing_units_post(
             bill=bill,
             occurred_on=on,
             message=(
-                f"{coop_short_name()}: เงินเดือน{format_be_date(period, 'month')} หักชำระได้ {baht(received)} บาท "
+                f"{coop_short_name()}: {'หักบัญชีธนาคารงวด' if by_bank else 'เงินเดือน'}"
+                f"{format_be_date(period, 'month')} หักชำระได้ {baht(received)} บาท "
                 f"จากยอดเรียกเก็บ {baht(bill.total_billed)} บาท ค้างชำระ {baht(short)} บาท "
                 "จะเรียกเก็บพร้อมงวดถัดไป"
             )[:500],
@@ -780,6 +836,13 @@ def billing_units_post(
     return [existing.get(unit.pk) or postings[unit.pk] for unit in deductions]
 
 
+def _voucher_id(entries: dict, unit_id: int, day: dt.date, on: dt.date) -> int | None:
+    """The voucher a line's receipt is in: its day's, else the posting day's; none when the unit
+    received nothing at all."""
+    entry = entries.get((unit_id, day)) or entries.get((unit_id, on))
+    return entry.pk if entry is not None else None
+
+
 def _receipts_issue(
     postings: dict[int, UnitPosting], paid: Sequence[tuple[Bill, Decimal]], *, on: dt.date
 ) -> None:
@@ -795,29 +858,19 @@ def _receipts_issue(
     ReceiptSequence.objects.filter(year_be=year_be).update(last_no=F("last_no") + len(paid))
     last = ReceiptSequence.objects.get(year_be=year_be).last_no
     first = last - len(paid) + 1
-    Receipt.objects.bulk_create(
-        (
-            Receipt(
-                bill=bill,
-                posting=postings[bill.unit_id],
-                member_id=bill.member_id,
-                year_be=year_be,
-                number=first + n,
-                issued_on=on,
-                amount=received,
-                is_partial=received < bill.total_billed,
-                payer=bill.member.number_and_name[:250],
-                unit_name=bill.unit.name[:200],
-            )
-            for n, (bill, received) in enumerate(
-                sorted(paid, key=lambda pair: (order[pair[0].unit_id], pair[0].member.number))
-            )
-        ),
-        batch_size=BULK_BATCH_SIZE,
-    )
+    ordered = sorted(paid, key=lambda pair: (order[pair[0].unit_id], pair[0].member.number))
+    rows_insert(
+        Receipt._meta.db_table,
+        ["bill_id", "posting_id", "member_id", "year_be", "number", "issued_on", "amount", "is_partial", "payer",
+         "unit_name"],
+        [
+            (bill.pk, postings[bill.unit_id].pk, bill.member_id, year_be, first + n, on, received,
+             received < bill.total_billed, bill.member.number_and_name[:250], bill.unit.name[:200])
+            for n, (bill, received) in enumerate(ordered)
+        ],
+    )  # fmt: skip
 
 
-@transaction.atomic
 def over_deduction_refund(
     *, over: OverDeduction, on: dt.date, channel: str, by: User | None, account=None
 ) -> OverDeduction:
@@ -932,7 +985,6 @@ def deduction_imports_record(
 
     from sahakorn.billing.files import layout_get
     from sahakorn.billing.layouts import parse
-    from sahakorn.core.bulk import rows_insert
     from sahakorn.core.selectors import in_chunks
 
     cycle = BillingCycle.objects.select_related("period", "pay_group").get(pk=cycle.pk)
@@ -978,7 +1030,8 @@ def deduction_imports_record(
         )
     }
     bills: dict[int, dict[int, Bill]] = {unit.pk: {} for unit in units}
-    for bill in in_chunks(Bill.objects.filter(cycle=cycle), "unit_id", bills):
+    # A member who pays by bank account is not in the unit's file (``_returned_file_check`` says so).
+    for bill in in_chunks(Bill.objects.filter(cycle=cycle, method=BillingMethod.PAYROLL), "unit_id", bills):
         bills[bill.unit_id][bill.member_id] = bill
     totals: list[Decimal] = []
     problems: list[tuple[int, str]] = []
@@ -1036,7 +1089,7 @@ def _returned_file_check(
             continue
         bill = bills.get(member.pk)
         if bill is None:
-            other = "ไม่ได้สังกัดหน่วยนี้" if member.unit_id != file.unit.pk else "ไม่มีใบเรียกเก็บในรอบนี้"
+            other = "ไม่ได้สังกัดหน่วยนี้" if member.unit_id != file.unit.pk else "ไม่มีใบเรียกเก็บผ่านหน่วยในรอบนี้"
             problems.append((row.row, f"{where}: {member.full_name} {other}"))
             continue
         if member.pk in seen:
@@ -1070,7 +1123,8 @@ def deduction_import_post(*, deduction_import: DeductionImport, by: User | None 
         raise BillingError(
             f"{imported.unit} ผ่านรายการรับชำระรอบนี้จากแฟ้มอื่นแล้ว แฟ้ม {imported.file_name} ผ่านรายการไม่ได้"
         )
-    deducted = dict.fromkeys(Bill.objects.filter(cycle_id=imported.cycle_id, unit_id=imported.unit_id).values_list(
+    deducted = dict.fromkeys(Bill.objects.filter(cycle_id=imported.cycle_id, unit_id=imported.unit_id,
+                                                 method=BillingMethod.PAYROLL).values_list(
         "member_id", flat=True), ZERO)  # fmt: skip
     deducted.update(imported.lines.values_list("member_id", "deducted"))
     posting = billing_unit_post(cycle=imported.cycle, unit=imported.unit, deducted=deducted, by=by)

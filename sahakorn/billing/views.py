@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -11,12 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sahakorn.billing import files, selectors, services
+from sahakorn.billing import bank_debits, files, selectors, services
 from sahakorn.billing import receipts as receipt_views
-from sahakorn.billing.forms import DeductionFileForm, MemberFilterForm, PeriodOpenForm, RefundForm
+from sahakorn.billing.forms import (
+    BankDebitAccountForm,
+    BankDebitEndForm,
+    BankDebitMandateForm,
+    BankDebitResultForm,
+    DeductionFileForm,
+    MemberFilterForm,
+    PeriodOpenForm,
+    RefundForm,
+)
 from sahakorn.billing.models import (
+    BankDebitAccount,
+    BankDebitMandate,
     Bill,
     BillingCycle,
+    BillingMethod,
     BillingPeriod,
     BillLine,
     CycleStatus,
@@ -33,6 +47,7 @@ from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import pdf_response
+from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import JournalEntry
 from sahakorn.members.models import Member, Unit
 
@@ -85,6 +100,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
         "filters": filters,
         "can_freeze": found.status == CycleStatus.OPEN
         and request.user.has_perm("billing.change_billingcycle"),
+        "bank": selectors.bank_debit_summary(cycle=found) if frozen else None,
     }
     return render(request, "billing/cycle.html", context)
 
@@ -150,7 +166,8 @@ def bill(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _unit(cycle: BillingCycle, unit_id: int) -> Unit:
-    if not Bill.objects.filter(cycle=cycle, unit_id=unit_id).exists():
+    """A unit billed through payroll in the cycle (its bank-paying members are the bank's file)."""
+    if not Bill.objects.filter(cycle=cycle, unit_id=unit_id, method=BillingMethod.PAYROLL).exists():
         raise Http404
     return get_object_or_404(Unit, pk=unit_id)
 
@@ -249,7 +266,7 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     in full when no file was imported), the POST posts it."""
     found = _cycle(pk)
     unit = _unit(found, unit_id)
-    posting = UnitPosting.objects.filter(cycle=found, unit=unit).first()
+    posting = UnitPosting.objects.filter(cycle=found, unit=unit, method=BillingMethod.PAYROLL).first()
     if posting is not None:
         return redirect("billing:posting", posting.pk)
     pending = (
@@ -257,7 +274,7 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
         .order_by("-uploaded_at")
         .first()
     )
-    bills = Bill.objects.filter(cycle=found, unit=unit)
+    bills = Bill.objects.filter(cycle=found, unit=unit, method=BillingMethod.PAYROLL)
     billed = sum(bills.values_list("total_billed", flat=True), ZERO)
     if request.method == "POST":
         try:
@@ -391,3 +408,168 @@ def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("billing:over_deductions")
     return render(request, "billing/refund_confirm.html", {"over": found, "form": form})
+
+
+# ======== Members who pay by bank account (หักบัญชีธนาคาร) ========
+
+
+@staff_view("billing.view_bankdebitmandate")
+@require_http_methods(["GET", "POST"])
+def bank_debit_mandates(request: HttpRequest) -> HttpResponse:
+    """The mandates, a form to add one, and the coop's collecting account the bank's file names."""
+    filters = MemberFilterForm(request.GET or None)
+    account = BankDebitAccount.objects.order_by("pk").first()
+    form = BankDebitMandateForm(request.POST if "mandate" in request.POST else None)
+    account_form = BankDebitAccountForm(
+        request.POST if "account" in request.POST else None,
+        initial={f: getattr(account, f) for f in ("bank_code", "account_no", "company_name", "service_code")}
+        if account
+        else None,
+    )
+    if request.method == "POST":
+        if "account" in request.POST:
+            if not request.user.has_perm("billing.change_bankdebitaccount"):
+                raise PermissionDenied
+            if account_form.is_valid():
+                try:
+                    saved = bank_debits.bank_debit_account_set(**account_form.cleaned_data, by=request.user)
+                except ServiceError as e:
+                    error_to_form(account_form, e)
+                else:
+                    messages.success(request, _("บันทึกบัญชีรับเงินหักบัญชีแล้ว: %(account)s") % {"account": saved})
+                    return redirect("billing:bank_debits")
+        else:
+            if not request.user.has_perm("billing.add_bankdebitmandate"):
+                raise PermissionDenied
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    mandate = bank_debits.bank_debit_mandate_start(
+                        member=data["member"], bank_code=data["bank_code"], account_no=data["account_no"],
+                        starts=data["starts"], by=request.user,
+                    )  # fmt: skip
+                except ServiceError as e:
+                    error_to_form(form, e)
+                else:
+                    messages.success(
+                        request,
+                        _("%(member)s ชำระโดยหักบัญชี %(bank)s-%(account)s ตั้งแต่งวด %(month)s")
+                        % {
+                            "member": mandate.member.number_and_name,
+                            "bank": mandate.bank_code,
+                            "account": mandate.account_no,
+                            "month": format_be_date(mandate.starts, "month"),
+                        },
+                    )
+                    return redirect("billing:bank_debits")
+    q = filters.cleaned_data.get("q") if filters.is_valid() else ""
+    context = {
+        "page": paginate(request, selectors.bank_debit_mandates(q=q or ""), PAGE_SIZE),
+        "filters": filters,
+        "form": form,
+        "account": account,
+        "account_form": account_form,
+        "can_add": request.user.has_perm("billing.add_bankdebitmandate"),
+        "can_account": request.user.has_perm("billing.change_bankdebitaccount"),
+    }
+    return render(request, "billing/bank_debits.html", context)
+
+
+@staff_view("billing.change_bankdebitmandate")
+@require_http_methods(["GET", "POST"])
+def bank_debit_mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to payroll deduction: the GET asks from which month, the POST ends the mandate."""
+    mandate = get_object_or_404(BankDebitMandate.objects.select_related("member"), pk=pk)
+    form = BankDebitEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = bank_debits.bank_debit_mandate_end(
+                mandate=mandate, ends=form.cleaned_data["ends"], by=request.user
+            )
+        except ServiceError as e:
+            error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(member)s กลับไปหักเงินเดือนผ่านหน่วยตั้งแต่งวด %(month)s")
+                % {"member": ended.member.number_and_name, "month": format_be_date(ended.ends, "month")},
+            )
+            return redirect("billing:bank_debits")
+    return render(request, "billing/bank_debit_end.html", {"mandate": mandate, "form": form})
+
+
+@staff_view("billing.view_bill")
+def cycle_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle's direct-debit file for the bank (130-character records, cp874, CRLF)."""
+    found = _cycle(pk)
+    if found.status == CycleStatus.OPEN:
+        raise Http404
+    try:
+        data = files.bank_debit_file(cycle=found)
+    except ServiceError as e:
+        messages.error(request, e.message)
+        return redirect("billing:cycle", found.pk)
+    response = HttpResponse(data, content_type=files.CONTENT_TYPES["fixed"])
+    response["Content-Disposition"] = f'attachment; filename="{files.bank_debit_file_name(cycle=found)}"'
+    return response
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def cycle_bank_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Posting the bank's debits is irreversible: the first POST checks the bank's list of debits that
+    did not go through and shows the effect; the second (the confirm button, the checked list carried
+    along) posts."""
+    found = _cycle(pk)
+    summary = selectors.bank_debit_summary(cycle=found)
+    if summary.posted:
+        messages.info(request, _("ผ่านรายการหักบัญชีธนาคารของ%(cycle)s แล้ว") % {"cycle": found})
+        return redirect("billing:cycle", found.pk)
+    if found.status != CycleStatus.FROZEN or not summary.bills:
+        raise Http404
+    form = BankDebitResultForm(request.POST or None, request.FILES or None)
+    short: dict[int, Decimal] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            short = bank_debits.bank_debit_result_read(cycle=found, data=form.result_bytes())
+            if request.POST.get("confirm") == "1":
+                postings = bank_debits.bank_debits_post(cycle=found, short=short, by=request.user)
+            else:
+                postings = []
+        except ServiceError as e:
+            error_to_form(form, e)
+            short = None
+        else:
+            if postings:
+                received = sum((p.received for p in postings), ZERO)
+                not_debited = sum((p.short for p in postings), ZERO)
+                messages.success(
+                    request,
+                    _(
+                        "ผ่านรายการหักบัญชีธนาคารของ%(cycle)s แล้ว: %(units)s ใบสำคัญ หักได้ %(received)s บาท "
+                        "หักไม่ได้ %(short)s บาท"
+                    )
+                    % {
+                        "cycle": found,
+                        "units": len(postings),
+                        "received": f"{received:,.2f}",
+                        "short": f"{not_debited:,.2f}",
+                    },  # fmt: skip
+                )
+                return redirect("billing:cycle", found.pk)
+    short_total = ZERO
+    if short:
+        billed = dict(
+            Bill.objects.filter(cycle=found, member_id__in=short).values_list("member_id", "total_billed")
+        )
+        short_total = sum((billed[member_id] - amount for member_id, amount in short.items()), ZERO)
+    context = {
+        "cycle": found,
+        "summary": summary,
+        "form": form,
+        "checked": short is not None,
+        "short_count": len(short or {}),
+        "short_total": short_total,
+        "received": summary.billed - short_total,
+    }
+    return render(request, "billing/bank_post_confirm.html", context)

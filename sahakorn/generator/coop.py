@@ -358,6 +358,7 @@ STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
     ("funeral", _step_in("sahakorn.generator.funeral_step", "funeral_step")),
     ("news", _step_in("sahakorn.generator.news_step", "news_step")),
     ("loans", _step_in("sahakorn.generator.loans_step", "loans_step")),
+    ("bank_debits", _step_in("sahakorn.generator.billing_step", "bank_debits_step")),
 ]
 
 

@@ -485,7 +485,7 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
     ``loan_payment_apply`` does. One above the payoff, or before a month-end accrual already posted (the
     accruals after it reversed and posted again), goes the per-contract way (``_InstallmentDemand``):
     the same rows, one contract at a time. Refusals name the contract."""
-    from sahakorn.core.bulk import rows_update
+    from sahakorn.core.bulk import rows_insert, rows_update
     from sahakorn.core.selectors import IN_CHUNK, in_chunks
     from sahakorn.loans.interest import ACCRUAL_KINDS, contracts_rates
     from sahakorn.loans.models import Guarantee, LoanEvent, LoanEventKind
@@ -562,26 +562,19 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
         lines.setdefault(receipt.voucher, []).extend(split.credit_lines())
 
     def apply(*, entries, by) -> None:
-        LoanTransaction.objects.bulk_create(
-            (
-                LoanTransaction(
-                    contract=split.contract,
-                    date=on,
-                    kind=Kind.PAYMENT,
-                    channel=_InstallmentDemand.channel,
-                    principal=-split.principal,
-                    interest=split.interest,
-                    interest_arrears=split.arrears_change,
-                    interest_from=split.contract.interest_paid_to,
-                    interest_to=on,
-                    journal_entry=entries[voucher],
-                    memo=_InstallmentDemand.settle_memo,
-                    created_by=by,
-                )
+        # Plain rows (COPY on PostgreSQL): a payroll month is 300,000 contracts at 100,000 members.
+        now = timezone.now()
+        rows_insert(
+            LoanTransaction._meta.db_table,
+            ["contract_id", "date", "kind", "channel", "principal", "interest", "interest_arrears", "interest_from",
+             "interest_to", "journal_entry_id", "memo", "created_by_id", "created_at"],
+            [
+                (split.contract.pk, on, Kind.PAYMENT.value, _InstallmentDemand.channel, -split.principal,
+                 split.interest, split.arrears_change, split.contract.interest_paid_to, on, entries[voucher].pk,
+                 _InstallmentDemand.settle_memo, by.pk if by is not None else None, now)
                 for split, voucher in splits
-            ),
-            batch_size=2_000,
-        )
+            ],
+        )  # fmt: skip
         for split, _ in splits:
             split.contract.principal_balance -= split.principal
             split.contract.interest_arrears += split.arrears_change

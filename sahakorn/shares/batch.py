@@ -506,7 +506,7 @@ def monthly_receipts_take(*, period: dt.date, receipts) -> ReceiptBatch:
     checks as ``share_monthly_receipt_record`` (still due for the month, whole shares, no more than
     due, the 1/5 cap against the paid-up shares after all of them, as the monthly run checks it),
     the credit one share-capital line, then one insert of the MONTHLY rows and one balance update."""
-    from sahakorn.core.bulk import rows_update
+    from sahakorn.core.bulk import rows_insert, rows_update
     from sahakorn.core.dates import refuse_after_batch_limit
     from sahakorn.core.selectors import in_chunks
     from sahakorn.core.subledger import ReceiptBatch
@@ -546,16 +546,17 @@ def monthly_receipts_take(*, period: dt.date, receipts) -> ReceiptBatch:
     def apply(*, entries, by) -> None:
         try:
             with transaction.atomic():
-                ShareTransaction.objects.bulk_create(
-                    (
-                        ShareTransaction(
-                            account=account, date=on, kind=TransactionKind.MONTHLY, channel=Channel.PAYROLL,
-                            period=period, shares=shares, amount=amount, journal_entry=entries[voucher],
-                            created_by=by,
-                        )
+                # Plain rows (COPY on PostgreSQL): a payroll month is 90,000 members at 100,000.
+                now = timezone.now()
+                rows_insert(
+                    ShareTransaction._meta.db_table,
+                    ["account_id", "date", "kind", "channel", "period", "shares", "amount", "journal_entry_id",
+                     "memo", "created_by_id", "created_at"],
+                    [
+                        (account.pk, on, TransactionKind.MONTHLY.value, Channel.PAYROLL.value, period, shares, amount,
+                         entries[voucher].pk, "", by.pk if by is not None else None, now)
                         for (account, shares, amount), voucher in zip(rows, vouchers, strict=True)
-                    ),
-                    batch_size=2_000,
+                    ],
                 )  # fmt: skip
         except IntegrityError:  # a counter contribution for the month was recorded a moment ago
             raise ShareError(

@@ -47,8 +47,9 @@ def coop():
     return coop_generate(members=500, years=3, seed=11, as_of=AS_OF)
 
 
-def test_loans_step_comes_last():
-    assert [name for name, _ in STEPS][-1] == "loans"
+def test_loans_step_comes_after_every_sub_ledger_it_builds_on():
+    names = [name for name, _ in STEPS]
+    assert names.index("loans") == len(names) - 2 and names[-1] == "bank_debits"
 
 
 def test_the_loan_book_reconciles_with_the_ledger(coop):
