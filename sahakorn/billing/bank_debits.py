@@ -32,6 +32,7 @@ from sahakorn.billing.models import (
 )
 from sahakorn.billing.services import billing_units_post
 from sahakorn.core.money import MoneyInputError, baht, parse_money_text
+from sahakorn.core.selectors import in_chunks
 from sahakorn.core.thai import format_be_date
 from sahakorn.members.models import Member, MemberStatus, Unit
 
@@ -146,9 +147,10 @@ def bank_debit_result_read(*, cycle: BillingCycle, data: bytes) -> dict[int, Dec
             cycle=cycle, method=BillingMethod.BANK
         ).values_list("member__number", "member_id", "total_billed")
     }
+    # A whole coop's list is tens of thousands of numbers: asked per 5,000 (SQLite takes 32,766 parameters).
     known = set(
-        Member.objects.filter(number__in=[row[0].strip() for row in rows if row]).values_list(
-            "number", flat=True
+        in_chunks(
+            Member.objects.values_list("number", flat=True), "number", {row[0].strip() for row in rows if row}
         )
     )
     found: dict[int, Decimal] = {}

@@ -59,7 +59,7 @@ from sahakorn.core.subledger import (
     subledgers,
 )
 from sahakorn.core.thai import format_be_date
-from sahakorn.members.models import Member, MemberStatus
+from sahakorn.members.models import Member, MemberStatus, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -1119,7 +1119,9 @@ def deduction_import_post(*, deduction_import: DeductionImport, by: User | None 
     imported = DeductionImport.objects.select_for_update().get(pk=deduction_import.pk)
     if imported.posting_id is not None:
         return imported.posting
-    if UnitPosting.objects.filter(cycle_id=imported.cycle_id, unit_id=imported.unit_id).exists():
+    if UnitPosting.objects.filter(
+        cycle_id=imported.cycle_id, unit_id=imported.unit_id, method=BillingMethod.PAYROLL
+    ).exists():
         raise BillingError(
             f"{imported.unit} ผ่านรายการรับชำระรอบนี้จากแฟ้มอื่นแล้ว แฟ้ม {imported.file_name} ผ่านรายการไม่ได้"
         )
@@ -1131,6 +1133,62 @@ def deduction_import_post(*, deduction_import: DeductionImport, by: User | None 
     imported.posting, imported.status = posting, ImportStatus.POSTED
     imported.save(update_fields=["posting", "status"])
     return posting
+
+
+@transaction.atomic
+def cycle_units_post(
+    *, cycle: BillingCycle, in_full: bool = False, by: User | None = None
+) -> list[UnitPosting]:
+    """Post every payroll unit of a frozen cycle not posted yet, together (``billing_units_post``): each
+    by its checked file (the newest; a billed member not in it deducted 0.00). A unit without a file is
+    refused by name, unless ``in_full`` says every such unit deducted its bills in full. Members who pay
+    by bank account are the bank's posting (``bank_debits.bank_debits_post``)."""
+    from sahakorn.core.selectors import in_chunks
+
+    cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
+    if cycle.status != CycleStatus.FROZEN:
+        raise BillingError(f"{cycle} ยังไม่ได้ประมวลผล (หรือปิดงวดแล้ว) ผ่านรายการรับชำระไม่ได้")
+    payroll = Bill.objects.filter(cycle=cycle, method=BillingMethod.PAYROLL)
+    posted = set(
+        UnitPosting.objects.filter(cycle=cycle, method=BillingMethod.PAYROLL).values_list(
+            "unit_id", flat=True
+        )
+    )
+    waiting = set(payroll.values_list("unit_id", flat=True).distinct()) - posted
+    files = {
+        imported.unit_id: imported
+        for imported in DeductionImport.objects.select_for_update()
+        .filter(cycle=cycle, status=ImportStatus.VALIDATED, unit_id__in=waiting)
+        .order_by("uploaded_at", "pk")
+    }
+    units = list(Unit.objects.filter(pk__in=waiting).order_by("code"))
+    without = [unit for unit in units if unit.pk not in files]
+    if without and not in_full:
+        shown = ", ".join(unit.code for unit in without[:20]) + (" …" if len(without) > 20 else "")
+        raise BillingError(
+            f"{len(without):,} หน่วยยังไม่มีแฟ้มผลการหัก ({shown}): นำเข้าแฟ้มก่อน หรือระบุว่าหักได้เต็มจำนวน",
+            field="in_full",
+        )
+    deductions: dict = {unit: None for unit in units}
+    with_file = [unit for unit in units if unit.pk in files]
+    if with_file:
+        for unit in with_file:
+            deductions[unit] = {}
+        by_unit = {unit.pk: unit for unit in with_file}
+        for member_id, unit_id in in_chunks(payroll.values_list("member_id", "unit_id"), "unit_id", by_unit):
+            deductions[by_unit[unit_id]][member_id] = ZERO
+        unit_of_file = {imported.pk: imported.unit_id for imported in files.values()}
+        lines = DeductionImportLine.objects.values_list("deduction_import_id", "member_id", "deducted")
+        for file_id, member_id, deducted in in_chunks(lines, "deduction_import_id", unit_of_file):
+            deductions[by_unit[unit_of_file[file_id]]][member_id] = deducted
+    postings = billing_units_post(cycle=cycle, deductions=deductions, by=by) if units else []
+    done = {posting.unit_id: posting for posting in postings}
+    rows_update(
+        DeductionImport,
+        ["posting", "status"],
+        [(imported.pk, done[unit_id].pk, ImportStatus.POSTED.value) for unit_id, imported in files.items()],
+    )
+    return postings
 
 
 @transaction.atomic

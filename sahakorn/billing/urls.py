@@ -13,6 +13,7 @@ urlpatterns = [
     path("cycles/<int:pk>/units/<int:unit_id>/invoice/", views.unit_invoice, name="unit_invoice"),
     path("cycles/<int:pk>/units/<int:unit_id>/import/", views.unit_import, name="unit_import"),
     path("cycles/<int:pk>/units/<int:unit_id>/post/", views.unit_post, name="unit_post"),
+    path("cycles/<int:pk>/post-all/", views.cycle_post_all, name="cycle_post_all"),
     path("cycles/<int:pk>/bank/file/", views.cycle_bank_file, name="cycle_bank_file"),
     path("cycles/<int:pk>/bank/post/", views.cycle_bank_post, name="cycle_bank_post"),
     path("bank-debits/", views.bank_debit_mandates, name="bank_debits"),

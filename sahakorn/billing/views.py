@@ -573,3 +573,45 @@ def cycle_bank_post(request: HttpRequest, pk: int) -> HttpResponse:
         "received": summary.billed - short_total,
     }
     return render(request, "billing/bank_post_confirm.html", context)
+
+
+@staff_view("billing.change_billingcycle")
+@require_http_methods(["GET", "POST"])
+def cycle_post_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Posting every waiting unit at once is irreversible: the GET shows how many units wait, with and
+    without a checked file, and what posting them would receive; the POST (the confirm button) posts."""
+    found = _cycle(pk)
+    if found.status != CycleStatus.FROZEN:
+        raise Http404
+    waiting = [row for row in selectors.cycle_units(cycle=found) if row.posting is None]
+    with_file = [row for row in waiting if row.pending_import is not None]
+    without = [row for row in waiting if row.pending_import is None]
+    if request.method == "POST":
+        try:
+            postings = services.cycle_units_post(
+                cycle=found, in_full=request.POST.get("in_full") == "1", by=request.user
+            )
+        except ServiceError as e:
+            messages.error(request, e.message)
+            return redirect("billing:cycle_post_all", found.pk)
+        messages.success(
+            request,
+            _(
+                "ผ่านรายการรับชำระ %(units)s หน่วยแล้ว: หักได้ %(received)s บาท หักไม่ได้ %(short)s บาท หักเกิน %(over)s บาท"
+            )
+            % {
+                "units": f"{len(postings):,}",
+                "received": f"{sum((p.received for p in postings), ZERO):,.2f}",
+                "short": f"{sum((p.short for p in postings), ZERO):,.2f}",
+                "over": f"{sum((p.over for p in postings), ZERO):,.2f}",
+            },
+        )
+        return redirect("billing:cycle", found.pk)
+    context = {
+        "cycle": found,
+        "with_file": len(with_file),
+        "with_file_total": sum((row.pending_import.total for row in with_file), ZERO),
+        "without": without,
+        "without_total": sum((row.billed for row in without), ZERO),
+    }
+    return render(request, "billing/post_all_confirm.html", context)

@@ -70,3 +70,34 @@ def test_a_bad_returned_file_prints_every_row_and_keeps_nothing(member, tmp_path
     with pytest.raises(CommandError, match="แถวที่ 2 เลขทะเบียน 999999: ไม่พบสมาชิก"):
         _run("import", "--period", "2026-03", "--unit", member.unit.code, "--layout", "SAHAKORN-CSV",
              "--file", str(bad), "--remittance", "1.00")  # fmt: skip
+
+
+def test_post_all_takes_each_units_file_and_refuses_a_unit_without_one_by_name(member, tmp_path):
+    _run("open", "--period", "2026-03")
+    _run("freeze", "--period", "2026-03")
+
+    with pytest.raises(CommandError, match=f"1 หน่วยยังไม่มีแฟ้มผลการหัก \\({member.unit.code}\\)"):
+        _run("post", "--period", "2026-03", "--all")
+
+    posted = _run("post", "--period", "2026-03", "--all", "--in-full")
+    assert "ผ่านรายการ 1 หน่วย หักได้รวม 11,965.51 บาท" in posted
+    assert "ผ่านรายการ 0 หน่วย" in _run("post", "--period", "2026-03", "--all")
+
+
+def test_the_bank_file_and_the_banks_short_list_from_the_command_line(member, manager, tmp_path):
+    from sahakorn.billing.bank_debits import bank_debit_account_set, bank_debit_mandate_start
+    from sahakorn.billing.tests.conftest import MARCH
+
+    bank_debit_account_set(bank_code="006", account_no="9876543210", company_name="COOP", service_code="01")
+    bank_debit_mandate_start(member=member, bank_code="006", account_no="1234567890", starts=MARCH)
+    _run("open", "--period", "2026-03")
+    _run("freeze", "--period", "2026-03")
+
+    written = _run("bank-file", "--period", "2026-03", "--out", str(tmp_path))
+    short = tmp_path / "short.csv"
+    short.write_text(f"{member.number},1000.00\n")
+    posted = _run("bank-post", "--period", "2026-03", "--short", str(short))
+
+    assert "1 ราย (396 ไบต์)" in written
+    assert "หักบัญชีธนาคาร 1 หน่วย หักได้ 1,000.00 บาท หักไม่ได้ 10,965.51 บาท" in posted
+    assert "ผ่านรายการ 0 หน่วย" in _run("post", "--period", "2026-03", "--all")

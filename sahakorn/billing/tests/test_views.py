@@ -130,3 +130,23 @@ def test_a_month_from_the_files_to_the_closed_cycle_on_the_screens(client, membe
     close_url = reverse("billing:cycle_close", args=[cycle.pk])
     assert "billing cycle reconciled" in client.get(close_url).content.decode()
     assert "ปิดงวด 256903 หน่วยงานทั่วไป แล้ว" in client.post(close_url, follow=True).content.decode()
+
+
+def test_posting_every_waiting_unit_asks_first_and_names_a_unit_without_a_file(client, member, officer):
+    from sahakorn.billing.models import UnitPosting
+    from sahakorn.billing.services import billing_cycle_freeze, billing_period_open
+    from sahakorn.billing.tests.conftest import MARCH
+
+    [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
+    billing_cycle_freeze(cycle=cycle, by=officer)
+    client.force_login(officer)
+    url = reverse("billing:cycle_post_all", args=[cycle.pk])
+
+    confirm = client.get(url).content.decode()
+    refused = client.post(url, follow=True).content.decode()
+    done = client.post(url, {"in_full": "1"}, follow=True).content.decode()
+
+    assert "ยืนยัน ผ่านรายการ" in confirm and member.unit.code in confirm and "11,965.51" in confirm
+    assert "1 หน่วยยังไม่มีแฟ้มผลการหัก" in refused
+    assert "ผ่านรายการรับชำระ 1 หน่วยแล้ว: หักได้ 11,965.51 บาท" in done
+    assert UnitPosting.objects.count() == 1

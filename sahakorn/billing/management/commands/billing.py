@@ -8,7 +8,12 @@
 - ``import --period YYYY-MM --unit CODE --layout CODE --file PATH --remittance AMOUNT``: check a unit's
   returned file whole and keep it (nothing kept when any row is wrong; every bad row printed).
 - ``post --period YYYY-MM --unit CODE``: post the unit's checked file, or its bills in full when it sent
-  none (once; a rerun changes nothing).
+  none (once; a rerun changes nothing). ``post --period YYYY-MM --all [--in-full]``: every unit not
+  posted yet, together, each by its checked file (a unit without one is refused by name unless
+  ``--in-full``).
+- ``bank-file --period YYYY-MM --out DIR``: the bank's direct-debit file of the members who pay by bank.
+- ``bank-post --period YYYY-MM [--short CSV]``: post the bank's debits, all in full except the bank's
+  short list (member number, amount debited), checked whole.
 - ``reconcile --period YYYY-MM`` / ``close --period YYYY-MM``: the ✔/✘ lines; close when all pass.
 """
 
@@ -19,21 +24,38 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sahakorn.billing.bank_debits import bank_debit_result_read, bank_debits_post
 from sahakorn.billing.errors import BillingError
-from sahakorn.billing.files import layout_get, unit_file, unit_file_name, unit_layout_code
-from sahakorn.billing.models import Bill, BillingCycle, BillingPeriod, DeductionImport, ImportStatus
+from sahakorn.billing.files import (
+    bank_debit_bills,
+    bank_debit_file,
+    bank_debit_file_name,
+    layout_get,
+    unit_file,
+    unit_file_name,
+    unit_layout_code,
+)
+from sahakorn.billing.models import (
+    Bill,
+    BillingCycle,
+    BillingMethod,
+    BillingPeriod,
+    DeductionImport,
+    ImportStatus,
+)
 from sahakorn.billing.selectors import billing_cycle_preview, cycle_item_totals, cycle_reconciled, cycle_units
 from sahakorn.billing.services import (
     billing_cycle_close,
     billing_cycle_freeze,
     billing_period_open,
     billing_unit_post,
+    cycle_units_post,
     deduction_import_post,
     deduction_import_record,
 )
 from sahakorn.core.commands import iso_month
 from sahakorn.core.errors import ServiceError
-from sahakorn.core.money import MoneyInputError, baht, parse_money_text
+from sahakorn.core.money import ZERO, MoneyInputError, baht, parse_money_text
 from sahakorn.core.subledger import reconciled_write
 from sahakorn.members.models import Member, Unit
 
@@ -57,16 +79,33 @@ class Command(BaseCommand):
         imported = actions.add_parser(
             "import", help="นำเข้าแฟ้มผลการหัก / check and keep a unit's returned file"
         )
-        post = actions.add_parser("post", help="ผ่านรายการรับชำระ / post a unit's deductions")
+        post = actions.add_parser("post", help="ผ่านรายการรับชำระ / post a unit's deductions (or every unit's)")
+        bank_file = actions.add_parser("bank-file", help="แฟ้มหักบัญชีธนาคาร / the bank's direct-debit file")
+        bank_post = actions.add_parser(
+            "bank-post", help="ผ่านรายการหักบัญชีธนาคาร / post the bank's debits (its short list, if any)"
+        )
         reconcile = actions.add_parser("reconcile", help="กระทบยอดงวด / reconcile the month")
         close = actions.add_parser("close", help="ปิดงวดเรียกเก็บ / close the month")
-        for sub in (out, imported, post, reconcile, close):
+        for sub in (out, imported, post, reconcile, close, bank_file, bank_post):
             sub.add_argument("--period", type=iso_month, required=True, help="the month, YYYY-MM (C.E.)")
             sub.add_argument("--group", default=None, help="pay group code (default: every group)")
         out.add_argument("--out", required=True, help="directory to write the files to")
         out.add_argument("--layout", default=None, help="layout code (default: each unit's own)")
-        for sub in (imported, post):
-            sub.add_argument("--unit", required=True, help="unit code")
+        imported.add_argument("--unit", required=True, help="unit code")
+        which = post.add_mutually_exclusive_group(required=True)
+        which.add_argument("--unit", help="unit code")
+        which.add_argument(
+            "--all", action="store_true", help="every unit not posted yet, by its checked file"
+        )
+        post.add_argument(
+            "--in-full",
+            action="store_true",
+            help="with --all: a unit without a file deducted every bill in full",
+        )
+        bank_file.add_argument("--out", required=True, help="directory to write the file to")
+        bank_post.add_argument(
+            "--short", default=None, help="the bank's CSV of debits that did not go through"
+        )
         imported.add_argument("--layout", required=True, help="layout code of the returned file")
         imported.add_argument("--file", required=True, help="path of the returned file")
         imported.add_argument("--remittance", required=True, help="what the unit remitted, e.g. 1234567.89")
@@ -88,6 +127,12 @@ class Command(BaseCommand):
                     self._freeze(cycle)
                 elif action == "files":
                     self._files(cycle, options["out"], options["layout"])
+                elif action == "post" and options["all"]:
+                    self._post_all(cycle, in_full=options["in_full"])
+                elif action == "bank-file":
+                    self._bank_file(cycle, options["out"])
+                elif action == "bank-post":
+                    self._bank_post(cycle, options["short"])
                 elif action in ("import", "post"):
                     unit = self._unit(cycle, options["unit"])
                     if unit is None:
@@ -154,8 +199,8 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
             raise BillingError(f"ไม่พบหน่วยรหัส “{code}”")
-        if not Bill.objects.filter(cycle=cycle, unit=unit).exists():
-            return None  # billed in another pay group's cycle
+        if not Bill.objects.filter(cycle=cycle, unit=unit, method=BillingMethod.PAYROLL).exists():
+            return None  # billed in another pay group's cycle (or only its members who pay by bank)
         return unit
 
     def _files(self, cycle: BillingCycle, out: str, code: str | None) -> None:
@@ -198,4 +243,42 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{unit.code} {unit.name}: หักได้ {baht(posting.received)} จาก {baht(posting.billed)} บาท "
             f"หักไม่ได้ {baht(posting.short)} หักเกิน {baht(posting.over)}"
+        )
+
+    def _post_all(self, cycle: BillingCycle, *, in_full: bool) -> None:
+        postings = cycle_units_post(cycle=cycle, in_full=in_full)
+        for posting in postings:
+            self.stdout.write(
+                f"{posting.unit.code} {posting.unit.name}: หักได้ {baht(posting.received)} จาก {baht(posting.billed)} "
+                f"บาท หักไม่ได้ {baht(posting.short)} หักเกิน {baht(posting.over)}"
+            )
+        received = sum((posting.received for posting in postings), ZERO)
+        self.stdout.write(f"{cycle}: ผ่านรายการ {len(postings):,} หน่วย หักได้รวม {baht(received)} บาท")
+
+    def _bank_file(self, cycle: BillingCycle, out: str) -> None:
+        if not bank_debit_bills(cycle).exists():
+            self.stdout.write(f"{cycle}: ไม่มีสมาชิกที่ชำระโดยหักบัญชีธนาคาร")
+            return
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        data = bank_debit_file(cycle=cycle)
+        path = target / bank_debit_file_name(cycle=cycle)
+        path.write_bytes(data)
+        self.stdout.write(f"{path}: {data.count(b'\r\nD'):,} ราย ({len(data):,} ไบต์)")
+
+    def _bank_post(self, cycle: BillingCycle, short: str | None) -> None:
+        if not bank_debit_bills(cycle).exists():
+            self.stdout.write(f"{cycle}: ไม่มีสมาชิกที่ชำระโดยหักบัญชีธนาคาร")
+            return
+        found = {}
+        if short:
+            path = Path(short)
+            if not path.is_file():
+                raise BillingError(f"ไม่พบแฟ้ม {path}")
+            found = bank_debit_result_read(cycle=cycle, data=path.read_bytes())
+        postings = bank_debits_post(cycle=cycle, short=found)
+        received = sum((posting.received for posting in postings), ZERO)
+        not_debited = sum((posting.short for posting in postings), ZERO)
+        self.stdout.write(
+            f"{cycle}: หักบัญชีธนาคาร {len(postings):,} หน่วย หักได้ {baht(received)} บาท หักไม่ได้ {baht(not_debited)} บาท"
         )
