@@ -134,10 +134,16 @@ class BankDebitAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The coop has one collecting account: the row is always true and unique, so a second row (two
+    # officers setting it for the first time at once) is refused by the database.
+    the_one = models.BooleanField(default=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "บัญชีรับเงินหักบัญชีสมาชิก"
         verbose_name_plural = "บัญชีรับเงินหักบัญชีสมาชิก"
+        constraints = [
+            models.CheckConstraint(condition=Q(the_one=True), name="billing_one_bank_debit_account")
+        ]
 
     def __str__(self) -> str:
         return f"{self.bank_code}-{self.account_no} {self.company_name}"

@@ -7,6 +7,7 @@ back office shows), never the tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -402,6 +403,23 @@ def bank_debit_summary(*, cycle: BillingCycle) -> BankDebitSummary:
         .order_by("unit__code")
     )
     return BankDebitSummary(bills=got["bills"], billed=money_from_sum(got["billed"]), postings=postings)
+
+
+def posting_vouchers(postings: Sequence[UnitPosting]) -> list[str]:
+    """The voucher numbers the postings are in (a posting has one a day its lines were received on,
+    the posting day's for what it held for refund), in voucher order: what the success message
+    names."""
+    from sahakorn.ledger.models import JournalEntry
+
+    ids = [p.pk for p in postings]
+    # What is held for refund is on the posting day's voucher, which the lines it came from name too.
+    entries = (
+        JournalEntry.objects.filter(billing_receipts__posting_id__in=ids)
+        .distinct()
+        .select_related("fiscal_year")
+        .order_by("fiscal_year__year_be", "voucher_no")
+    )
+    return [entry.voucher_label for entry in entries]
 
 
 def bank_debit_mandates(*, q: str = "") -> QuerySet[BankDebitMandate]:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -47,6 +48,7 @@ from sahakorn.core.money import ZERO
 from sahakorn.core.paging import paginate
 from sahakorn.core.permissions import staff_view
 from sahakorn.core.reports import pdf_response
+from sahakorn.core.selectors import in_chunks
 from sahakorn.core.thai import format_be_date
 from sahakorn.ledger.models import JournalEntry
 from sahakorn.members.models import Member, Unit
@@ -289,10 +291,11 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
             request,
             _(
                 "ผ่านรายการรับชำระของ%(unit)s แล้ว: หักได้ %(received)s บาท จากยอดเรียกเก็บ %(billed)s บาท "
-                "หักไม่ได้ %(short)s บาท หักเกิน %(over)s บาท"
+                "หักไม่ได้ %(short)s บาท หักเกิน %(over)s บาท ใบสำคัญ %(vouchers)s"
             )
             % {
                 "unit": unit.name,
+                "vouchers": _vouchers_named([posting]),
                 "received": f"{posting.received:,.2f}",
                 "billed": f"{posting.billed:,.2f}",
                 "short": f"{posting.short:,.2f}",
@@ -304,6 +307,17 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     context = {"cycle": found, "unit": unit, "pending": pending, "members": bills.count(), "billed": billed,
                "short": short}  # fmt: skip
     return render(request, "billing/unit_post_confirm.html", context)
+
+
+def _vouchers_named(postings: list[UnitPosting], most: int = 5) -> str:
+    """The postings' voucher numbers for a success message: the first few and how many more."""
+    labels = selectors.posting_vouchers(postings)
+    if not labels:
+        return _("ไม่มี (ไม่ได้รับเงิน)")
+    named = ", ".join(labels[:most])
+    if len(labels) > most:
+        named += " " + _("และอีก %(n)s ใบ") % {"n": len(labels) - most}
+    return named
 
 
 @staff_view("billing.view_bill")
@@ -546,21 +560,29 @@ def cycle_bank_post(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "ผ่านรายการหักบัญชีธนาคารของ%(cycle)s แล้ว: %(units)s ใบสำคัญ หักได้ %(received)s บาท "
-                        "หักไม่ได้ %(short)s บาท"
+                        "ผ่านรายการหักบัญชีธนาคารของ%(cycle)s แล้ว: สมาชิก %(units)s หน่วย หักได้ %(received)s บาท "
+                        "หักไม่ได้ %(short)s บาท ใบสำคัญ %(vouchers)s"
                     )
                     % {
                         "cycle": found,
                         "units": len(postings),
                         "received": f"{received:,.2f}",
                         "short": f"{not_debited:,.2f}",
+                        "vouchers": _vouchers_named(postings),
                     },  # fmt: skip
                 )
-                return redirect("billing:cycle", found.pk)
+                # One unit's bank posting opens like a unit's posting (its receipts to print); many are
+                # listed, each linked, in the cycle page's bank section.
+                if len(postings) == 1:
+                    return redirect("billing:posting", postings[0].pk)
+                return redirect(reverse("billing:cycle", args=[found.pk]) + "#bank")
     short_total = ZERO
     if short:
+        # The list can name thousands of members: read per chunk (SQLite takes 32,766 parameters).
         billed = dict(
-            Bill.objects.filter(cycle=found, member_id__in=short).values_list("member_id", "total_billed")
+            in_chunks(
+                Bill.objects.filter(cycle=found).values_list("member_id", "total_billed"), "member_id", short
+            )
         )
         short_total = sum((billed[member_id] - amount for member_id, amount in short.items()), ZERO)
     context = {

@@ -87,6 +87,7 @@ def test_a_month_from_the_files_to_the_closed_cycle_on_the_screens(client, membe
     # given: March frozen
     from sahakorn.billing.models import Receipt, UnitPosting
     from sahakorn.billing.services import billing_cycle_freeze
+    from sahakorn.ledger.models import EntrySource, JournalEntry
 
     [cycle] = billing_period_open(month=MARCH, by=officer).cycles.all()
     billing_cycle_freeze(cycle=cycle, by=officer)
@@ -120,7 +121,11 @@ def test_a_month_from_the_files_to_the_closed_cycle_on_the_screens(client, membe
     assert "ยืนยัน ผ่านรายการ" in client.get(post_url).content.decode()
     assert not UnitPosting.objects.exists()
     posted = client.post(post_url, follow=True).content.decode()
-    assert "หักได้ 11,965.51 บาท จากยอดเรียกเก็บ 11,965.51 บาท" in posted
+    voucher = JournalEntry.objects.get(source=EntrySource.BILLING)
+    assert (
+        f"หักได้ 11,965.51 บาท จากยอดเรียกเก็บ 11,965.51 บาท หักไม่ได้ 0.00 บาท หักเกิน 0.00 บาท ใบสำคัญ {voucher.voucher_label}"
+        in posted
+    )
     receipt = Receipt.objects.get()
     assert client.get(reverse("billing:receipt_pdf", args=[receipt.pk])).content.startswith(b"%PDF")
     posting = UnitPosting.objects.get()

@@ -153,17 +153,24 @@ def test_a_mandate_starts_and_ends_with_a_month_not_yet_frozen(bank_member, cycl
 def test_the_officer_checks_the_banks_list_then_confirms_the_posting(client, bank_member, cycle, officer):
     client.force_login(officer)
     url = reverse("billing:cycle_bank_post", args=[cycle.pk])
-    upload = __import__("io").BytesIO(b"000123,0\n")
+    upload = __import__("io").BytesIO(b"000123,1000.00\n")
     upload.name = "short.csv"
 
     checked = client.post(url, {"file": upload})
 
     page = checked.content.decode()
-    assert "ยืนยัน ผ่านรายการ" in page and "11,965.51" in page
+    assert "ยืนยัน ผ่านรายการ" in page and "10,965.51" in page
     assert not UnitPosting.objects.exists()
     done = client.post(url, {"carried": checked.context["form"].carried_value, "confirm": "1"}, follow=True)
-    assert "หักได้ 0.00 บาท หักไม่ได้ 11,965.51 บาท" in done.content.decode()
-    assert UnitPosting.objects.get().method == BillingMethod.BANK
+    posting = UnitPosting.objects.get()
+    assert posting.method == BillingMethod.BANK
+    voucher = JournalEntry.objects.filter(billing_receipts__posting=posting).distinct().get()
+    assert (
+        f"สมาชิก 1 หน่วย หักได้ 1,000.00 บาท หักไม่ได้ 10,965.51 บาท ใบสำคัญ {voucher.voucher_label}"
+        in done.content.decode()
+    )
+    # one unit's bank posting lands on its posting page, its receipts to print
+    assert done.redirect_chain[-1][0] == reverse("billing:posting", args=[posting.pk])
 
 
 def test_an_officer_records_a_mandate_on_its_screen_and_a_bad_account_is_named(
@@ -199,3 +206,22 @@ def test_the_cycle_page_offers_the_banks_file_and_its_posting(client, bank_membe
         == 'attachment; filename="D00620260331-' + cycle.pay_group.code + '.txt"'
     )
     assert len(download.content) == 3 * 132
+
+
+def test_the_coop_has_one_collecting_account_and_setting_it_again_changes_that_one(bank_member, manager):
+    from django.db import IntegrityError, transaction
+
+    from sahakorn.billing.models import BankDebitAccount
+
+    again = bank_debit_account_set(
+        bank_code="014", account_no="1111111111", company_name="SAHAKORN", service_code="02", by=manager
+    )
+
+    assert list(BankDebitAccount.objects.values_list("pk", "bank_code", "account_no")) == [
+        (again.pk, "014", "1111111111")
+    ]
+    # and: the database refuses a second row however it is written
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BankDebitAccount.objects.create(
+            bank_code="002", account_no="2222222222", company_name="X", service_code="01"
+        )
