@@ -238,16 +238,62 @@ class Channel(models.TextChoices):
     TRANSFER = "transfer", "โอนเงินเข้าบัญชีสหกรณ์"
 
 
+class DueQuerySet(models.QuerySet):
+    """A due is paid either on its own row (the counter, a levy collected whole: ``collected_on`` and the
+    voucher filled in) or by a payroll collection naming its member and its levy (``PayrollCollection``:
+    a month's billing pays some fifty dues a member, and writing a record per member instead of
+    marking five million rows is what keeps month-end posting short). These are the three questions
+    every reader asks."""
+
+    def outstanding(self) -> "DueQuerySet":
+        return self.filter(collected_on__isnull=True).exclude(_paid_by_payroll())
+
+    def paid(self) -> "DueQuerySet":
+        return self.filter(due_is_paid())
+
+    def with_payment(self) -> "DueQuerySet":
+        """Each due with how payroll paid it (``payroll_on``, ``payroll_entry_id``,
+        ``payroll_voucher``), for the lists that show a due's date and voucher (``FuneralDue.paid_on``)."""
+        received = PayrollCollectionMember.objects.filter(
+            membership_id=models.OuterRef("membership_id"),
+            collection__levies__levy_id=models.OuterRef("levy_id"),
+        ).order_by("collection_id")[:1]
+        return self.annotate(
+            payroll_on=models.Subquery(received.values("collection__collected_on")),
+            payroll_entry_id=models.Subquery(received.values("journal_entry_id")),
+            payroll_voucher_no=models.Subquery(received.values("journal_entry__voucher_no")),
+            payroll_voucher_year=models.Subquery(received.values("journal_entry__fiscal_year__year_be")),
+        )
+
+
+def due_is_paid() -> Q:
+    """The condition "this due is paid", for a filter or an aggregate's ``filter=``."""
+    return Q(collected_on__isnull=False) | _paid_by_payroll()
+
+
+def _paid_by_payroll() -> Q:
+    return Q(
+        models.Exists(
+            PayrollCollectionMember.objects.filter(
+                membership_id=models.OuterRef("membership_id"),
+                collection__levies__levy_id=models.OuterRef("levy_id"),
+            )
+        )
+    )
+
+
 class FuneralDue(models.Model):
     """One member's dues for one levy (เงินสงเคราะห์ที่ต้องชำระ), and its collection once received.
 
-    Created uncollected; the collection service fills ``collected_on``, ``channel`` and
-    ``journal_entry`` once, and a collected row never changes again (a database trigger refuses).
+    Created uncollected. A collection at the counter fills ``collected_on``, ``channel`` and
+    ``journal_entry`` once, and a collected row never changes again (a database trigger refuses);
+    billing's payroll receipts leave the row as it is and write a ``PayrollCollection`` instead.
+    Ask ``FuneralDue.objects.outstanding()`` / ``.paid()``, never ``collected_on`` alone.
     """
 
     # Indexes: the (levy, membership) unique constraint serves a levy's dues, the membership index a
-    # member's. Nothing written by the collection is indexed, so marking millions of dues collected
-    # each month updates each row in place (HOT, pages half-filled: migration 0007).
+    # member's. Nothing written by a collection is indexed (migration 0006); billing no longer writes
+    # these rows at all (``PayrollCollection``, migration 0007).
     levy = models.ForeignKey(FuneralLevy, on_delete=models.PROTECT, related_name="dues", db_index=False)
     membership = models.ForeignKey(FuneralMembership, on_delete=models.PROTECT, related_name="dues")
     amount = MoneyField("จำนวนเงิน")
@@ -261,6 +307,8 @@ class FuneralDue(models.Model):
         related_name="funeral_dues",
         db_index=False,
     )
+
+    objects = DueQuerySet.as_manager()
 
     class Meta:
         ordering = ["levy", "membership"]
@@ -278,9 +326,84 @@ class FuneralDue(models.Model):
     def __str__(self) -> str:
         return f"{self.levy_id}/{self.membership_id} {self.amount}"
 
+    # Read from a queryset's ``with_payment()``: paid at the counter (the row) or by payroll.
     @property
-    def is_collected(self) -> bool:
-        return self.collected_on is not None
+    def paid_on(self):
+        return self.collected_on or getattr(self, "payroll_on", None)
+
+    @property
+    def paid_entry_id(self) -> int | None:
+        return self.journal_entry_id or getattr(self, "payroll_entry_id", None)
+
+    @property
+    def paid_voucher(self) -> str:
+        from sahakorn.ledger.models import voucher_label
+
+        if self.journal_entry_id:
+            return self.journal_entry.voucher_label
+        return voucher_label(
+            getattr(self, "payroll_voucher_year", None), getattr(self, "payroll_voucher_no", None)
+        )
+
+
+class PayrollCollection(models.Model):
+    """Dues received through billing on one day (รับเงินสงเคราะห์ผ่านการหักเงินเดือน): the levies it took.
+
+    Each member it names (``PayrollCollectionMember``) paid, with that voucher, every due of theirs on
+    these levies that was still outstanding when it was posted: what the month's bill billed and
+    the posting checked to the satang. The due rows are not touched (``DueQuerySet``). Never changed.
+    """
+
+    collected_on = models.DateField("วันที่รับ")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "การรับเงินสงเคราะห์ผ่านการหักเงินเดือน"
+        verbose_name_plural = "การรับเงินสงเคราะห์ผ่านการหักเงินเดือน"
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.collected_on}"
+
+
+class PayrollCollectionLevy(models.Model):
+    collection = models.ForeignKey(PayrollCollection, on_delete=models.PROTECT, related_name="levies")
+    levy = models.ForeignKey(FuneralLevy, on_delete=models.PROTECT, related_name="payroll_collections")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["levy", "collection"], name="funeral_payroll_levy_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}/{self.levy_id}"
+
+
+class PayrollCollectionMember(models.Model):
+    """One member's dues paid by one payroll collection: how many, how much, and the voucher."""
+
+    collection = models.ForeignKey(PayrollCollection, on_delete=models.PROTECT, related_name="members")
+    membership = models.ForeignKey(
+        FuneralMembership, on_delete=models.PROTECT, related_name="payroll_collections", db_index=False
+    )
+    dues = models.PositiveIntegerField("จำนวนรายการ")
+    amount = MoneyField("จำนวนเงิน")
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        on_delete=models.PROTECT,
+        related_name="funeral_payroll_collections",
+        db_index=False,
+    )
+
+    class Meta:
+        constraints = [
+            # Also the index every "is this due paid" question probes: membership, then collection.
+            models.UniqueConstraint(fields=["membership", "collection"], name="funeral_payroll_member_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funeral_payroll_member_positive"),
+        ]
+        indexes = [models.Index(fields=["journal_entry"], name="funeral_payroll_member_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}/{self.membership_id} {self.amount}"
 
 
 class ClaimStatus(models.TextChoices):

@@ -20,7 +20,13 @@ from django.db.models import Q
 
 from sahakorn.core.subledger import Reconciled
 from sahakorn.core.thai import format_be_date
-from sahakorn.funeral.models import FuneralDue, FuneralMembership, FuneralPayout, FuneralRemittance
+from sahakorn.funeral.models import (
+    FuneralDue,
+    FuneralMembership,
+    FuneralPayout,
+    FuneralRemittance,
+    PayrollCollectionMember,
+)
 from sahakorn.funeral.selectors import money_sum, to_money
 from sahakorn.ledger.selectors import account_balance
 
@@ -67,7 +73,10 @@ def funeral_reconcile(*, as_of: dt.date | None = None) -> FuneralReconcileResult
         as_of,
         Q(entrance_fee_entry__isnull=False),
     )
-    dues = _total(FuneralDue.objects.all(), "amount", "collected_on", as_of, Q(collected_on__isnull=False))
+    # Dues paid at the counter are marked on their rows; payroll's are its collections' (``DueQuerySet``).
+    dues = _total(
+        FuneralDue.objects.all(), "amount", "collected_on", as_of, Q(collected_on__isnull=False)
+    ) + _total(PayrollCollectionMember.objects.all(), "amount", "collection__collected_on", as_of)
     payouts = _total(FuneralPayout.objects.all(), "amount", "paid_on", as_of)
     remittances = _total(FuneralRemittance.objects.all(), "amount", "remitted_on", as_of)
     ledger_amount = account_balance(account="funeral_dues_collected", as_of=as_of)

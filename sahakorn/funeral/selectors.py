@@ -26,6 +26,7 @@ from sahakorn.funeral.models import (
     FuneralMembership,
     FuneralSettings,
     MembershipStatus,
+    due_is_paid,
 )
 from sahakorn.funeral.rules import PayoutFigures, payout_figures, payout_split
 from sahakorn.members.models import Member
@@ -86,15 +87,18 @@ def funeral_membership_of(*, member: Member, with_history: bool = False) -> Memb
     if membership is None:
         return None
     year = timezone.localdate().year
-    sums = FuneralDue.objects.filter(membership=membership).aggregate(
-        paid=money_sum("amount", filter=Q(collected_on__year=year)),
-        outstanding=money_sum("amount", filter=Q(collected_on__isnull=True)),
-    )
+    own = FuneralDue.objects.filter(membership=membership)
+    paid = own.filter(collected_on__year=year).aggregate(total=money_sum("amount"))["total"]
+    by_payroll = membership.payroll_collections.filter(collection__collected_on__year=year).aggregate(
+        total=money_sum("amount")
+    )["total"]
+    outstanding = own.outstanding().aggregate(total=money_sum("amount"))["total"]
     dues: list[FuneralDue] = []
     claim = None
     if with_history:
         dues = list(
             FuneralDue.objects.filter(membership=membership)
+            .with_payment()
             .select_related("levy", "levy__claim__membership__member", "journal_entry__fiscal_year")
             .order_by("-levy__levied_on", "-levy_id")
         )
@@ -102,8 +106,8 @@ def funeral_membership_of(*, member: Member, with_history: bool = False) -> Memb
     return MembershipRecord(
         membership=membership,
         beneficiaries=beneficiaries_current(membership=membership),
-        dues_paid_this_year=to_money(sums["paid"]),
-        dues_outstanding=to_money(sums["outstanding"]),
+        dues_paid_this_year=to_money(paid) + to_money(by_payroll),
+        dues_outstanding=to_money(outstanding),
         dues=dues,
         claim=claim,
     )
@@ -184,23 +188,34 @@ def levies_with_figures(*, start: dt.date | None = None, end: dt.date | None = N
         levies = levies.filter(levied_on__gte=start)
     if end is not None:
         levies = levies.filter(levied_on__lte=end)
-    levies = levies.annotate(
-        n_called=Count("dues"),
-        n_collected=Count("dues", filter=Q(dues__collected_on__isnull=False)),
-        collected_cents=money_sum("dues__amount", filter=Q(dues__collected_on__isnull=False)),
-        outstanding_cents=money_sum("dues__amount", filter=Q(dues__collected_on__isnull=True)),
-    ).order_by("-levied_on", "-id")
-    return [
-        LevyRow(
-            levy=levy,
-            members_called=levy.n_called,
-            collected_count=levy.n_collected,
-            collected_amount=to_money(levy.collected_cents),
-            outstanding_count=levy.n_called - levy.n_collected,
-            outstanding_amount=to_money(levy.outstanding_cents),
+    levies = list(levies.order_by("-levied_on", "-id"))
+    # One GROUP BY over the dues, a due paid at the counter or by payroll (``DueQuerySet.paid``).
+    figures = {
+        levy_id: (called, paid, called_total, paid_total)
+        for levy_id, called, paid, called_total, paid_total in FuneralDue.objects.filter(levy__in=levies)
+        .order_by()
+        .values("levy_id")
+        .annotate(
+            called=Count("id"),
+            paid=Count("id", filter=due_is_paid()),
+            called_total=money_sum("amount"),
+            paid_total=money_sum("amount", filter=due_is_paid()),
         )
-        for levy in levies
-    ]
+        .values_list("levy_id", "called", "paid", "called_total", "paid_total")
+    }
+    return [_levy_row(levy, *figures.get(levy.pk, (0, 0, None, None))) for levy in levies]
+
+
+def _levy_row(levy: FuneralLevy, called: int, paid: int, called_total, paid_total) -> LevyRow:
+    called_amount, paid_amount = to_money(called_total), to_money(paid_total)
+    return LevyRow(
+        levy=levy,
+        members_called=called,
+        collected_count=paid,
+        collected_amount=paid_amount,
+        outstanding_count=called - paid,
+        outstanding_amount=called_amount - paid_amount,
+    )
 
 
 def dues_report(*, start: dt.date | None = None, end: dt.date | None = None) -> DuesReport:
@@ -211,26 +226,21 @@ def dues_report(*, start: dt.date | None = None, end: dt.date | None = None) -> 
 def levy_row(*, levy: FuneralLevy) -> LevyRow:
     sums = FuneralDue.objects.filter(levy=levy).aggregate(
         n=Count("id"),
-        n_collected=Count("id", filter=Q(collected_on__isnull=False)),
-        collected=money_sum("amount", filter=Q(collected_on__isnull=False)),
-        outstanding=money_sum("amount", filter=Q(collected_on__isnull=True)),
+        paid=Count("id", filter=due_is_paid()),
+        called_total=money_sum("amount"),
+        paid_total=money_sum("amount", filter=due_is_paid()),
     )
-    return LevyRow(
-        levy=levy,
-        members_called=sums["n"],
-        collected_count=sums["n_collected"],
-        collected_amount=to_money(sums["collected"]),
-        outstanding_count=sums["n"] - sums["n_collected"],
-        outstanding_amount=to_money(sums["outstanding"]),
-    )
+    return _levy_row(levy, sums["n"], sums["paid"], sums["called_total"], sums["paid_total"])
 
 
 def levy_dues(*, levy: FuneralLevy, outstanding_only: bool = False) -> QuerySet[FuneralDue]:
-    rows = FuneralDue.objects.filter(levy=levy).select_related(
-        "membership__member__unit", "journal_entry__fiscal_year"
+    rows = (
+        FuneralDue.objects.filter(levy=levy)
+        .with_payment()
+        .select_related("membership__member__unit", "journal_entry__fiscal_year")
     )
     if outstanding_only:
-        rows = rows.filter(collected_on__isnull=True)
+        rows = rows.outstanding()
     return rows.order_by("membership__number")
 
 
@@ -260,9 +270,7 @@ class PayoutPlan:
 
 def claim_dues_collected(*, claim: DeathClaim) -> Decimal:
     """Dues collected so far for the claim's levy (zero when it has none)."""
-    total = FuneralDue.objects.filter(levy__claim=claim, collected_on__isnull=False).aggregate(
-        total=money_sum("amount")
-    )["total"]
+    total = FuneralDue.objects.filter(levy__claim=claim).paid().aggregate(total=money_sum("amount"))["total"]
     return to_money(total)
 
 

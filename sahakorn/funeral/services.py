@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from sahakorn.core.approvals import decision_guard, decision_record, rejection_note
-from sahakorn.core.bulk import rows_update
+from sahakorn.core.bulk import rows_insert
 from sahakorn.core.dates import refuse_after_batch_limit, refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, baht, has_more_than_two_places
@@ -64,6 +64,9 @@ from sahakorn.funeral.models import (
     MembershipStatus,
     PayoutBasis,
     PayoutMethod,
+    PayrollCollection,
+    PayrollCollectionLevy,
+    PayrollCollectionMember,
 )
 from sahakorn.funeral.selectors import death_claim_payout_plan, funeral_settings_for
 from sahakorn.ledger.models import EntrySource, EntryStatus, JournalEntry
@@ -484,7 +487,7 @@ def _dues_receivable(*, levy: FuneralLevy, on: dt.date, membership_ids: Sequence
             f"วันที่รับเงิน ({format_be_date(on)}) ต้องไม่ก่อนวันที่เรียกเก็บ ({format_be_date(levy.levied_on)})",
             field="on",
         )
-    dues = FuneralDue.objects.filter(levy=levy, collected_on__isnull=True)
+    dues = FuneralDue.objects.filter(levy=levy).outstanding()
     if membership_ids is not None:
         wanted = set(membership_ids)
         if not wanted:
@@ -601,12 +604,15 @@ def funeral_dues_billed(*, up_to_levy: int, called_before: dt.date) -> QuerySet[
     """The dues a month's bill takes (one line per member): outstanding, on a levy still collecting,
     called before ``called_before`` (the next month's first day) and created by the freeze (levy id up
     to ``up_to_levy``, the bill line's reference), oldest first."""
-    return FuneralDue.objects.filter(
-        collected_on__isnull=True,
-        levy__status=LevyStatus.OPEN,
-        levy__levied_on__lt=called_before,
-        levy_id__lte=up_to_levy,
-    ).order_by("levy__levied_on", "levy_id")
+    return (
+        FuneralDue.objects.filter(
+            levy__status=LevyStatus.OPEN,
+            levy__levied_on__lt=called_before,
+            levy_id__lte=up_to_levy,
+        )
+        .outstanding()
+        .order_by("levy__levied_on", "levy_id")
+    )
 
 
 def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
@@ -614,11 +620,12 @@ def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
 
     ``reference``: the last levy the bill took (``funeral_dues_billed``); each receipt is the whole of
     the member's dues up to it. The levies called by the month's end are locked first (no counter
-    collection runs alongside), refused when closed or called after ``on``; the dues are read in a
-    query per 5,000 members and checked to the satang per member; one credit per levy and voucher;
-    ``apply`` marks them collected with an UPDATE per voucher.
+    collection runs alongside), refused when closed; each member's dues are summed in SQL (a query per
+    5,000 members, or one for the whole book) and checked to the satang; one credit per voucher;
+    ``apply`` records a ``PayrollCollection`` (the levies, and a row per member with the voucher)
+    rather than marking every due: fifty-odd dues a member are five million rows a month at 100,000.
     """
-    from sahakorn.core.selectors import in_chunks
+    from sahakorn.core.selectors import WHOLE_BOOK, in_chunks, money_from_sums, money_sum
     from sahakorn.core.subledger import ReceiptBatch
 
     if not receipts:
@@ -626,32 +633,42 @@ def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
     on = receipts[0].on
     refuse_after_batch_limit(on, what="การรับเงินสงเคราะห์", error=FuneralError, field="on")
     called_before = add_months(period.replace(day=1), 1)
-    up_to = max(int(receipt.reference) for receipt in receipts)
     wanted = {receipt.member_id: receipt for receipt in receipts}
-    levies = {
-        levy.pk: levy
-        for levy in FuneralLevy.objects.select_for_update()
-        .filter(status=LevyStatus.OPEN, levied_on__lt=called_before, pk__lte=up_to)
-        .order_by("pk")
-    }
-    rows = in_chunks(
-        funeral_dues_billed(up_to_levy=up_to, called_before=called_before).values_list(
-            "pk", "amount", "levy_id", "membership__member_id", "membership_id"
-        ),
-        "membership__member_id",
-        wanted,
-    )
-    found: dict[int, list[tuple[int, Decimal, int]]] = {}
-    membership_of: dict[int, int] = {}
-    for due_id, amount, levy_id, member_id, membership_id in rows:
-        if levy_id <= int(wanted[member_id].reference):
-            found.setdefault(member_id, []).append((due_id, amount, levy_id))
-            membership_of[member_id] = membership_id
-    lines: dict[int, list[Line]] = {}
-    totals: dict[tuple[int, int], Decimal] = {}
+    by_last: dict[int, list[int]] = {}
     for member_id, receipt in wanted.items():
-        dues = found.get(member_id, [])
-        total = sum((amount for _, amount, _ in dues), ZERO)
+        by_last.setdefault(int(receipt.reference), []).append(member_id)
+    levies = list(
+        FuneralLevy.objects.select_for_update()
+        .filter(status=LevyStatus.OPEN, levied_on__lt=called_before, pk__lte=max(by_last))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    from_sum = money_from_sums()
+    # member → (membership, dues, total, the latest call among them)
+    found: dict[int, tuple[int, int, Decimal, dt.date]] = {}
+    for last, member_ids in sorted(by_last.items()):
+        dues = (
+            funeral_dues_billed(up_to_levy=last, called_before=called_before)
+            .order_by()
+            .values("membership__member_id")
+            .annotate(
+                membership_pk=Min("membership_id"),
+                count=Count("pk"),
+                total=money_sum("amount"),
+                latest=Max("levy__levied_on"),
+            )
+            .values_list("membership__member_id", "membership_pk", "count", "total", "latest")
+        )
+        if len(member_ids) >= WHOLE_BOOK:
+            asked = set(member_ids)
+            rows = [row for row in dues if row[0] in asked]
+        else:
+            rows = in_chunks(dues, "membership__member_id", member_ids)
+        for member_id, membership_id, count, total, latest in rows:
+            found[member_id] = (membership_id, count, from_sum(total), latest)
+    totals: dict[int, tuple[int, Decimal]] = {}
+    for member_id, receipt in wanted.items():
+        _, count, total, latest = found.get(member_id, (0, 0, ZERO, on))
         if receipt.amount != total:
             number = Member.objects.values_list("number", flat=True).get(pk=member_id)
             raise FuneralError(
@@ -659,56 +676,46 @@ def funeral_dues_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
                 f"(ได้ {baht(receipt.amount)} บาท)",
                 field="amount",
             )
-        for _, amount, levy_id in dues:
-            if on < levies[levy_id].levied_on:
-                raise FuneralError(
-                    f"วันที่รับเงิน ({format_be_date(on)}) ต้องไม่ก่อนวันที่เรียกเก็บ "
-                    f"({format_be_date(levies[levy_id].levied_on)})",
-                    field="on",
-                )
-            key = (receipt.voucher, levy_id)
-            totals[key] = totals.get(key, ZERO) + amount
-    for (voucher, levy_id), total in sorted(totals.items()):
-        lines.setdefault(voucher, []).append(_dues_credit(levies[levy_id], total))
+        if on < latest:
+            raise FuneralError(
+                f"วันที่รับเงิน ({format_be_date(on)}) ต้องไม่ก่อนวันที่เรียกเก็บ ({format_be_date(latest)})",
+                field="on",
+            )
+        dues_before, amount_before = totals.get(receipt.voucher, (0, ZERO))
+        totals[receipt.voucher] = (dues_before + count, amount_before + total)
+    # One credit a voucher: the liability is one account, and which levy each due paid is the
+    # association's own record (the collection), not the ledger's.
+    lines = {
+        voucher: [Line(account=LIABILITY, credit=amount, memo=f"เงินสงเคราะห์ศพ {count:,} รายการ")]
+        for voucher, (count, amount) in sorted(totals.items())
+        if amount
+    }
 
     def apply(*, entries, by) -> None:
-        by_last: dict[int, list[tuple[int, int]]] = {}
-        for member_id, receipt in wanted.items():
-            entry = entries[receipt.voucher]
-            if entry.status != EntryStatus.POSTED:
+        for receipt in receipts:
+            if entries[receipt.voucher].status != EntryStatus.POSTED:
                 raise FuneralError("ใบสำคัญที่รับเงินสงเคราะห์ยังไม่ได้ผ่านรายการ")
-            if member_id in membership_of:
-                by_last.setdefault(int(receipt.reference), []).append((membership_of[member_id], entry.pk))
-        expected = sum(len(dues) for dues in found.values())
-        updated = sum(
-            _dues_mark_collected_many(
-                pairs, levy_ids=[levy_id for levy_id in levies if levy_id <= last], on=on
+        for last, member_ids in sorted(by_last.items()):
+            paid = [member_id for member_id in member_ids if member_id in found]
+            if not paid:
+                continue
+            collection = PayrollCollection.objects.create(collected_on=on)
+            PayrollCollectionLevy.objects.bulk_create(
+                PayrollCollectionLevy(collection=collection, levy_id=levy_id)
+                for levy_id in levies
+                if levy_id <= last
             )
-            for last, pairs in sorted(by_last.items())
-        )
-        if updated != expected:
-            raise FuneralError("รายการเปลี่ยนไประหว่างบันทึก กรุณาลองใหม่")
+            rows_insert(
+                PayrollCollectionMember._meta.db_table,
+                ["collection_id", "membership_id", "dues", "amount", "journal_entry_id"],
+                [
+                    (collection.pk, found[member_id][0], found[member_id][1], found[member_id][2],
+                     entries[wanted[member_id].voucher].pk)
+                    for member_id in paid
+                ],
+            )  # fmt: skip
 
     return ReceiptBatch(credit_lines=lines, apply=apply)
-
-
-def _dues_mark_collected_many(pairs: list[tuple[int, int]], *, levy_ids: list[int], on: dt.date) -> int:
-    """The billed dues of these memberships (read and checked while their levies were locked) marked
-    collected by payroll, each membership's with its voucher: (membership, voucher) pairs joined to the
-    dues in one statement (``core.bulk.rows_update`` on the membership), by membership and levy rather
-    than due by due (sixty-odd dues a member in a big coop). Returns the number of dues marked.
-
-    The table is kept for this update (migration 0006): no index covers what it writes and pages are
-    half-filled, so each due's one update stays on its page (HOT: no index entries written), and the
-    dues are visited in the order they lie (a levy's together), not membership by membership."""
-    outstanding = FuneralDue.objects.filter(levy_id__in=levy_ids, collected_on__isnull=True)
-    return rows_update(
-        FuneralDue,
-        ["journal_entry", "collected_on", "channel"],
-        [(membership_id, entry_id, on, Channel.PAYROLL) for membership_id, entry_id in pairs],
-        key="membership",
-        where=outstanding,
-    )
 
 
 @transaction.atomic

@@ -118,12 +118,16 @@ class Funeral(SubLedger):
 
     def billing_received(self, *, entry_ids) -> Decimal:
         from sahakorn.core.selectors import money_from_sum, money_sum
-        from sahakorn.funeral.models import FuneralDue
+        from sahakorn.funeral.models import FuneralDue, PayrollCollectionMember
 
-        total = FuneralDue.objects.filter(journal_entry_id__in=entry_ids).aggregate(t=money_sum("amount"))[
+        # Billing's set-based receipts are payroll collections; the per-member baseline marks due rows.
+        on_rows = FuneralDue.objects.filter(journal_entry_id__in=entry_ids).aggregate(t=money_sum("amount"))[
             "t"
         ]
-        return money_from_sum(total)
+        by_payroll = PayrollCollectionMember.objects.filter(journal_entry_id__in=entry_ids).aggregate(
+            t=money_sum("amount")
+        )["t"]
+        return money_from_sum(on_rows) + money_from_sum(by_payroll)
 
     def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
         from sahakorn.funeral.services import funeral_dues_receipts

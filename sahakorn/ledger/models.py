@@ -165,6 +165,14 @@ class EntrySource(models.TextChoices):
     REVERSAL = "reversal", "กลับรายการ"
 
 
+def voucher_label(year_be: int | None, voucher_no: int | None) -> str:
+    """JV2569-000123 from a voucher's fiscal year and number read as plain values (an annotation);
+    empty when there is none."""
+    if year_be is None or voucher_no is None:
+        return ""
+    return f"JV{year_be}-{voucher_no:06d}"
+
+
 class JournalEntry(models.Model):
     """A voucher (ใบสำคัญ) in the general journal: balanced lines on one date."""
 
@@ -215,7 +223,7 @@ class JournalEntry(models.Model):
         """JV2569-000123: the number printed on the voucher and quoted by auditors."""
         if self.voucher_no is None:
             return "ร่าง"
-        return f"JV{self.fiscal_year.year_be}-{self.voucher_no:06d}"
+        return voucher_label(self.fiscal_year.year_be, self.voucher_no)
 
     @property
     def is_posted(self) -> bool:

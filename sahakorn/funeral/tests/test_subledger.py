@@ -15,8 +15,9 @@ from django.core.management import call_command
 
 from sahakorn.core.subledger import monthly_demands, subledger
 from sahakorn.funeral.errors import FuneralError
-from sahakorn.funeral.models import Channel, FuneralDue, FuneralLevy
+from sahakorn.funeral.models import Channel, FuneralDue, FuneralLevy, PayrollCollectionMember
 from sahakorn.funeral.reconcile import funeral_reconcile
+from sahakorn.funeral.selectors import funeral_membership_of, levy_row
 from sahakorn.funeral.services import (
     death_claim_approve,
     death_claim_create,
@@ -109,13 +110,13 @@ def test_posting_takes_the_dues_the_line_billed_less_what_was_paid_since(book, o
     # then: the frozen line comes to 20.00 today (June's due only), not the later levy's
     owed = SUBLEDGER.billing_owed(period=JUNE, members=[member.member], lines=[line])
     assert [(row.amount, row.label) for row in owed.values()] == [(D("20.00"), _levy_label(june))]
-    # and payroll receives exactly that: one credit for June's levy, the due marked with the voucher
+    # and payroll receives exactly that: one credit for the voucher, a collection naming June's levy
     batch = SUBLEDGER.billing_receipts(period=JUNE, receipts=[
         BillingReceipt(member_id=member.member_id, kind="funeral.dues", reference=str(june.pk), amount=D("20.00"),
                        on=dt.date(2025, 6, 25), voucher=7)
     ])  # fmt: skip
     assert [(c.account, c.credit, c.memo) for c in batch.credit_lines[7]] == [
-        ("funeral_dues_collected", D("20.00"), str(june))
+        ("funeral_dues_collected", D("20.00"), "เงินสงเคราะห์ศพ 1 รายการ")
     ]
     # (up to the later levy the dues come to 40.00, received whole or not at all)
     with pytest.raises(FuneralError, match=f"สมาชิกเลขที่ {member.member.number} รับได้เต็มจำนวน 40.00 บาทเท่านั้น"):
@@ -125,12 +126,39 @@ def test_posting_takes_the_dues_the_line_billed_less_what_was_paid_since(book, o
         ])  # fmt: skip
     entry = journal_entry_record(date=dt.date(2025, 6, 25), description="รับชำระจากเงินเดือน", source=EntrySource.BILLING,
                                  lines=[Line("bank", debit=D("20.00")), *batch.credit_lines[7]])  # fmt: skip
+    before = (
+        levy_row(levy=june).collected_amount,
+        funeral_reconcile(as_of=dt.date(2025, 6, 25)).dues_collected,
+    )
     batch.apply(entries={7: entry}, by=officer)
+    may_entry = book["may"].dues.get(membership=member).journal_entry_id
     assert sorted(
-        FuneralDue.objects.filter(membership=member).values_list("levy_id", "channel", "journal_entry_id")
-    ) == [(book["may"].pk, Channel.COUNTER, book["may"].dues.get(membership=member).journal_entry_id),
-          (june.pk, Channel.PAYROLL, entry.pk), (later.pk, "", None)]  # fmt: skip
+        (due.levy_id, due.paid_on, due.paid_entry_id)
+        for due in FuneralDue.objects.filter(membership=member).with_payment()
+    ) == [(book["may"].pk, dt.date(2025, 6, 21), may_entry), (june.pk, dt.date(2025, 6, 25), entry.pk),
+          (later.pk, None, None)]  # fmt: skip
+    [collected] = PayrollCollectionMember.objects.filter(membership=member)
+    assert (collected.dues, collected.amount, collected.journal_entry_id) == (1, D("20.00"), entry.pk)
+    # (the levies it took: every open one up to June's; May's was paid at the counter before)
+    assert sorted(collected.collection.levies.values_list("levy_id", flat=True)) == [book["may"].pk, june.pk]
     assert SUBLEDGER.billing_owed(period=JUNE, members=[member.member], lines=[line]) == {}
+    # and the later levy's due is still outstanding, June's paid: a counter collection of June refuses it
+    assert list(
+        FuneralDue.objects.filter(membership=member).outstanding().values_list("levy_id", flat=True)
+    ) == [later.pk]
+    with pytest.raises(FuneralError, match="ไม่ได้ถูกเรียกเก็บในครั้งนี้หรือชำระแล้ว"):
+        funeral_dues_collect(levy=june, membership_ids=[member.pk], on=dt.date(2025, 6, 26),
+                             channel=Channel.COUNTER, by=officer)  # fmt: skip
+    # and every reader counts June's due paid by payroll: the levy's figures, the reconciliation (by
+    # the collection's date), the member's record with the voucher
+    assert levy_row(levy=june).collected_amount - before[0] == D("20.00")
+    assert funeral_reconcile(as_of=dt.date(2025, 6, 25)).dues_collected - before[1] == D("20.00")
+    assert funeral_reconcile(as_of=dt.date(2025, 6, 24)).dues_collected == before[1]
+    record = funeral_membership_of(member=member.member, with_history=True)
+    assert record.dues_outstanding == D("20.00")
+    assert [(due.levy_id, due.paid_voucher) for due in record.dues if due.levy_id == june.pk] == [
+        (june.pk, entry.voucher_label)
+    ]
 
 
 def _june(member):

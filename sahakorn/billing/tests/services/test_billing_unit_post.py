@@ -76,7 +76,7 @@ def test_a_full_month_posts_one_voucher_and_every_sub_ledger_takes_its_part(memb
     assert (ordinary.principal_balance, ordinary.interest_paid_to) == (D("91666.00"), MAR_31)
     assert LoanContract.objects.get(number="ฉฉ-0456").principal_balance == D("18000.00")
     assert ShareAccount.objects.get(member=member).balance_shares == 200
-    assert FuneralDue.objects.get(membership__member=member).journal_entry_id == entry.pk
+    assert FuneralDue.objects.with_payment().get(membership__member=member).paid_entry_id == entry.pk
     assert all(result.ok for result in reconciliations())
     assert not BillingEvent.objects.exists()
 
@@ -167,7 +167,7 @@ def test_a_crash_in_the_middle_of_posting_leaves_nothing_half_posted(member, cyc
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(funeral_services, "_dues_mark_collected_many", broken)
+    monkeypatch.setattr(funeral_services, "rows_insert", broken)
 
     # when
     with pytest.raises(RuntimeError):
