@@ -43,7 +43,7 @@ from sahakorn.billing.models import (
     UnitBilling,
     UnitPosting,
 )
-from sahakorn.core.bulk import rows_insert, rows_update
+from sahakorn.core.bulk import no_cycle_collection, rows_insert, rows_update
 from sahakorn.core.dates import today
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.money import ZERO, Rounding, baht, round_money
@@ -528,17 +528,39 @@ def allocate(lines: Sequence[_PostLine], amount: Decimal) -> tuple[dict[int, Dec
 
 
 def _fresh_rows(
-    members: Sequence[Member], period: dt.date, lines: Sequence[_PostLine], member_of: dict[int, int]
+    members: Sequence[Member],
+    period: dt.date,
+    lines: Sequence[_PostLine],
+    member_of: dict[int, int],
+    *,
+    frozen_at: dt.datetime | None,
 ) -> dict[tuple[int, str, str], DemandRow]:
     """What each sub-ledger's frozen lines come to today, by (member, item kind, reference), every
     sub-ledger asked once for all of them (``SubLedger.billing_owed``): what was paid at the counter
-    since the freeze is not taken twice."""
-    keys: dict[str, list[tuple[int, str, str]]] = {}
-    for line in lines:
-        keys.setdefault(line.subledger, []).append((member_of[line.bill_id], line.kind, line.reference))
+    since the freeze is not taken twice. A sub-ledger that can name the members changed since the
+    freeze (``SubLedger.billing_changed``) is asked for those only; the others' lines stand as frozen."""
+    # An hour's margin: a counter payment committed while the freeze ran, written before its stamp.
+    since = frozen_at - dt.timedelta(hours=1) if frozen_at is not None else None
     fresh: dict[tuple[int, str, str], DemandRow] = {}
     for item in subledgers():
-        fresh.update(item.billing_owed(period=period, members=members, lines=keys.get(item.key, [])))
+        mine = [line for line in lines if line.subledger == item.key]
+        changed = item.billing_changed(since=since) if mine and since is not None else None
+        asked = mine if changed is None else [line for line in mine if member_of[line.bill_id] in changed]
+        if changed is not None:
+            for line in mine:
+                member_id = member_of[line.bill_id]
+                if member_id not in changed:
+                    fresh[(member_id, line.kind, line.reference)] = DemandRow(
+                        member_id=member_id, subledger=line.subledger, kind=line.kind, reference=line.reference,
+                        label=line.label, amount=line.demanded, arrears=line.arrears, due_on=line.due_on,
+                        step=line.step,
+                    )  # fmt: skip
+        if asked:
+            keys = [(member_of[line.bill_id], line.kind, line.reference) for line in asked]
+            wanted = {member_id for member_id, _, _ in keys}
+            fresh.update(
+                item.billing_owed(period=period, members=[m for m in members if m.pk in wanted], lines=keys)
+            )
     return fresh
 
 
@@ -558,6 +580,8 @@ class _PostLine:
     label: str
     billed: Decimal
     step: Decimal | None
+    demanded: Decimal
+    due_on: dt.date | None
 
 
 def _post_lines(bill_ids: Sequence[int]) -> dict[int, list[_PostLine]]:
@@ -565,7 +589,7 @@ def _post_lines(bill_ids: Sequence[int]) -> dict[int, list[_PostLine]]:
 
     rows = BillLine.objects.values_list(
         "pk", "bill_id", "subledger", "item__kind", "item__whole_only", "priority", "arrears", "for_period", "reference",
-        "label", "billed", "step",
+        "label", "billed", "step", "demanded", "due_on",
     )  # fmt: skip
     lines: dict[int, list[_PostLine]] = {}
     for row in in_chunks(rows, "bill_id", bill_ids):
@@ -609,7 +633,6 @@ def billing_unit_post(
     return posting
 
 
-@transaction.atomic
 def billing_units_post(
     *,
     cycle: BillingCycle,
@@ -633,6 +656,14 @@ def billing_units_post(
     ``method``: payroll posts what each unit deducted from pay; bank posts what the bank debited from
     the unit's members who pay by bank account (``bank_debits_post``), a posting and voucher apart.
     """
+    with no_cycle_collection():
+        return _units_post(cycle=cycle, deductions=deductions, by=by, naive=naive, method=method)
+
+
+@transaction.atomic
+def _units_post(
+    *, cycle: BillingCycle, deductions: dict, by: User | None, naive: bool, method: str
+) -> list[UnitPosting]:
     from sahakorn.ledger.models import EntrySource, JournalEntry
     from sahakorn.ledger.services import EntrySpec, Line, journal_entries_post_bulk_ids
 
@@ -669,6 +700,7 @@ def billing_units_post(
         period,
         [line for lines in lines_of.values() for line in lines],
         {bill.pk: bill.member_id for bill in all_bills},
+        frozen_at=cycle.frozen_at,
     )
 
     postings = {

@@ -10,7 +10,9 @@ value is a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -134,3 +136,21 @@ def ids_reserve(table: str, count: int) -> list[int]:
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a batch run (billing's posting of a month).
+
+    A month at 100,000 members holds millions of small objects (lines, receipts, rows) until the run
+    ends; each full collection walks all of them, and they were 42 s of a 170 s posting. Nothing the
+    run builds is a cycle that must be freed early: reference counting frees what it drops, and the
+    collector runs again when the run is over (or fails). Nested runs keep it off until the outer ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

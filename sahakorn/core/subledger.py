@@ -284,6 +284,14 @@ class SubLedger:
             for row in self.billing_demand_rows(period=period, members=members)
         }
 
+    def billing_changed(self, *, since: dt.datetime) -> set[int] | None:
+        """The members (ids) whose demands may differ from what was figured at ``since`` (a freeze):
+        posting asks ``billing_owed`` for these members only and takes the frozen figures of the rest.
+        A sub-ledger whose demands are costly to figure again (loans: schedules, repayments and rate
+        histories of 300,000 contracts) answers from what was written since; this default cannot tell
+        (None: every member is asked again)."""
+        return None
+
     def billing_receipts(self, *, period: dt.date, receipts: Sequence[BillingReceipt]) -> ReceiptBatch:
         """Take ``receipts`` (all dated the same day) inside billing's vouchers.
 

@@ -347,6 +347,8 @@ class LoanTransaction(models.Model):
     class Meta:
         ordering = ["contract", "date", "id"]
         indexes = [
+            # What was written since a billing freeze (``Loans.billing_changed``): a month's new rows.
+            models.Index(fields=["created_at"], name="loans_tx_created_idx"),
             models.Index(fields=["contract", "date"]),
             models.Index(fields=["date", "kind"]),
             # The accrual run reads each contract's latest period accrued with one index seek.

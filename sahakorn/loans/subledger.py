@@ -110,6 +110,32 @@ class Loans(SubLedger):
 
         return loan_billing_demand_rows(period=period, members=members)
 
+    def billing_changed(self, *, since: dt.datetime) -> set[int] | None:
+        """Borrowers with anything written since ``since`` that a demand reads: a repayment, a
+        disbursement, a reversal (any transaction but the month-end accruals, which change no amount
+        owed), a new rate, an event on a contract (closing, a guarantor replaced, a restructure). A new
+        version of a product's rules (its rounding or day basis) may change every contract: None."""
+        from sahakorn.loans.interest import ACCRUAL_KINDS
+        from sahakorn.loans.models import LoanContractRate, LoanEvent, LoanProductRules, LoanTransaction
+
+        if LoanProductRules.objects.filter(created_at__gt=since).exists():
+            return None
+        changed = set(
+            LoanTransaction.objects.filter(created_at__gt=since)
+            .exclude(kind__in=ACCRUAL_KINDS)
+            .values_list("contract__member_id", flat=True)
+        )
+        changed.update(
+            LoanContractRate.objects.filter(created_at__gt=since).values_list(
+                "contract__member_id", flat=True
+            )
+        )
+        for member_id, borrower_id in LoanEvent.objects.filter(created_at__gt=since).values_list(
+            "member_id", "contract__member_id"
+        ):
+            changed.update(m for m in (member_id, borrower_id) if m is not None)
+        return changed
+
     def billing_receipts(self, *, period: dt.date, receipts) -> ReceiptBatch:
         # A unit's installments at once (a few statements however many contracts).
         from sahakorn.loans.debts import loan_billing_receipts

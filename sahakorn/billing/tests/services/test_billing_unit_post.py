@@ -417,3 +417,25 @@ def test_a_unit_taken_at_once_records_what_contract_by_contract_records(member, 
         ("ฉฉ-0456", MAR_31, D("0.00"), D("80.00"), D("21.92"), dt.date(2026, 2, 28), MAR_31, "payroll"),
         ("สม-0123", MAR_31, D("-4490.41"), D("509.59"), D("0.00"), dt.date(2026, 2, 28), MAR_31, "payroll"),
     ]
+
+
+def test_posting_figures_again_only_the_borrowers_written_since_the_freeze(member, cycle, officer):
+    # given: March frozen; nothing written on the member's loans since
+    from sahakorn.loans.batch import loan_interest_accrual_run
+    from sahakorn.loans.subledger import SUBLEDGER as loans
+
+    cycle.refresh_from_db()
+    assert loans.billing_changed(since=cycle.frozen_at) == set()
+
+    # when: the month-end accrual runs (it changes no amount owed), then a counter payment
+    loan_interest_accrual_run(period_end=dt.date(2026, 3, 31), by=officer)
+    assert loans.billing_changed(since=cycle.frozen_at) == set()
+    loan_payment_record(
+        contract=LoanContract.objects.get(number="สม-0123"), amount=D("8843.59"), on=dt.date(2026, 3, 20),
+        channel="cash", by=officer,
+    )  # fmt: skip
+
+    # then: the borrower is named, and posting takes the installment paid twice as over-deducted
+    assert loans.billing_changed(since=cycle.frozen_at) == {member.pk}
+    posting = billing_unit_post(cycle=cycle, unit=member.unit, by=officer)
+    assert posting.over == D("8678.16")
