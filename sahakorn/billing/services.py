@@ -371,8 +371,9 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
         return cycle
     _refuse_unposted_previous(cycle)
     billing_items_sync()
-    bills = draft_bills(cycle, list(billed_members(cycle).select_related("unit")))
-    _bills_write(cycle, bills)
+    with no_cycle_collection():  # a month's bills and lines are millions of objects (core.bulk)
+        bills = draft_bills(cycle, list(billed_members(cycle).select_related("unit")))
+        _bills_write(cycle, bills)
     cycle.status = CycleStatus.FROZEN
     cycle.frozen_at = timezone.now()
     cycle.frozen_by = by
