@@ -140,7 +140,7 @@ def ids_reserve(table: str, count: int) -> list[int]:
 
 @contextmanager
 def no_cycle_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a batch run (billing's posting of a month).
+    """Python's cyclic garbage collector off for a batch run (billing's month, a members import).
 
     A month at 100,000 members holds millions of small objects (lines, receipts, rows) until the run
     ends; each full collection walks all of them, and they were 42 s of a 170 s posting. Nothing the

@@ -6,16 +6,15 @@ its audit rows (``MemberChange``, ``MemberStatusChange``) in the same transactio
 """
 
 import datetime as dt
-import gc
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 
+from sahakorn.core.bulk import no_cycle_collection
 from sahakorn.core.dates import refuse_future
 from sahakorn.core.errors import ServiceError
 from sahakorn.core.subledger import member_status_changed, resignation_blockers
@@ -357,19 +356,6 @@ def member_portal_user_link(*, member: Member, user: User, by: User | None) -> M
 # ======== Import from a legacy system (นำเข้าจากระบบเดิม) ========
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Tens of thousands of model instances alive at once make the cyclic collector rescan them
-    # over and over: a third of an import's time. None of them form cycles, so pause it.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @transaction.atomic
 def members_import(*, rows: Iterable[dict], by: User | None, dry_run: bool = False) -> ImportResult:
     """Import members from a legacy file, all or nothing.
@@ -379,7 +365,9 @@ def members_import(*, rows: Iterable[dict], by: User | None, dry_run: bool = Fal
     time, three bulk inserts each (members, their status history, their audit rows): memory
     stays flat whatever the file's size.
     """
-    with _gc_paused(), tempfile.TemporaryFile() as checked:
+    # Tens of thousands of model instances alive at once: a third of an import's time was the cyclic
+    # collector rescanning them (core.bulk.no_cycle_collection).
+    with no_cycle_collection(), tempfile.TemporaryFile() as checked:
         count = validate_import_rows(rows, keep=None if dry_run else checked)
         if dry_run:
             return ImportResult(count=count, dry_run=True)
