@@ -288,10 +288,15 @@ def cycle_reconciled(*, cycle: BillingCycle) -> Reconciled:
     gl = JournalLine.objects.filter(entry_id__in=entry_ids)
     bank = gl.filter(account__roles__key="bank").aggregate(d=money_sum("debit"), c=money_sum("credit"))
     refund = gl.filter(account__roles__key="member_refund_payable").aggregate(c=money_sum("credit"))
-    credits = gl.aggregate(c=money_sum("credit"))
+    # The other side, net: a short payment that leaves interest owed debits the interest receivable
+    # (arrears) inside the same voucher, so credits alone would overstate what was applied.
+    others = gl.exclude(account__roles__key="bank").aggregate(d=money_sum("debit"), c=money_sum("credit"))
     bank_ok = money_from_sum(bank["d"]) - money_from_sum(bank["c"]) == total_received
     refund_ok = money_from_sum(refund["c"]) == total_over
-    credit_ok = money_from_sum(credits["c"]) - money_from_sum(refund["c"]) == total_applied
+    credit_ok = (
+        money_from_sum(others["c"]) - money_from_sum(others["d"]) - money_from_sum(refund["c"])
+        == total_applied
+    )
     ok &= bank_ok and refund_ok and credit_ok
     lines.append(
         f"{_mark(bank_ok)} เงินฝากธนาคารตามใบสำคัญ {len(entry_ids)} ฉบับ = ยอดหักได้ {baht(total_received)}"

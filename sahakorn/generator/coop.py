@@ -22,6 +22,7 @@ from django.utils import timezone
 from sahakorn.core.bulk import ids_reserve, rows_insert
 from sahakorn.core.models import CoopProfile
 from sahakorn.core.money import ZERO
+from sahakorn.core.months import add_months, month_end
 from sahakorn.core.thai import national_id_check_digit
 from sahakorn.generator import names
 from sahakorn.ledger.models import EntrySource, JournalEntry
@@ -52,6 +53,9 @@ class GeneratedCoop:
     member_rows: list[tuple[int, dt.date, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for ``sahakorn bench generate``
+    # The months billed by the real cycle (``billing_history``); the steps before it stop their payroll
+    # at the first of them (``as_of`` is that month's end while they run).
+    billed_months: list[dt.date] = field(default_factory=list)
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")
@@ -358,14 +362,34 @@ STEPS: list[tuple[str, Callable[[GeneratedCoop], None]]] = [
     ("funeral", _step_in("sahakorn.generator.funeral_step", "funeral_step")),
     ("news", _step_in("sahakorn.generator.news_step", "news_step")),
     ("loans", _step_in("sahakorn.generator.loans_step", "loans_step")),
+    # From here ``as_of`` is the coop's own again.
+    ("billing_history", _step_in("sahakorn.generator.billing_step", "billing_history_step")),
     ("bank_debits", _step_in("sahakorn.generator.billing_step", "bank_debits_step")),
 ]
 
 
+def billed_months(as_of: dt.date, count: int, *, today: dt.date) -> list[dt.date]:
+    """The ``count`` months before ``as_of``'s month that the real billing cycle runs (their first
+    days), leaving out any whose posting day (the month's end) is still ahead of ``today``."""
+    first = as_of.replace(day=1)
+    months = [add_months(first, -n) for n in range(count, 0, -1)]
+    return [month for month in months if month_end(month) <= today]
+
+
 def coop_generate(
-    *, members: int, years: int, seed: int, as_of: dt.date | None = None, show_progress: bool = False
+    *,
+    members: int,
+    years: int,
+    seed: int,
+    as_of: dt.date | None = None,
+    show_progress: bool = False,
+    billing_months: int = 0,
 ) -> GeneratedCoop:
-    """Generate a coop into an empty database, all-or-nothing."""
+    """Generate a coop into an empty database, all-or-nothing. ``billing_months``: how many months
+    before ``as_of``'s are billed, deducted and posted by the real billing cycle instead of written as
+    payroll by the steps (``billing_step.billing_history_step``)."""
+    if billing_months < 0:
+        raise GeneratorError("--billing-months ต้องไม่ติดลบ")
     if members < 1 or years < 1:
         raise GeneratorError("--members และ --years ต้องมากกว่า 0")
     if Member.objects.exists() or Unit.objects.exists():
@@ -376,26 +400,35 @@ def coop_generate(
     # History starts at the first fiscal year that lies wholly inside the last `years` years.
     start_year = as_of.year - years + (1 if as_of.month >= start_month else 0)
     history_start = dt.date(start_year, start_month, 1)
+    billed = billed_months(as_of, billing_months, today=timezone.localdate())
     coop = GeneratedCoop(
         members=members,
         years=years,
         seed=seed,
-        as_of=as_of,
+        as_of=month_end(billed[0]) if billed else as_of,
         history_start=history_start,
         progress=lambda label, total: Progress(label, total, show_progress),
+        billed_months=billed,
     )
     with transaction.atomic():
         if profile is None:
             CoopProfile.objects.create(name_th=DEMO_COOP_NAME, short_name="สอ.ครูราชบุรี (ตัวอย่าง)",
                                        address=f"จังหวัด{names.PROVINCE}", fiscal_year_start_month=1)  # fmt: skip
         for name, step in STEPS:
+            if name == "billing_history":
+                coop.as_of = as_of
+                _analyze()  # the month's billing reads every table the steps just loaded
             started = time.perf_counter()
             step(coop)
             coop.seconds[name] = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            # The planner's statistics for every table just loaded: without them (autovacuum may be
-            # off, or not yet round) it takes 91,000 active members for 16 and a month's billing
-            # picks nested loops that run for minutes.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        _analyze()
     return coop
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        # The planner's statistics for every table just loaded: without them (autovacuum may be
+        # off, or not yet round) it takes 91,000 active members for 16 and a month's billing
+        # picks nested loops that run for minutes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

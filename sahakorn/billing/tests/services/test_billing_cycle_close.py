@@ -74,3 +74,24 @@ def test_an_open_cycle_is_not_reconciled(member, officer):
     result = cycle_reconciled(cycle=cycle)
 
     assert not result.ok and result.lines[0] == f"✘ {cycle} ยังไม่ได้ประมวลผล"
+
+
+def test_a_deduction_that_leaves_interest_owed_reconciles_against_the_net_of_the_voucher(
+    member, cycle, officer
+):
+    # given: the unit deducted only 100.00 of 11,965.51, less than the emergency loan's interest
+    # (101.92): the interest is charged to the receipt day, 1.92 of it stays owed (arrears), debited to
+    # the interest receivable inside the same voucher that credits the interest income
+    from sahakorn.ledger.models import EntrySource, JournalEntry
+
+    billing_unit_post(cycle=cycle, unit=member.unit, deducted={member.pk: D("100.00")}, by=officer)
+    voucher = JournalEntry.objects.get(source=EntrySource.BILLING)
+    debits = sorted((line.account.code, line.debit) for line in voucher.lines.all() if line.debit)
+
+    # when
+    result = cycle_reconciled(cycle=cycle)
+
+    # then: the bank 100.00 and the interest receivable 1.92 are debited; the sub-ledgers took 100.00
+    assert debits == [("11131", D("100.00")), ("11420", D("1.92"))]
+    assert "✔ รับชำระเข้าระบบงาน = 100.00" in result.lines, result.lines
+    assert result.ok
