@@ -30,7 +30,7 @@ from sahakorn.billing.services import (
 from sahakorn.core.dates import today
 from sahakorn.core.money import ZERO, round_money
 from sahakorn.core.months import add_months
-from sahakorn.generator.coop import GeneratedCoop
+from sahakorn.generator.coop import GeneratedCoop, analyze
 from sahakorn.loans.errors import LoanError
 from sahakorn.loans.models import LoanContract
 from sahakorn.loans.payments import loan_payment_record
@@ -60,6 +60,11 @@ def bank_debits_step(coop: GeneratedCoop) -> None:
 
 # ======== Past months billed by the real cycle (เรียกเก็บรายเดือนย้อนหลัง) ========
 
+# The tables a month's cycle fills: their statistics are taken again as they grow (``analyze``).
+BILLING_TABLES = (
+    "billing_bill", "billing_billline", "billing_unitposting", "billing_linereceipt", "billing_receipt",
+    "billing_overdeduction", "funeral_payrollcollectionmember",
+)  # fmt: skip
 COUNTER_AFTER_FREEZE = 0.003  # of the loans billed: the installment paid at the counter after the freeze
 SHORT = 0.01  # of the bills: pay did not cover the deduction (20–90% of it deducted)
 
@@ -81,6 +86,7 @@ def billing_history_step(coop: GeneratedCoop) -> None:
 
 def _cycle_run(coop: GeneratedCoop, cycle, rng) -> None:
     cycle = billing_cycle_freeze(cycle=cycle)
+    analyze(*BILLING_TABLES)  # analyzed while empty before the first month, read by the posting
     if not cycle.bills:
         billing_cycle_close(cycle=cycle)
         return
@@ -116,6 +122,7 @@ def _cycle_run(coop: GeneratedCoop, cycle, rng) -> None:
             deductions.setdefault(unit_id, {})[member_id] = deducted
     found = Unit.objects.in_bulk(units)
     billing_units_post(cycle=cycle, deductions={found[unit_id]: deductions.get(unit_id) for unit_id in units})
+    analyze(*BILLING_TABLES)  # … and by the reconciliation
     refund_on = min(cycle.posting_date + dt.timedelta(days=5), today())
     for over in OverDeduction.objects.filter(posting__cycle=cycle).order_by("pk"):
         over_deduction_refund(over=over, on=refund_on, channel=rng.choice(("cash", "bank")), by=None)
