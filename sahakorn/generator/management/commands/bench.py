@@ -39,6 +39,7 @@ from django.db.models import Count, Max, Q, Sum
 from sahakorn.core.months import add_months, month_end
 from sahakorn.core.thai import format_be_date
 from sahakorn.generator.coop import GeneratorError, coop_generate
+from sahakorn.generator.management.commands.generate import BILLING_MONTHS
 from sahakorn.ledger.models import JournalEntry
 from sahakorn.members.models import Member, MemberStatus
 from sahakorn.shares.batch import monthly_contributions_run, monthly_contributions_run_naive
@@ -138,6 +139,8 @@ class Command(BaseCommand):
         gen.add_argument("--years", type=int, default=5)
         gen.add_argument("--seed", type=int, default=1)
         gen.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        gen.add_argument("--billing-months", type=int, default=BILLING_MONTHS,
+                         help=f"months billed by the real cycle, as generate (default {BILLING_MONTHS})")  # fmt: skip
         gen.add_argument("--database-url", default=None,
                          help="any database URL on the PostgreSQL server to use (default: the current one, "
                               f"if PostgreSQL, else {DEFAULT_PG})")  # fmt: skip
@@ -632,7 +635,9 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ bench generate
 
-    def bench_generate(self, *, members: int, years: int, seed: int, as_of, database_url, keep, **_) -> None:
+    def bench_generate(
+        self, *, members: int, years: int, seed: int, as_of, database_url, keep, billing_months: int, **_
+    ) -> None:
         import psycopg
 
         base = database_url or os.environ.get("DATABASE_URL") or ""
@@ -651,7 +656,8 @@ class Command(BaseCommand):
             subprocess.run([sys.executable, "-m", "sahakorn", "migrate", "-v0"], env=env, check=True)
             self.stdout.write(f"{'migrate':<16} {time.perf_counter() - started:>8.1f} s")
             argv = ["bench", "generate", "--here", "--members", str(members), "--years", str(years),
-                    "--seed", str(seed)] + (["--as-of", as_of] if as_of else [])  # fmt: skip
+                    "--seed", str(seed), "--billing-months", str(billing_months)] + (
+                        ["--as-of", as_of] if as_of else [])  # fmt: skip
             subprocess.run([sys.executable, "-m", "sahakorn", *argv], env=env, check=True)
         except subprocess.CalledProcessError as e:
             raise CommandError(f"bench generate failed: {e}") from None
@@ -662,9 +668,9 @@ class Command(BaseCommand):
                 with psycopg.connect(admin_url, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def generate_here(self, *, members: int, years: int, seed: int, as_of, **_) -> None:
+    def generate_here(self, *, members: int, years: int, seed: int, as_of, billing_months: int, **_) -> None:
         started = time.perf_counter()
-        coop = coop_generate(members=members, years=years, seed=seed,
+        coop = coop_generate(members=members, years=years, seed=seed, billing_months=billing_months,
                              as_of=dt.date.fromisoformat(as_of) if as_of else None)  # fmt: skip
         total = time.perf_counter() - started
         for step, seconds in coop.seconds.items():
