@@ -49,6 +49,7 @@ class RefundForm(forms.Form):
         choices=[("bank", _("โอนเข้าบัญชีธนาคาร")), ("cash", _("เงินสด")), ("deposit", _("เข้าบัญชีเงินฝาก"))],
     )
     account = forms.ModelChoiceField(label=_("บัญชีเงินฝาก"), queryset=None, required=False)
+    remember = forms.BooleanField(label=_("ใช้วิธีนี้กับเงินหักเกินครั้งต่อไปของสมาชิกด้วย (วิธีรับเงินประจำ)"), required=False)
 
     def __init__(self, *args, member=None, **kwargs) -> None:
         from sahakorn.deposits.models import AccountStatus, DepositAccount
@@ -57,6 +58,10 @@ class RefundForm(forms.Form):
         self.fields["account"].queryset = DepositAccount.objects.filter(
             member=member, status__in=[AccountStatus.ACTIVE, AccountStatus.DORMANT]
         ).select_related("product")
+
+
+class StandingRefundForm(forms.Form):
+    on = BEDateField(label=_("วันที่คืน"))
 
 
 # ======== Members who pay by bank account ========

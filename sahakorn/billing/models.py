@@ -486,6 +486,50 @@ class OverDeduction(models.Model):
         return f"{self.member_id} {self.amount}"
 
 
+class RefundChannel(models.TextChoices):
+    BANK = "bank", "โอนเข้าบัญชีธนาคาร"
+    CASH = "cash", "เงินสด"
+    DEPOSIT = "deposit", "เข้าบัญชีเงินฝาก"
+
+
+class StandingRefundChoice(models.Model):
+    """How a member wants what was deducted and no longer owed paid back (วิธีรับเงินหักเกินประจำ),
+    recorded once and used by every refund until changed: a bank transfer to the account on the
+    member's record, cash at the coop, or into one of their deposit accounts."""
+
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.PROTECT, related_name="refund_choice", verbose_name="สมาชิก"
+    )
+    channel = models.CharField("วิธีรับเงิน", max_length=10, choices=RefundChannel.choices)
+    account = models.ForeignKey(
+        "deposits.DepositAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="บัญชีเงินฝาก",
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "วิธีรับเงินหักเกินประจำของสมาชิก"
+        verbose_name_plural = "วิธีรับเงินหักเกินประจำของสมาชิก"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="deposit", account__isnull=False)
+                | (~Q(channel="deposit") & Q(account__isnull=True)),
+                name="billing_refund_choice_account_for_deposit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f" {self.account.number}" if self.account_id else ""
+        return f"{self.get_channel_display()}{where}"
+
+
 class BillingEventKind(models.TextChoices):
     SHORT_PAYMENT = "short_payment", "เงินเดือนไม่พอหักชำระ"
     REFUND_MADE = "refund_made", "คืนเงินหักเกิน"

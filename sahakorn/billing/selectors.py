@@ -459,3 +459,38 @@ def unit_item_totals(*, cycle: BillingCycle, unit: Unit) -> list[ItemTotal]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class StandingRefundSummary:
+    """What paying back by the members' standing choices would do: per way, and what stays."""
+
+    by_channel: list[tuple[str, int, Decimal]]  # (the way, rows, amount)
+    without_choice: int
+    without_amount: Decimal
+
+    @property
+    def count(self) -> int:
+        return sum(n for _, n, _ in self.by_channel)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((amount for _, _, amount in self.by_channel), ZERO)
+
+
+def over_deductions_standing_summary() -> StandingRefundSummary:
+    from sahakorn.billing.models import OverDeduction, RefundChannel
+
+    pending = OverDeduction.objects.filter(refunded_on__isnull=True).order_by()
+    rows = (
+        pending.values("member__refund_choice__channel")
+        .annotate(n=Count("id"), total=money_sum("amount"))
+        .values_list("member__refund_choice__channel", "n", "total")
+    )
+    by_channel, without, without_amount = [], 0, ZERO
+    for channel, n, total in sorted(rows, key=lambda row: row[0] or ""):
+        if channel is None:
+            without, without_amount = n, money_from_sum(total)
+        else:
+            by_channel.append((RefundChannel(channel).label, n, money_from_sum(total)))
+    return StandingRefundSummary(by_channel=by_channel, without_choice=without, without_amount=without_amount)

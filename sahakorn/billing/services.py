@@ -39,7 +39,9 @@ from sahakorn.billing.models import (
     PayGroup,
     Receipt,
     ReceiptSequence,
+    RefundChannel,
     RefundChoice,
+    StandingRefundChoice,
     UnitBilling,
     UnitPosting,
 )
@@ -905,11 +907,12 @@ def _receipts_issue(
 
 
 def over_deduction_refund(
-    *, over: OverDeduction, on: dt.date, channel: str, by: User | None, account=None
+    *, over: OverDeduction, on: dt.date, channel: str, by: User | None, account=None, remember: bool = False
 ) -> OverDeduction:
     """Pay back what a unit deducted that the member no longer owed (คืนเงินหักเกิน), as the member
     chooses: cash, a bank transfer, or into one of their deposit accounts (``channel="deposit"`` with
-    ``account``). The choice is recorded on the row.
+    ``account``). The choice is recorded on the row; ``remember`` also keeps it as the member's standing
+    choice (``refund_choice_set``) for the refunds that follow.
 
     Once: a refunded row is refused. The member is told (a "refund made" event in the same transaction).
     """
@@ -963,7 +966,59 @@ def over_deduction_refund(
         occurred_on=on,
         message=f"{coop_short_name()}: คืนเงินที่หักเกินจากเงินเดือน{month} {baht(over.amount)} บาท{told}"[:500],
     )
+    if remember:
+        refund_choice_set(member=member, channel=channel, account=account, by=by)
     return over
+
+
+@transaction.atomic
+def refund_choice_set(*, member, channel: str, account=None, by: User | None) -> StandingRefundChoice:
+    """Record how the member wants over-deductions paid back from now on (วิธีรับเงินหักเกินประจำ): a bank
+    transfer (the account on the member's record must be there), cash, or one of their open deposit
+    accounts. Replaces the earlier choice."""
+    from sahakorn.deposits.models import AccountStatus
+
+    if channel not in RefundChannel.values:
+        raise BillingError(f"วิธีรับเงิน “{channel}” ใช้ไม่ได้ (ใช้ได้: bank, cash, deposit)", field="channel")
+    if channel == RefundChannel.DEPOSIT:
+        if account is None or account.member_id != member.pk or account.status == AccountStatus.CLOSED:
+            raise BillingError("เลือกบัญชีเงินฝากของสมาชิกรายนี้ที่ยังไม่ปิด", field="account")
+    else:
+        account = None
+    if channel == RefundChannel.BANK and not member.bank_account_no:
+        raise BillingError(
+            f"{member.number_and_name} ไม่มีเลขที่บัญชีธนาคารในทะเบียนสมาชิก: บันทึกบัญชีก่อน หรือเลือกวิธีอื่น",
+            field="channel",
+        )
+    choice, _ = StandingRefundChoice.objects.update_or_create(
+        member=member, defaults={"channel": channel, "account": account, "set_by": by}
+    )
+    return choice
+
+
+@transaction.atomic
+def over_deductions_refund_standing(*, on: dt.date, by: User | None) -> list[OverDeduction]:
+    """Pay back every over-deduction still held whose member has a standing choice, each as
+    ``over_deduction_refund`` does (its own voucher, the member told). All or nothing: a choice that no
+    longer works (a deposit account closed since) is refused with the member named, and nothing is paid.
+    Rows of members without a choice stay for the officer."""
+    pending = (
+        OverDeduction.objects.filter(refunded_on__isnull=True, member__refund_choice__isnull=False)
+        .select_related("member__refund_choice__account")
+        .order_by("pk")
+    )
+    done = []
+    for over in pending:
+        choice = over.member.refund_choice
+        try:
+            done.append(
+                over_deduction_refund(over=over, on=on, channel=choice.channel, account=choice.account, by=by)
+            )
+        except BillingError as e:
+            raise BillingError(f"{over.member.number_and_name}: {e.message}", field=e.field) from e
+    if not done:
+        raise BillingError("ไม่มีเงินหักเกินรอคืนของสมาชิกที่เลือกวิธีรับเงินไว้")
+    return done
 
 
 # ======== Importing what a unit deducted ========

@@ -23,5 +23,10 @@ urlpatterns = [
     path("receipts/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("bills/<int:pk>/", views.bill, name="bill"),
     path("over-deductions/", views.over_deductions, name="over_deductions"),
+    path(
+        "over-deductions/standing/",
+        views.over_deductions_refund_standing,
+        name="over_deductions_refund_standing",
+    ),
     path("over-deductions/<int:pk>/refund/", views.over_deduction_refund, name="over_deduction_refund"),
 ]

@@ -25,6 +25,7 @@ from sahakorn.billing.forms import (
     MemberFilterForm,
     PeriodOpenForm,
     RefundForm,
+    StandingRefundForm,
 )
 from sahakorn.billing.models import (
     BankDebitAccount,
@@ -40,6 +41,7 @@ from sahakorn.billing.models import (
     ImportStatus,
     OverDeduction,
     Receipt,
+    StandingRefundChoice,
     UnitPosting,
 )
 from sahakorn.core.errors import ServiceError
@@ -309,9 +311,13 @@ def unit_post(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     return render(request, "billing/unit_post_confirm.html", context)
 
 
-def _vouchers_named(postings: list[UnitPosting], most: int = 5) -> str:
-    """The postings' voucher numbers for a success message: the first few and how many more."""
-    labels = selectors.posting_vouchers(postings)
+def _vouchers_named(postings: list[UnitPosting]) -> str:
+    """The postings' voucher numbers for a success message."""
+    return _labels_named(selectors.posting_vouchers(postings))
+
+
+def _labels_named(labels: list[str], most: int = 5) -> str:
+    """Voucher numbers for a success message: the first few and how many more."""
     if not labels:
         return _("ไม่มี (ไม่ได้รับเงิน)")
     named = ", ".join(labels[:most])
@@ -381,14 +387,42 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view("billing.view_bill")
 def over_deductions(request: HttpRequest) -> HttpResponse:
     waiting = request.GET.get("show") != "all"
-    rows = OverDeduction.objects.select_related("member", "bill__period", "posting__unit").order_by("-id")
+    rows = OverDeduction.objects.select_related(
+        "member__refund_choice__account", "bill__period", "posting__unit"
+    ).order_by("-id")
     if waiting:
         rows = rows.filter(refunded_on__isnull=True)
-    return render(
-        request,
-        "billing/over_deductions.html",
-        {"page": paginate(request, rows, PAGE_SIZE), "waiting": waiting},
-    )
+    context = {
+        "page": paginate(request, rows, PAGE_SIZE),
+        "waiting": waiting,
+        "standing": selectors.over_deductions_standing_summary(),
+    }
+    return render(request, "billing/over_deductions.html", context)
+
+
+@staff_view("billing.change_overdeduction")
+@require_http_methods(["GET", "POST"])
+def over_deductions_refund_standing(request: HttpRequest) -> HttpResponse:
+    """Paying back is irreversible: the page shows how many, how much and which ways, then asks."""
+    summary = selectors.over_deductions_standing_summary()
+    form = StandingRefundForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.over_deductions_refund_standing(on=form.cleaned_data["on"], by=request.user)
+        except ServiceError as e:
+            error_to_form(form, e)
+        else:
+            messages.success(
+                request,
+                _("คืนเงินหักเกินตามวิธีที่สมาชิกเลือกไว้แล้ว %(count)s ราย รวม %(amount)s บาท ใบสำคัญ %(vouchers)s")
+                % {
+                    "count": len(done),
+                    "amount": f"{sum((over.amount for over in done), ZERO):,.2f}",
+                    "vouchers": _labels_named([over.refund_entry.voucher_label for over in done]),
+                },
+            )
+            return redirect("billing:over_deductions")
+    return render(request, "billing/refund_standing_confirm.html", {"summary": summary, "form": form})
 
 
 @staff_view("billing.change_overdeduction")
@@ -396,9 +430,10 @@ def over_deductions(request: HttpRequest) -> HttpResponse:
 def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
     """Paying back is irreversible: the form shows the member, the amount and the accounts, then asks."""
     found = get_object_or_404(OverDeduction.objects.select_related("member", "bill__period"), pk=pk)
-    form = RefundForm(
-        request.POST or None, member=found.member, initial={"on": timezone.localdate(), "channel": "bank"}
-    )
+    standing = StandingRefundChoice.objects.filter(member=found.member).first()
+    initial = {"on": timezone.localdate(), "channel": standing.channel if standing else "bank",
+               "account": standing.account_id if standing else None}  # fmt: skip
+    form = RefundForm(request.POST or None, member=found.member, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             done = services.over_deduction_refund(
@@ -406,6 +441,7 @@ def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 channel=form.cleaned_data["channel"],
                 account=form.cleaned_data.get("account"),
+                remember=form.cleaned_data.get("remember", False),
                 by=request.user,
             )
         except ServiceError as e:
