@@ -367,7 +367,7 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
     Idempotent: a frozen cycle is returned unchanged. The cycle row is locked first, so two officers
     pressing the button at once freeze it once.
     """
-    started = time.perf_counter()
+    started, reading_from = time.perf_counter(), timezone.now()
     cycle = BillingCycle.objects.select_for_update().select_related("period", "pay_group").get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
         return cycle
@@ -377,7 +377,8 @@ def billing_cycle_freeze(*, cycle: BillingCycle, by: User | None = None) -> Bill
         bills = draft_bills(cycle, list(billed_members(cycle).select_related("unit")))
         _bills_write(cycle, bills)
     cycle.status = CycleStatus.FROZEN
-    cycle.frozen_at = timezone.now()
+    # When the freeze began reading the books: posting asks again about whatever was written since.
+    cycle.frozen_at = reading_from
     cycle.frozen_by = by
     cycle.bills = len(bills)
     cycle.lines = sum(len(bill.lines) for bill in bills)
@@ -530,6 +531,9 @@ def allocate(lines: Sequence[_PostLine], amount: Decimal) -> tuple[dict[int, Dec
     return parts, left
 
 
+FRESH_MARGIN = dt.timedelta(minutes=15)
+
+
 def _fresh_rows(
     members: Sequence[Member],
     period: dt.date,
@@ -537,33 +541,30 @@ def _fresh_rows(
     member_of: dict[int, int],
     *,
     frozen_at: dt.datetime | None,
-) -> dict[tuple[int, str, str], DemandRow]:
+) -> dict[tuple[int, str, str], DemandRow | None]:
     """What each sub-ledger's frozen lines come to today, by (member, item kind, reference), every
     sub-ledger asked once for all of them (``SubLedger.billing_owed``): what was paid at the counter
-    since the freeze is not taken twice. A sub-ledger that can name the members changed since the
-    freeze (``SubLedger.billing_changed``) is asked for those only; the others' lines stand as frozen."""
-    # An hour's margin: a counter payment committed while the freeze ran, written before its stamp.
-    since = frozen_at - dt.timedelta(hours=1) if frozen_at is not None else None
-    fresh: dict[tuple[int, str, str], DemandRow] = {}
+    since the freeze is not taken twice; None: nothing is owed on it now. A sub-ledger that can name
+    the members changed since the freeze (``SubLedger.billing_changed``) is asked for those only; the
+    others' lines are not in the result: they stand as frozen (a month is 750,000 lines at 100,000
+    members, nearly all unchanged)."""
+    # A counter payment committed after the freeze began reading carries the time it was written, which
+    # may be a little before: a transaction's length of margin (a request ends within a minute; another
+    # pay group's posting at 100,000 members takes two).
+    since = frozen_at - FRESH_MARGIN if frozen_at is not None else None
+    fresh: dict[tuple[int, str, str], DemandRow | None] = {}
     for item in subledgers():
         mine = [line for line in lines if line.subledger == item.key]
         changed = item.billing_changed(since=since) if mine and since is not None else None
         asked = mine if changed is None else [line for line in mine if member_of[line.bill_id] in changed]
-        if changed is not None:
-            for line in mine:
-                member_id = member_of[line.bill_id]
-                if member_id not in changed:
-                    fresh[(member_id, line.kind, line.reference)] = DemandRow(
-                        member_id=member_id, subledger=line.subledger, kind=line.kind, reference=line.reference,
-                        label=line.label, amount=line.demanded, arrears=line.arrears, due_on=line.due_on,
-                        step=line.step,
-                    )  # fmt: skip
         if asked:
             keys = [(member_of[line.bill_id], line.kind, line.reference) for line in asked]
             wanted = {member_id for member_id, _, _ in keys}
-            fresh.update(
-                item.billing_owed(period=period, members=[m for m in members if m.pk in wanted], lines=keys)
+            owed = item.billing_owed(
+                period=period, members=[m for m in members if m.pk in wanted], lines=keys
             )
+            for key in keys:
+                fresh[key] = owed.get(key)
     return fresh
 
 
@@ -722,36 +723,43 @@ def _units_post(
         for member_id, bill in bills_by_unit[unit.pk].items():
             received = deducted.get(member_id, bill.total_billed)
             lines = lines_of.get(bill.pk, [])
-            parts, unplaced = allocate(lines, received)
+            posting.members += 1
+            posting.billed += bill.total_billed
+            posting.received += received
+            if received > ZERO:
+                paid.append((bill, received))
+            # Paid in full (nearly every member): each line takes what it billed, no order to follow.
+            full = received == bill.total_billed
+            parts, unplaced = ({}, ZERO) if full else allocate(lines, received)
             over_reasons, over = [], unplaced
             if unplaced:
                 over_reasons.append(f"หักได้เกินกว่าที่รายการรับได้ {baht(unplaced)} บาท")
             for line in lines:
-                part = parts[line.pk]
-                row = fresh.get((member_id, line.kind, line.reference))
-                applied = min(part, row.amount if row is not None else ZERO)
+                part = line.billed if full else parts[line.pk]
+                key = (member_id, line.kind, line.reference)
+                if key in fresh:
+                    row = fresh[key]
+                    owed, due_on = (row.amount, row.due_on) if row is not None else (ZERO, None)
+                else:
+                    owed, due_on = line.demanded, line.due_on
+                applied = min(part, owed)
                 line_over = part - applied
                 if line_over:
                     over += line_over
                     over_reasons.append(f"{line.label} ชำระแล้วหลังประมวลผล {baht(line_over)} บาท")
-                day = (row.due_on if row is not None else None) or on
+                day = due_on or on
                 line_receipts.append((unit.pk, line, applied, line_over, day if applied else on))
-                if applied and row is not None:
-                    taken = receipts.setdefault((day, row.subledger), {})
-                    key = (unit.pk, member_id, row.kind.split(":")[0], row.reference)
+                if applied:
+                    taken = receipts.setdefault((day, line.subledger), {})
+                    key = (unit.pk, member_id, line.kind.split(":")[0], line.reference)
                     taken[key] = taken.get(key, ZERO) + applied
             if over:
                 overs.append((bill, over, "; ".join(over_reasons)))
             # What the member still owes is what the lines did not get (a whole-only due a short deduction
             # could not cover stays owed in full, and what it left over is held for refund).
-            unpaid = sum((line.billed - parts[line.pk] for line in lines), ZERO)
+            unpaid = ZERO if full else sum((line.billed - parts[line.pk] for line in lines), ZERO)
             if unpaid > ZERO:
                 shorts.append((bill, received, unpaid))
-            if received > ZERO:
-                paid.append((bill, received))
-            posting.members += 1
-            posting.billed += bill.total_billed
-            posting.received += received
             posting.over += over
             posting.short += bill.total_billed - received
 
@@ -835,7 +843,8 @@ def _units_post(
                 line_over,
                 _voucher_id(entries, unit_id, day, on),
             )
-            for unit_id, line, applied, line_over, day in line_receipts
+            # In line order: the line's unique index is written page after page.
+            for unit_id, line, applied, line_over, day in sorted(line_receipts, key=lambda row: row[1].pk)
         ],
     )
     OverDeduction.objects.bulk_create(

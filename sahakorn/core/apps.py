@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "ระบบกลาง"
 
     def ready(self) -> None:
+        from sahakorn.core import lookups  # noqa: F401  (registers ``__any_of``)
         from sahakorn.core.roles import roles_sync
 
         # After the last app, so every permission the roles name exists.

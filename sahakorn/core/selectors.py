@@ -72,8 +72,11 @@ WHOLE_BOOK = 20_000
 
 def in_chunks(queryset, field: str, ids) -> list:
     """``queryset.filter(<field>__in=ids)`` for any number of ids (a unit of billing, every member of the
-    coop), a query per ``IN_CHUNK``, the rows in the queryset's order within each chunk."""
+    coop): on PostgreSQL one query with the ids as one array (``core.lookups``), in the queryset's order;
+    elsewhere a query per ``IN_CHUNK``, the rows in the queryset's order within each chunk."""
     ids = sorted(set(ids))
+    if connection.vendor == "postgresql":
+        return list(queryset.filter(**{f"{field}__any_of": ids})) if ids else []
     rows: list = []
     for start in range(0, len(ids), IN_CHUNK):
         rows += queryset.filter(**{f"{field}__in": ids[start : start + IN_CHUNK]})

@@ -461,11 +461,16 @@ def loan_settlements_reverse(*, entry, reversal_entry, on: dt.date, reason: str,
 def _net_lines(lines: list, *, memo: str) -> list:
     """Many contracts' credit lines as one line per GL account (credit less debit), without member links:
     the loan accounts are the contracts' own (``LOAN_ROLES``), proved against them, not per member."""
-    from sahakorn.ledger.services import Line
-
     net: dict[str, Decimal] = {}
     for line in lines:
         net[line.account] = net.get(line.account, ZERO) + line.credit - line.debit
+    return _lines_of(net, memo=memo)
+
+
+def _lines_of(net: dict[str, Decimal], *, memo: str) -> list:
+    """GL role → amount credited (negative: debited) as the voucher's lines, by role."""
+    from sahakorn.ledger.services import Line
+
     return [
         Line(account=role, credit=amount, memo=memo)
         if amount > ZERO
@@ -475,11 +480,31 @@ def _net_lines(lines: list, *, memo: str) -> list:
     ]
 
 
+@dataclass(slots=True)
+class _ReceivingContract:
+    """A contract billing's receipts are taken on, read as plain values under its row lock (a payroll
+    month is 300,000 of them; model instances were seconds). ``interest_terms``, the rate history's
+    fallbacks and ``loan_receipt_refusals`` take it as they take a ``LoanContract``."""
+
+    pk: int
+    member_id: int
+    number: str
+    product_id: int
+    status: str
+    disbursed_on: dt.date
+    annual_rate: Decimal
+    interest_paid_to: dt.date
+    principal_balance: Decimal
+    interest_arrears: Decimal
+    closed_on: dt.date | None = None
+
+
 def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
     """Billing's receipts on many contracts, all dated the same day, set-based: the contracts locked and
-    read in a few queries (their accruals since interest was last charged, their rate histories), each
-    split as ``loan_payment_split`` splits a payment, the voucher's credit side one line per GL account,
-    then one insert of the PAYMENT rows and one update of the contracts.
+    read as plain values in a few queries (their accruals since interest was last charged, their rate
+    histories), each split as ``loan_payment_split`` splits a payment (``PaymentSplit``'s figures), the
+    voucher's credit side summed per GL account as it goes, then one insert of the PAYMENT rows and one
+    update of the contracts.
 
     A receipt that pays a contract off closes it here too (its guarantees ended, a CLOSED event), as
     ``loan_payment_apply`` does. One above the payoff, or before a month-end accrual already posted (the
@@ -488,18 +513,25 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
     from sahakorn.core.bulk import rows_insert, rows_update
     from sahakorn.core.selectors import IN_CHUNK, in_chunks
     from sahakorn.loans.interest import ACCRUAL_KINDS, contracts_rates
-    from sahakorn.loans.models import Guarantee, LoanEvent, LoanEventKind
+    from sahakorn.loans.models import Guarantee, LoanEvent, LoanEventKind, LoanProduct
     from sahakorn.loans.models import LoanTxKind as Kind
-    from sahakorn.loans.payments import CLOSED_REASON, contract_closed_message
+    from sahakorn.loans.payments import CLOSED_REASON, INTEREST_DUE_ROLE, contract_closed_message
 
     if not receipts:
         return ReceiptBatch(credit_lines={}, apply=lambda **_: None)
     on = receipts[0].on
     refuse_after_batch_limit(on, what="การหักเงินเดือนชำระค่างวด", error=LoanError, field="on")
-    locked = LoanContract.objects.select_for_update(of=("self",)).select_related("product").order_by("pk")
+    locked = (
+        LoanContract.objects.select_for_update()
+        .order_by("pk")
+        .values_list("pk", "member_id", "number", "product_id", "status", "disbursed_on", "annual_rate",
+                     "interest_paid_to", "principal_balance", "interest_arrears")
+    )  # fmt: skip
     contracts = {
-        c.number: c for c in in_chunks(locked, "number", [receipt.reference for receipt in receipts])
+        row[2]: _ReceivingContract(*row)
+        for row in in_chunks(locked, "number", [receipt.reference for receipt in receipts])
     }
+    families = dict(LoanProduct.objects.values_list("pk", "family"))
     accrued: dict[int, Decimal] = {}
     later: set[int] = set()  # contracts with a month-end accrual after ``on``
     accruals = LoanTransaction.objects.filter(
@@ -514,21 +546,24 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
             later.add(contract_id)
     rates = contracts_rates(contracts.values())
     terms_cache: dict[int, object] = {}
-    splits: list[tuple[PaymentSplit, int]] = []
+    # (contract, principal, interest, arrears change, voucher) of each receipt taken here
+    taken: list[tuple[_ReceivingContract, Decimal, Decimal, Decimal, int]] = []
     one_by_one: list[tuple[_InstallmentDemand, Decimal, int]] = []
-    lines: dict[int, list] = {}
+    # voucher → GL role → amount credited (negative: debited)
+    nets: dict[int, dict[str, Decimal]] = {}
     for receipt in receipts:
         contract = contracts.get(receipt.reference)
         if contract is None or contract.member_id != receipt.member_id:
             raise LoanError(f"ไม่พบสัญญา {receipt.reference} ของสมาชิกรหัส {receipt.member_id}", field="contract")
         try:
-            loan_receipt_refusals(contract, on)
+            loan_receipt_refusals(contract, on)  # type: ignore[arg-type]
         except LoanError as e:
             raise LoanError(f"สัญญา {contract.number}: {e.message}", field=e.field) from e
+        net = nets.setdefault(receipt.voucher, {})
         charged = ZERO
         if on > contract.interest_paid_to and contract.principal_balance:
             if contract.product_id not in terms_cache:
-                terms_cache[contract.product_id] = interest_terms(contract, on)
+                terms_cache[contract.product_id] = interest_terms(contract, on)  # type: ignore[arg-type]
             terms = terms_cache[contract.product_id]
             charged = calc.interest_between(
                 principal=contract.principal_balance,
@@ -538,61 +573,64 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
                 rounding=terms.rounding,  # type: ignore[attr-defined]
                 day_basis=terms.day_basis,  # type: ignore[attr-defined]
             )
-        arrears = contract.interest_arrears
-        collected = min(receipt.amount, arrears)
+        collected = min(receipt.amount, contract.interest_arrears)
         current = min(receipt.amount - collected, charged)
         principal = receipt.amount - collected - current
         if principal > contract.principal_balance or contract.pk in later:
             # Over the payoff (refused by the split, with the figure), or before an accrual.
-            demand = _InstallmentDemand(contract, on)
-            lines.setdefault(receipt.voucher, []).extend(demand.credit_lines(receipt.amount))
+            demand = _InstallmentDemand(
+                LoanContract.objects.select_related("product").get(pk=contract.pk), on
+            )
+            for line in demand.credit_lines(receipt.amount):
+                net[line.account] = net.get(line.account, ZERO) + line.credit - line.debit
             one_by_one.append((demand, receipt.amount, receipt.voucher))
             continue
-        split = PaymentSplit(
-            contract=contract,
-            on=on,
-            amount=receipt.amount,
-            charged=charged,
-            accrued=accrued.get(contract.pk, ZERO),
-            arrears_collected=collected,
-            current_paid=current,
-            principal=principal,
-        )
-        splits.append((split, receipt.voucher))
-        lines.setdefault(receipt.voucher, []).extend(split.credit_lines())
+        # ``PaymentSplit.credit_lines``, summed: principal to the loan, the accrued part of the interest
+        # charged settles the accrued-interest account, the rest is income, the arrears moved.
+        family = families[contract.product_id]
+        settled = accrued.get(contract.pk, ZERO)
+        change = (charged - current) - collected
+        for role, amount in (
+            (f"loan_{family}", principal),
+            (f"accrued_interest_{family}", settled),
+            (f"interest_income_{family}", charged - settled),
+            (INTEREST_DUE_ROLE, -change),
+        ):
+            if amount:
+                net[role] = net.get(role, ZERO) + amount
+        taken.append((contract, principal, collected + current, change, receipt.voucher))
 
     def apply(*, entries, by) -> None:
-        # Plain rows (COPY on PostgreSQL): a payroll month is 300,000 contracts at 100,000 members.
+        # Plain rows (COPY on PostgreSQL): a payroll month is 300,000 contracts at 100,000 members. In
+        # contract order, so the indexes led by the contract are written page after page, not at random.
+        taken.sort(key=lambda row: row[0].pk)
         now = timezone.now()
+        by_id = by.pk if by is not None else None
         rows_insert(
             LoanTransaction._meta.db_table,
             ["contract_id", "date", "kind", "channel", "principal", "interest", "interest_arrears", "interest_from",
              "interest_to", "journal_entry_id", "memo", "created_by_id", "created_at"],
             [
-                (split.contract.pk, on, Kind.PAYMENT.value, _InstallmentDemand.channel, -split.principal,
-                 split.interest, split.arrears_change, split.contract.interest_paid_to, on, entries[voucher].pk,
-                 _InstallmentDemand.settle_memo, by.pk if by is not None else None, now)
-                for split, voucher in splits
+                (contract.pk, on, Kind.PAYMENT.value, _InstallmentDemand.channel, -principal, interest, change,
+                 contract.interest_paid_to, on, entries[voucher].pk, _InstallmentDemand.settle_memo, by_id, now)
+                for contract, principal, interest, change, voucher in taken
             ],
         )  # fmt: skip
-        for split, _ in splits:
-            split.contract.principal_balance -= split.principal
-            split.contract.interest_arrears += split.arrears_change
-            split.contract.interest_paid_to = on
-        # Paid off: closed as ``loan_payment_apply`` closes one (its guarantors released, an event).
-        closed = [
-            s.contract
-            for s, _ in splits
-            if not s.contract.principal_balance and not s.contract.interest_arrears
-        ]
-        for contract in closed:
-            contract.status, contract.closed_on = ContractStatus.CLOSED, on
+        closed = []
+        for contract, principal, _, change, _ in taken:
+            contract.principal_balance -= principal
+            contract.interest_arrears += change
+            contract.interest_paid_to = on
+            # Paid off: closed as ``loan_payment_apply`` closes one (its guarantors released, an event).
+            if not contract.principal_balance and not contract.interest_arrears:
+                contract.status, contract.closed_on = ContractStatus.CLOSED.value, on
+                closed.append(contract)
         rows_update(
             LoanContract,
             ["principal_balance", "interest_arrears", "interest_paid_to", "status", "closed_on"],
             [
                 (c.pk, c.principal_balance, c.interest_arrears, c.interest_paid_to, c.status, c.closed_on)
-                for c in (s.contract for s, _ in splits)
+                for c, _, _, _, _ in taken
             ],
         )
         for start in range(0, len(closed), IN_CHUNK):
@@ -603,9 +641,9 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
             LoanEvent(
                 kind=LoanEventKind.CLOSED,
                 member_id=c.member_id,
-                contract=c,
+                contract_id=c.pk,
                 occurred_on=on,
-                message=contract_closed_message(c, on)[:500],
+                message=contract_closed_message(c, on)[:500],  # type: ignore[arg-type]
             )  # fmt: skip
             for c in closed
         )
@@ -614,6 +652,6 @@ def loan_billing_receipts(*, period: dt.date, receipts) -> ReceiptBatch:
 
     memo = "หักเงินเดือนชำระค่างวด"
     return ReceiptBatch(
-        credit_lines={voucher: _net_lines(unit_lines, memo=memo) for voucher, unit_lines in lines.items()},
+        credit_lines={voucher: _lines_of(net, memo=memo) for voucher, net in nets.items()},
         apply=apply,
     )

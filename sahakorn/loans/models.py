@@ -194,8 +194,13 @@ class LoanContract(models.Model):
 
     number = models.CharField("เลขที่สัญญา", max_length=20, unique=True)
     application = models.OneToOneField(LoanApplication, on_delete=models.PROTECT, related_name="contract")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="loan_contracts")
-    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="contracts")
+    # No index of their own: (member, status) and (product, status) serve them. Every active contract
+    # is updated each payroll month (300,000 at 100,000 members), and on PostgreSQL its pages are
+    # filled half (migration 0010) so that update is HOT: no index entry written, no page moved.
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="loan_contracts", db_index=False
+    )
+    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="contracts", db_index=False)
     amount = MoneyField("วงเงินกู้")
     annual_rate = models.DecimalField("อัตราดอกเบี้ย (%)", max_digits=6, decimal_places=3)
     repayment_style = models.CharField(max_length=20, choices=RepaymentStyle.choices)
