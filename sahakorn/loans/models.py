@@ -200,7 +200,9 @@ class LoanContract(models.Model):
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="loan_contracts", db_index=False
     )
-    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="contracts", db_index=False)
+    product = models.ForeignKey(
+        LoanProduct, on_delete=models.PROTECT, related_name="contracts", db_index=False
+    )
     amount = MoneyField("วงเงินกู้")
     annual_rate = models.DecimalField("อัตราดอกเบี้ย (%)", max_digits=6, decimal_places=3)
     repayment_style = models.CharField(max_length=20, choices=RepaymentStyle.choices)
