@@ -332,8 +332,10 @@ class BillLine(models.Model):
     ``arrears`` is the part of ``demanded`` left unpaid by earlier months, collected first.
     """
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines")
-    item = models.ForeignKey(BillingItem, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: (bill, item, reference, for_period) serves a bill's lines, and a dozen items
+    # over millions of lines make an index on the item no use; a month's freeze writes 750,000 lines.
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    item = models.ForeignKey(BillingItem, on_delete=models.PROTECT, related_name="+", db_index=False)
     priority = models.PositiveSmallIntegerField()
     subledger = models.CharField(max_length=20)
     reference = models.CharField("อ้างอิง", max_length=40)
