@@ -55,6 +55,8 @@ from sahakorn.loans.models import LoanContract, LoanTransaction, LoanTxKind
 from sahakorn.members.models import Member
 
 REPAYMENT_KINDS = (LoanTxKind.PAYMENT, LoanTxKind.NETTING, LoanTxKind.REVERSAL, LoanTxKind.REFUND)
+# The rows that advance principal (the rest of a contract's principal moves are REPAYMENT_KINDS).
+ADVANCE_KINDS = (LoanTxKind.DISBURSEMENT, LoanTxKind.OPENING)
 ONE_DAY = dt.timedelta(days=1)
 
 

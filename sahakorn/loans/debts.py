@@ -327,7 +327,7 @@ def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
     from collections import defaultdict
 
     from sahakorn.core.selectors import WHOLE_BOOK, in_chunks, money_from_sums, money_sum
-    from sahakorn.loans.arrears import REPAYMENT_KINDS
+    from sahakorn.loans.arrears import ADVANCE_KINDS
     from sahakorn.loans.interest import contracts_rates
     from sahakorn.loans.models import LoanProduct
 
@@ -391,15 +391,22 @@ def loan_billing_demand_rows(*, period: dt.date, members) -> list[DemandRow]:
         ids,
     ):
         in_month[contract_id].append((number, due_date, principal))
-    repaid = {
-        contract_id: -money_from_sum(total)
+    # Repaid (Σ −principal of REPAYMENT_KINDS) is what was advanced less the balance: a contract's rows
+    # carry principal only as an advance (disbursement, opening balance) or a repayment kind, and the
+    # balance is their sum (``sahakorn loans check``). The advances are a row or two a contract, read
+    # from their own index, where the repayments are ten million rows at 100,000 members.
+    advanced = {
+        contract_id: money_from_sum(total)
         for contract_id, total in read(
-            LoanTransaction.objects.filter(kind__in=REPAYMENT_KINDS)
+            LoanTransaction.objects.filter(kind__in=ADVANCE_KINDS)
             .values("contract_id")
             .annotate(total=money_sum("principal"))
             .values_list("contract_id", "total"),
             ids,
         )
+    }
+    repaid = {
+        contract.pk: advanced.get(contract.pk, ZERO) - contract.principal_balance for contract in contracts
     }
     history = contracts_rates(contracts, all_active=whole)
     terms_cache: dict[tuple[int, dt.date], object] = {}

@@ -365,6 +365,13 @@ class LoanTransaction(models.Model):
             models.Index(fields=["date", "kind"]),
             # The accrual run reads each contract's latest period accrued with one index seek.
             models.Index(fields=["contract", "kind", "interest_to"], name="loans_tx_accrued_period_idx"),
+            # The principal each contract was advanced (one or two rows a contract among millions): what
+            # it has repaid is that less its balance (``loan_billing_demand_rows``), read from the index.
+            models.Index(
+                fields=["contract", "principal"],
+                condition=Q(kind__in=[LoanTxKind.DISBURSEMENT.value, LoanTxKind.OPENING.value]),
+                name="loans_tx_advanced_idx",
+            ),
         ]
 
     def __str__(self) -> str:
