@@ -568,9 +568,13 @@ def _fresh_rows(
     return fresh
 
 
+POSTING_MEMBER_FIELDS = ("member__number", "member__title", "member__first_name", "member__last_name")
+
+
 @dataclass(slots=True)
 class _PostLine:
-    """A frozen line as posting reads it (plain values: a cycle has millions of lines)."""
+    """A frozen line as posting reads it (plain values: a cycle has millions of lines; its label is
+    read only for the few a message names, ``_line_labels``)."""
 
     pk: int
     bill_id: int
@@ -581,7 +585,6 @@ class _PostLine:
     arrears: Decimal
     for_period: dt.date
     reference: str
-    label: str
     billed: Decimal
     step: Decimal | None
     demanded: Decimal
@@ -593,13 +596,28 @@ def _post_lines(bill_ids: Sequence[int]) -> dict[int, list[_PostLine]]:
 
     rows = BillLine.objects.values_list(
         "pk", "bill_id", "subledger", "item__kind", "item__whole_only", "priority", "arrears", "for_period", "reference",
-        "label", "billed", "step", "demanded", "due_on",
+        "billed", "step", "demanded", "due_on",
     )  # fmt: skip
+    # One string object for each distinct sub-ledger, kind and reference (750,000 lines, a few dozen
+    # kinds; a contract's two lines share its number).
+    same: dict[str, str] = {}
+    one = same.setdefault
     lines: dict[int, list[_PostLine]] = {}
-    for row in in_chunks(rows, "bill_id", bill_ids):
-        line = _PostLine(*row)
-        lines.setdefault(line.bill_id, []).append(line)
+    for pk, bill_id, key, kind, whole_only, priority, arrears, for_period, reference, *rest in in_chunks(
+        rows, "bill_id", bill_ids
+    ):
+        line = _PostLine(
+            pk, bill_id, one(key, key), one(kind, kind), whole_only, priority, arrears, for_period,
+            one(reference, reference), *rest,
+        )  # fmt: skip
+        lines.setdefault(bill_id, []).append(line)
     return lines
+
+
+def _line_labels(line_ids: Sequence[int]) -> dict[int, str]:
+    from sahakorn.core.selectors import in_chunks
+
+    return dict(in_chunks(BillLine.objects.values_list("pk", "label"), "pk", line_ids))
 
 
 def _refuse_bad_deductions(bills: dict[int, Bill], deducted: dict[int, Decimal], unit) -> None:
@@ -685,11 +703,14 @@ def _units_post(
     from sahakorn.core.selectors import in_chunks
 
     bills_by_unit: dict[int, dict[int, Bill]] = {unit.pk: {} for unit in todo}
-    for bill in in_chunks(
-        Bill.objects.filter(cycle=cycle, method=method).select_related("member", "unit"),
-        "unit_id",
-        bills_by_unit,
-    ):
+    # Of the member, what posting names them by (receipts, messages, the shares' reference): a month is
+    # 91,000 bills, and whole member rows were hundreds of megabytes.
+    bills = (
+        Bill.objects.filter(cycle=cycle, method=method)
+        .select_related("member")
+        .only(*(field.name for field in Bill._meta.concrete_fields), *POSTING_MEMBER_FIELDS)
+    )
+    for bill in in_chunks(bills, "unit_id", bills_by_unit):
         bills_by_unit[bill.unit_id][bill.member_id] = bill
     for unit in todo:
         if not bills_by_unit[unit.pk]:
@@ -715,7 +736,7 @@ def _units_post(
     # principal lines are one receipt on the contract, which the sub-ledger splits its own way.
     receipts: dict[tuple[dt.date, str], dict[tuple[int, int, str, str], Decimal]] = {}
     line_receipts: list[tuple[int, _PostLine, Decimal, Decimal, dt.date]] = []
-    overs: list[tuple[Bill, Decimal, str]] = []
+    overs: list[tuple[Bill, Decimal, list[tuple[int | None, Decimal]]]] = []
     shorts: list[tuple[Bill, Decimal, Decimal]] = []
     paid: list[tuple[Bill, Decimal]] = []
     for unit in todo:
@@ -731,9 +752,9 @@ def _units_post(
             # Paid in full (nearly every member): each line takes what it billed, no order to follow.
             full = received == bill.total_billed
             parts, unplaced = ({}, ZERO) if full else allocate(lines, received)
-            over_reasons, over = [], unplaced
-            if unplaced:
-                over_reasons.append(f"หักได้เกินกว่าที่รายการรับได้ {baht(unplaced)} บาท")
+            # (the line paid since the freeze, or None: more than the lines could take; the amount)
+            over_reasons: list[tuple[int | None, Decimal]] = [(None, unplaced)] if unplaced else []
+            over = unplaced
             for line in lines:
                 part = line.billed if full else parts[line.pk]
                 key = (member_id, line.kind, line.reference)
@@ -746,7 +767,7 @@ def _units_post(
                 line_over = part - applied
                 if line_over:
                     over += line_over
-                    over_reasons.append(f"{line.label} ชำระแล้วหลังประมวลผล {baht(line_over)} บาท")
+                    over_reasons.append((line.pk, line_over))
                 day = due_on or on
                 line_receipts.append((unit.pk, line, applied, line_over, day if applied else on))
                 if applied:
@@ -754,7 +775,7 @@ def _units_post(
                     key = (unit.pk, member_id, line.kind.split(":")[0], line.reference)
                     taken[key] = taken.get(key, ZERO) + applied
             if over:
-                overs.append((bill, over, "; ".join(over_reasons)))
+                overs.append((bill, over, over_reasons))
             # What the member still owes is what the lines did not get (a whole-only due a short deduction
             # could not cover stays owed in full, and what it left over is held for refund).
             unpaid = ZERO if full else sum((line.billed - parts[line.pk] for line in lines), ZERO)
@@ -847,12 +868,24 @@ def _units_post(
             for unit_id, line, applied, line_over, day in sorted(line_receipts, key=lambda row: row[1].pk)
         ],
     )
+    labels = _line_labels(
+        [line_id for _, _, reasons in overs for line_id, _ in reasons if line_id is not None]
+    )
+
+    def why(reasons: list[tuple[int | None, Decimal]]) -> str:
+        return "; ".join(
+            f"หักได้เกินกว่าที่รายการรับได้ {baht(amount)} บาท"
+            if line_id is None
+            else f"{labels[line_id]} ชำระแล้วหลังประมวลผล {baht(amount)} บาท"
+            for line_id, amount in reasons
+        )
+
     OverDeduction.objects.bulk_create(
         OverDeduction(
             posting_id=postings[bill.unit_id].pk, bill=bill, member_id=bill.member_id, amount=amount,
-            reason=reason[:300], journal_entry=entries[(bill.unit_id, on)],
+            reason=why(reasons)[:300], journal_entry=entries[(bill.unit_id, on)],
         )
-        for bill, amount, reason in overs
+        for bill, amount, reasons in overs
     )  # fmt: skip
     BillingEvent.objects.bulk_create(
         BillingEvent(
@@ -909,7 +942,7 @@ def _receipts_issue(
          "unit_name"],
         [
             (bill.pk, postings[bill.unit_id].pk, bill.member_id, year_be, first + n, on, received,
-             received < bill.total_billed, bill.member.number_and_name[:250], bill.unit.name[:200])
+             received < bill.total_billed, bill.member.number_and_name[:250], postings[bill.unit_id].unit.name[:200])
             for n, (bill, received) in enumerate(ordered)
         ],
     )  # fmt: skip
