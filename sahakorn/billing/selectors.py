@@ -23,6 +23,7 @@ from sahakorn.billing.models import (
     LineReceipt,
     OverDeduction,
     Receipt,
+    StandingRefundChoice,
     UnitPosting,
 )
 from sahakorn.billing.services import DraftBill, billed_members, draft_bills
@@ -431,6 +432,16 @@ def bank_debit_mandates(*, q: str = "") -> QuerySet[BankDebitMandate]:
     """Mandates, those in force first, by member number (the settings screen's list)."""
     rows = BankDebitMandate.objects.select_related("member", "created_by", "ended_by").order_by(
         F("ends").desc(nulls_first=True), "member__number", "-starts"
+    )
+    if q:
+        rows = rows.filter(member__number=q)
+    return rows
+
+
+def refund_choices(*, q: str = "") -> QuerySet[StandingRefundChoice]:
+    """Members' standing refund choices by member number (``q``: one member's number)."""
+    rows = StandingRefundChoice.objects.select_related("member", "account", "set_by").order_by(
+        "member__number"
     )
     if q:
         rows = rows.filter(member__number=q)

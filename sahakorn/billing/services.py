@@ -1039,6 +1039,18 @@ def refund_choice_set(*, member, channel: str, account=None, by: User | None) ->
 
 
 @transaction.atomic
+def refund_choice_clear(*, member, by: User | None) -> str:
+    """Forget the member's standing refund choice: their next over-deduction waits for the officer, who
+    asks them how to pay it back. Returns the choice it forgot (for the message)."""
+    choice = StandingRefundChoice.objects.select_for_update().filter(member=member).first()
+    if choice is None:
+        raise BillingError(f"{member.number_and_name} ไม่มีวิธีรับเงินหักเกินประจำ", field="member")
+    what = str(choice)
+    choice.delete()
+    return what
+
+
+@transaction.atomic
 def over_deductions_refund_standing(*, on: dt.date, by: User | None) -> list[OverDeduction]:
     """Pay back every over-deduction still held whose member has a standing choice, each as
     ``over_deduction_refund`` does (its own voucher, the member told). All or nothing: a choice that no

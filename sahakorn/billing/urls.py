@@ -29,4 +29,6 @@ urlpatterns = [
         name="over_deductions_refund_standing",
     ),
     path("over-deductions/<int:pk>/refund/", views.over_deduction_refund, name="over_deduction_refund"),
+    path("refund-choices/", views.refund_choices, name="refund_choices"),
+    path("refund-choices/<int:pk>/clear/", views.refund_choice_clear, name="refund_choice_clear"),
 ]

@@ -460,6 +460,38 @@ def over_deduction_refund(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/refund_confirm.html", {"over": found, "form": form})
 
 
+@staff_view("billing.view_bill")
+def refund_choices(request: HttpRequest) -> HttpResponse:
+    """How members asked to be paid back what was deducted and no longer owed (set from a refund's
+    "use this way next time"), each with who set it and when."""
+    filters = MemberFilterForm(request.GET or None)
+    q = filters.cleaned_data["q"].strip() if filters.is_valid() else ""
+    context = {"page": paginate(request, selectors.refund_choices(q=q), PAGE_SIZE), "filters": filters}
+    return render(request, "billing/refund_choices.html", context)
+
+
+@staff_view("billing.change_overdeduction")
+@require_http_methods(["GET", "POST"])
+def refund_choice_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forgetting a choice changes how the member's next over-deduction is paid: shown, then asked."""
+    choice = get_object_or_404(
+        StandingRefundChoice.objects.select_related("member", "account", "set_by"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            what = services.refund_choice_clear(member=choice.member, by=request.user)
+        except ServiceError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(
+                request,
+                _("ยกเลิกวิธีรับเงินหักเกินประจำ (%(choice)s) ของ %(member)s แล้ว")
+                % {"choice": what, "member": choice.member.number_and_name},
+            )
+        return redirect("billing:refund_choices")
+    return render(request, "billing/refund_choice_clear.html", {"choice": choice})
+
+
 # ======== Members who pay by bank account (หักบัญชีธนาคาร) ========
 
 

@@ -14,6 +14,7 @@ from sahakorn.billing.services import (
     billing_unit_post,
     over_deduction_refund,
     over_deductions_refund_standing,
+    refund_choice_clear,
     refund_choice_set,
 )
 from sahakorn.billing.tests.conftest import MARCH
@@ -122,3 +123,42 @@ def test_the_screen_shows_the_effect_then_pays_back_by_the_choices(
         f"คืนเงินหักเกินตามวิธีที่สมาชิกเลือกไว้แล้ว 1 ราย รวม 8,678.16 บาท ใบสำคัญ {over.refund_entry.voucher_label}"
         in done
     )
+
+
+def test_the_choices_are_listed_and_one_is_forgotten_after_a_confirmation(
+    client, over, member, savings, officer, manager
+):
+    # given: the member chose their savings account
+    choice = refund_choice_set(member=member, channel="deposit", account=savings, by=officer)
+    url = reverse("billing:refund_choice_clear", args=[choice.pk])
+
+    # then: the list names the member, the way and who set it; an officer cannot forget it
+    client.force_login(officer)
+    listed = client.get(reverse("billing:refund_choices")).content.decode()
+    assert member.number_and_name in listed and f"เข้าบัญชีเงินฝาก {savings.number}" in listed
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("billing:refund_choices")).content.decode()
+    assert "Members' standing refund choices" in english and "No member has" not in english
+    client.cookies["django_language"] = "th"
+
+    # when: the manager looks, then confirms
+    client.force_login(manager)
+    confirm = client.get(url).content.decode()
+    assert "ยืนยัน ยกเลิกวิธีรับเงินประจำ" in confirm and f"เข้าบัญชีเงินฝาก {savings.number}" in confirm
+    assert StandingRefundChoice.objects.filter(pk=choice.pk).exists()  # looking changes nothing
+    done = client.post(url, follow=True).content.decode()
+
+    # then: gone, the message names the way and the member, and the held row waits for the officer
+    assert not StandingRefundChoice.objects.filter(member=member).exists()
+    assert f"ยกเลิกวิธีรับเงินหักเกินประจำ (เข้าบัญชีเงินฝาก {savings.number}) ของ {member.number_and_name} แล้ว" in done
+    with pytest.raises(BillingError, match="ไม่มีเงินหักเกินรอคืนของสมาชิกที่เลือกวิธีรับเงินไว้"):
+        over_deductions_refund_standing(on=dt.date(2026, 4, 2), by=manager)
+    over.refresh_from_db()
+    assert over.refunded_on is None
+
+
+def test_forgetting_a_choice_there_is_not_is_refused(member, manager):
+    with pytest.raises(BillingError, match="ไม่มีวิธีรับเงินหักเกินประจำ"):
+        refund_choice_clear(member=member, by=manager)
